@@ -1,0 +1,21 @@
+"""The Celery app. Tasks run inside the schema of the account they name (tenant-schemas-celery)."""
+
+import os
+
+from tenant_schemas_celery.app import CeleryApp
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atrium.settings")
+
+app = CeleryApp("atrium")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks(["atrium", "tenants_shared.accounts", "tenant_apps.people"])
+
+# One beat entry per job; jobs for accounts fan out to every account in service, with jitter.
+app.conf.beat_schedule = {
+    "purge-expired-tokens": {
+        "task": "atrium.fan_out_to_accounts",
+        "schedule": 3600.0,
+        "kwargs": {"task_name": "people.purge_expired_tokens", "spread_seconds": 300},
+    },
+    "drop-closed-accounts": {"task": "accounts.drop_closed_accounts", "schedule": 24 * 3600.0},
+}

@@ -1,0 +1,187 @@
+"""`atrium` — run, test and manage the platform.
+
+    atrium up                 migrate, load demo data once, run web + worker + beat (Ctrl-C stops all)
+    atrium test [pytest args] run the whole test suite against real PostgreSQL schemas and Redis
+    atrium migrate            migrate the public schema, the account template and every account
+    atrium manage <args>      any Django management command
+    atrium services           start the embedded servers and wait (for running things by hand)
+
+Without DATABASE_URL / REDIS_URL, embedded PostgreSQL and Redis run under the state folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .embedded import ensure_services, state_dir
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _prepare_env(env: dict[str, str]) -> None:
+    env.setdefault("DJANGO_SETTINGS_MODULE", "atrium.settings")
+    env.setdefault("ATRIUM_STATE_DIR", str(state_dir()))
+    # platform/ is a source folder: its packages import under their own names.
+    paths = [str(ROOT / "platform"), str(ROOT)]
+    if env.get("PYTHONPATH"):
+        paths.append(env["PYTHONPATH"])
+    env["PYTHONPATH"] = os.pathsep.join(paths)
+
+
+def _django(env: dict[str, str]):
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    return call_command
+
+
+def cmd_migrate(env: dict[str, str]) -> None:
+    call_command = _django(env)
+    call_command("migrate_accounts")
+
+
+def cmd_up(args) -> int:
+    env = dict(os.environ)
+    env.setdefault("DJANGO_DEBUG", "1")
+    _prepare_env(env)
+    services = ensure_services(env)
+    try:
+        for note in services.notes:
+            print(f"[atrium] {note}", flush=True)
+        call_command = _django(env)
+        call_command("migrate_accounts")
+        call_command("load_demo")
+        from django.conf import settings
+        from django.db import connections
+
+        connections.close_all()
+        port = args.port or settings.PUBLIC_PORT
+        domain = settings.PLATFORM_DOMAIN
+        print(
+            f"\n[atrium] public host:  http://{domain}:{port}/  (sign-up API: /api/v1/signup/, "
+            f"operators: /admin/, API docs: /api/docs/)",
+            flush=True,
+        )
+        print(f"[atrium] accounts:     http://<slug>.{domain}:{port}/api/docs/", flush=True)
+        print(
+            "[atrium] curl needs a Host header or --resolve; browsers resolve *.localhost themselves.\n",
+            flush=True,
+        )
+        from honcho.manager import Manager
+
+        manager = Manager()
+        python = sys.executable
+        bindir = Path(python).parent
+        beat_schedule = str(state_dir() / "celerybeat-schedule")
+        processes = {
+            "web": [str(bindir / "daphne"), "-b", args.bind, "-p", str(port), "atrium.asgi:application"],
+            "worker": [str(bindir / "celery"), "-A", "atrium", "worker", "-l", "info", "--concurrency", "2"],
+            "beat": [str(bindir / "celery"), "-A", "atrium", "beat", "-l", "info", "-s", beat_schedule],
+        }
+        for name, command in processes.items():
+            manager.add_process(name, " ".join(_quote(c) for c in command), env=env, cwd=str(ROOT))
+        manager.loop()
+        return manager.returncode or 0
+    finally:
+        services.stop()
+
+
+def _quote(part: str) -> str:
+    import shlex
+
+    return shlex.quote(part)
+
+
+def cmd_test(pytest_args: list[str]) -> int:
+    env = dict(os.environ)
+    _prepare_env(env)
+    env["ATRIUM_TESTING"] = "1"
+    env["ATRIUM_FAST_PASSWORD_HASHING"] = "1"
+    env.setdefault("ATRIUM_REDIS_DB_OFFSET", "8")  # keep test keys apart from a running dev platform
+    env.setdefault("ATRIUM_SIGNUP_RATE", "10000/minute")
+    env.setdefault("ATRIUM_LOGIN_RATE", "10000/minute")
+    mail_dir = tempfile.mkdtemp(prefix="atrium-test-mail-")
+    env["ATRIUM_MAIL_DIR"] = mail_dir
+    services = ensure_services(env)
+    try:
+        for note in services.notes:
+            print(f"[atrium] {note}", flush=True)
+        command = [sys.executable, "-m", "pytest", *pytest_args]
+        proc = subprocess.Popen(command, env=env, cwd=str(ROOT))
+        try:
+            return proc.wait()
+        except KeyboardInterrupt:
+            proc.send_signal(signal.SIGINT)
+            return proc.wait()
+    finally:
+        services.stop()
+        shutil.rmtree(mail_dir, ignore_errors=True)
+
+
+def cmd_manage(manage_args: list[str]) -> int:
+    env = dict(os.environ)
+    _prepare_env(env)
+    services = ensure_services(env)
+    try:
+        return subprocess.call(
+            [sys.executable, str(ROOT / "manage.py"), *manage_args], env=env, cwd=str(ROOT)
+        )
+    finally:
+        services.stop()
+
+
+def cmd_services() -> int:
+    env = dict(os.environ)
+    _prepare_env(env)
+    services = ensure_services(env)
+    print(f"DATABASE_URL={env['DATABASE_URL']}\nREDIS_URL={env['REDIS_URL']}", flush=True)
+    print("[atrium] embedded servers running; Ctrl-C stops them", flush=True)
+    try:
+        signal.pause()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        services.stop()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv else "up"
+    rest = argv[1:]
+    if command == "test":
+        return cmd_test(rest)
+    if command == "manage":
+        return cmd_manage(rest)
+    if command == "services":
+        return cmd_services()
+    if command == "migrate":
+        env = dict(os.environ)
+        _prepare_env(env)
+        services = ensure_services(env)
+        try:
+            cmd_migrate(env)
+        finally:
+            services.stop()
+        return 0
+    if command == "up":
+        parser = argparse.ArgumentParser(prog="atrium up")
+        parser.add_argument("--port", type=int, default=None)
+        parser.add_argument("--bind", default="127.0.0.1")
+        return cmd_up(parser.parse_args(rest))
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

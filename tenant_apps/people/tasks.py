@@ -1,0 +1,15 @@
+"""Celery entry points of people: thin, they run in the schema named by the task and call services."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="people.send_welcome_email", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_welcome_email(user_id: int) -> bool:
+    return services.send_welcome_email(user_id=user_id)
+
+
+@shared_task(name="people.purge_expired_tokens")
+def purge_expired_tokens() -> int:
+    return services.purge_expired_tokens()

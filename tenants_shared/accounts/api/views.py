@@ -1,0 +1,68 @@
+"""Public-host API: account sign-up. Thin: the serializer shapes input, the service decides."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from ..models import AccountKind, Language
+from ..services import SIGNUP_KINDS, provision_account
+
+
+class SignupSerializer(serializers.Serializer):
+    """Shapes input only; every rule (and every field message) comes from provision_account."""
+
+    name = serializers.CharField(required=False, allow_blank=True, default="", help_text="Company name")
+    kind = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="One of: " + ", ".join(k.value for k in AccountKind if k in SIGNUP_KINDS),
+    )
+    slug = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Becomes <slug>.<platform domain>"
+    )
+    admin_name = serializers.CharField(required=False, allow_blank=True, default="")
+    admin_email = serializers.CharField(required=False, allow_blank=True, default="")
+    admin_password = serializers.CharField(
+        required=False, allow_blank=True, default="", write_only=True, trim_whitespace=False
+    )
+    language = serializers.CharField(required=False, default=Language.EN, help_text="en or ru")
+    time_zone = serializers.CharField(
+        required=False, default="UTC", help_text="IANA time zone, e.g. Europe/Moscow"
+    )
+
+
+class SignupResultSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    url = serializers.CharField()
+    admin_email = serializers.CharField()
+    status = serializers.CharField()
+
+
+class SignupView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "signup"
+
+    @extend_schema(request=SignupSerializer, responses={201: SignupResultSerializer})
+    def post(self, request):
+        data = SignupSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = provision_account(**data.validated_data)
+        port = request.get_port()
+        suffix = "" if port in ("80", "443") else f":{port}"
+        body = {
+            "slug": result.account.slug,
+            "name": result.account.name,
+            "url": f"{request.scheme}://{result.host}{suffix}/",
+            "admin_email": result.admin.email,
+            "status": result.account.status,
+        }
+        return Response(SignupResultSerializer(body).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,43 @@
+"""Host → account → schema, for every HTTP request (websockets: tenant_apps.live.middleware)."""
+
+from __future__ import annotations
+
+from django.http import JsonResponse
+
+from atrium.errors import AccountClosed, error_body
+
+from .models import AccountStatus
+from .selectors import account_for_host
+
+
+class AccountMiddleware:
+    """django-tenants' TenantMainMiddleware, with a cached lookup and closed accounts refused.
+
+    An unknown host gets a 404 and never the public site. A closed account answers 403 on every
+    path (its data is kept until the retention period ends).
+    """
+
+    def __init__(self, get_response):
+        from django_tenants.middleware.main import TenantMainMiddleware
+
+        self.get_response = get_response
+        self._tenants = TenantMainMiddleware(get_response)
+        self._tenants.get_tenant = lambda _model, hostname: self._lookup(hostname)
+
+    @staticmethod
+    def _lookup(hostname: str):
+        from .models import Domain
+
+        account = account_for_host(hostname)
+        if account is None:
+            raise Domain.DoesNotExist(hostname)
+        return account
+
+    def __call__(self, request):
+        response = self._tenants.process_request(request)
+        if response is not None:
+            return response
+        account = request.tenant
+        if account.status == AccountStatus.CLOSED:
+            return JsonResponse(error_body(AccountClosed.code, AccountClosed.default_detail), status=403)
+        return self.get_response(request)
