@@ -219,6 +219,8 @@ def drop_closed_accounts(*, older_than_days: int | None = None, now=None) -> lis
         with transaction.atomic():
             if schema_exists(account.schema_name):
                 with connection.cursor() as cur:
+                    # fire deferred FK checks first: DROP refuses tables with pending trigger events
+                    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
                     cur.execute(f'DROP SCHEMA "{account.schema_name}" CASCADE')
             Domain.objects.filter(tenant=account).delete()
             Account.objects.filter(pk=account.pk).update(ready_at=None)

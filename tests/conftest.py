@@ -1,0 +1,186 @@
+"""Shared fixtures: real PostgreSQL schemas (created through provision_account), real Redis,
+and, for `live` tests, a real daphne process and a real Celery worker against the test database.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import requests
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "Correct-Horse-42-battery"
+
+
+def unique_slug(prefix: str = "t") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database pytest-django made, plus the platform row and a migrated account template."""
+    from tenants_shared.accounts.services import ensure_public_account
+    from tenants_shared.accounts.template import ensure_template
+
+    with django_db_blocker.unblock():
+        ensure_public_account()
+        ensure_template()
+        connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_after_test():
+    yield
+    from tenants_shared.accounts.selectors import forget_cached_accounts
+
+    connection.set_schema_to_public()
+    forget_cached_accounts()
+
+
+def provision(**overrides):
+    from tenants_shared.accounts.services import provision_account
+
+    slug = overrides.pop("slug", None) or unique_slug()
+    fields = dict(
+        name=f"Account {slug}", slug=slug, kind="mall_operator", admin_name="Alice Admin",
+        admin_email=f"admin@{slug}.example", admin_password=PASSWORD, language="en", time_zone="UTC",
+        send_welcome=False,
+    )
+    fields.update(overrides)
+    return provision_account(**fields)
+
+
+@pytest.fixture
+def make_account(db):
+    """Provision an account inside the test's transaction (rolled back afterwards)."""
+    return provision
+
+
+# ---------------------------------------------------------------------------- live processes
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _test_database_url() -> str:
+    """DATABASE_URL of the test database pytest-django created, for child processes."""
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["DATABASE_URL"] = _test_database_url()
+    env["ATRIUM_ACCOUNT_CACHE_SECONDS"] = "0"  # live tests change accounts and expect it at once
+    env.pop("DJANGO_EMAIL_BACKEND", None)
+    return env
+
+
+class LiveProcess:
+    def __init__(self, name: str, command: list[str], log_dir: Path):
+        self.name = name
+        self.log_path = log_dir / f"{name}.log"
+        self._log = self.log_path.open("w")
+        self.proc = subprocess.Popen(command, env=_child_env(), cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT)
+
+    def log(self) -> str:
+        return self.log_path.read_text()
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self._log.close()
+
+
+@pytest.fixture(scope="session")
+def live_db(django_db_setup, django_db_blocker):
+    """Database access outside any test transaction: what the test writes is committed, so daphne and
+    the worker see it. Test accounts carry unique slugs; the test database is dropped afterwards."""
+    with django_db_blocker.unblock():
+        yield
+        connection.set_schema_to_public()
+
+
+class LiveServer:
+    def __init__(self, port: int):
+        self.port = port
+        self.base = f"http://127.0.0.1:{port}"
+
+    def request(self, method: str, host: str, path: str, **kwargs) -> requests.Response:
+        headers = {"Host": host, **kwargs.pop("headers", {})}
+        return requests.request(method, self.base + path, headers=headers, timeout=10, **kwargs)
+
+    def ws_connect(self, host: str, path: str, headers: dict | None = None):
+        from websockets.sync.client import connect
+
+        sock = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+        return connect(f"ws://{host}:{self.port}{path}", sock=sock, additional_headers=headers or {}, open_timeout=10)
+
+
+@pytest.fixture(scope="session")
+def atrium_server(live_db, tmp_path_factory):
+    port = _free_port()
+    daphne = LiveProcess(
+        "daphne",
+        [str(Path(sys.executable).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port), "atrium.asgi:application"],
+        tmp_path_factory.mktemp("daphne"),
+    )
+    server = LiveServer(port)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if requests.get(server.base + "/healthz", timeout=1).status_code == 200:
+                break
+        except requests.ConnectionError:
+            pass
+        if daphne.proc.poll() is not None or time.monotonic() > deadline:
+            daphne.stop()
+            pytest.fail(f"daphne did not start:\n{daphne.log()}")
+        time.sleep(0.2)
+    yield server
+    daphne.stop()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(live_db, tmp_path_factory):
+    from atrium.celery import app
+
+    worker = LiveProcess(
+        "celery",
+        [
+            str(Path(sys.executable).parent / "celery"), "-A", "atrium", "worker", "--pool", "threads",
+            "--concurrency", "2", "--without-gossip", "--without-mingle", "-l", "info",
+        ],
+        tmp_path_factory.mktemp("celery"),
+    )
+    deadline = time.monotonic() + 60
+    while not app.control.ping(timeout=0.5):
+        if worker.proc.poll() is not None or time.monotonic() > deadline:
+            worker.stop()
+            pytest.fail(f"celery worker did not start:\n{worker.log()}")
+    yield worker
+    worker.stop()
+
+
+def wait_for(predicate, timeout: float = 15.0, interval: float = 0.1):
+    """Poll until predicate() is truthy (for effects of other processes); fail with its last value."""
+    deadline = time.monotonic() + timeout
+    value = predicate()
+    while not value and time.monotonic() < deadline:
+        time.sleep(interval)
+        value = predicate()
+    assert value, f"condition not met within {timeout}s"
+    return value
