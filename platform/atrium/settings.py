@@ -284,7 +284,9 @@ TIME_ZONE = "UTC"
 
 # ------------------------------------------------------------------ files, mail
 STATIC_URL = "/static/"
-STATIC_ROOT = env("ATRIUM_STATIC_ROOT", default=None)  # set in production (collectstatic); dev serves from finders
+STATIC_ROOT = env(
+    "ATRIUM_STATIC_ROOT", default=None
+)  # set in production (collectstatic); dev serves from finders
 MEDIA_ROOT = Path(env("ATRIUM_MEDIA_ROOT", default=str(STATE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},

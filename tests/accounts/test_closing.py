@@ -23,7 +23,10 @@ def schema_exists(name: str) -> bool:
 
 def login(client: Client, host: str, email: str):
     return client.post(
-        "/api/v1/auth/session/", {"email": email, "password": PASSWORD}, content_type="application/json", HTTP_HOST=host
+        "/api/v1/auth/session/",
+        {"email": email, "password": PASSWORD},
+        content_type="application/json",
+        HTTP_HOST=host,
     )
 
 

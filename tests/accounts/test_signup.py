@@ -21,8 +21,14 @@ def schemas() -> set[str]:
 def signup(client: Client, **overrides):
     slug = overrides.pop("slug", None) or unique_slug("s")
     body = dict(
-        name="Mega Mall", kind="mall_operator", slug=slug, admin_name="Maria Ivanova",
-        admin_email="maria@mega.example", admin_password=PASSWORD, language="ru", time_zone="Europe/Moscow",
+        name="Mega Mall",
+        kind="mall_operator",
+        slug=slug,
+        admin_name="Maria Ivanova",
+        admin_email="maria@mega.example",
+        admin_password=PASSWORD,
+        language="ru",
+        time_zone="Europe/Moscow",
     )
     body.update(overrides)
     body = {k: v for k, v in body.items() if v is not None}
@@ -45,8 +51,10 @@ def test_signup_creates_account_schema_domain_and_admin_who_can_log_in_at_once()
     assert Domain.objects.get(tenant=account, is_primary=True).domain == f"{slug}.atrium.localhost"
 
     login = client.post(
-        "/api/v1/auth/session/", {"email": "Maria@Mega.example", "password": PASSWORD},
-        content_type="application/json", HTTP_HOST=f"{slug}.atrium.localhost",
+        "/api/v1/auth/session/",
+        {"email": "Maria@Mega.example", "password": PASSWORD},
+        content_type="application/json",
+        HTTP_HOST=f"{slug}.atrium.localhost",
     )
     assert login.status_code == 200, login.content
     me = client.get("/api/v1/me/", HTTP_HOST=f"{slug}.atrium.localhost")
@@ -130,7 +138,11 @@ def test_failure_while_creating_the_admin_leaves_no_half_made_schema(monkeypatch
     before = schemas()
     with pytest.raises(RuntimeError):
         services.provision_account(
-            name="Boom", slug=slug, kind="contractor", admin_name="B", admin_email="b@b.example",
+            name="Boom",
+            slug=slug,
+            kind="contractor",
+            admin_name="B",
+            admin_email="b@b.example",
             admin_password=PASSWORD,
         )
     assert schemas() == before
@@ -141,7 +153,5 @@ def test_failure_while_creating_the_admin_leaves_no_half_made_schema(monkeypatch
 @pytest.mark.django_db
 def test_signup_is_only_on_the_public_host(make_account):
     account = make_account()
-    response = Client().post(
-        "/api/v1/signup/", {}, content_type="application/json", HTTP_HOST=account.host
-    )
+    response = Client().post("/api/v1/signup/", {}, content_type="application/json", HTTP_HOST=account.host)
     assert response.status_code == 404

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 
 from tenants_shared.accounts import template
-from tenants_shared.accounts.models import AccountTemplate
 from tenants_shared.accounts.migration import pending_schemas
+from tenants_shared.accounts.models import AccountTemplate
 
 
 def describe_schema(schema: str) -> dict[str, set]:
@@ -37,8 +37,11 @@ def describe_schema(schema: str) -> dict[str, set]:
         cur.execute(f'SELECT app_label, model FROM "{schema}".django_content_type')
         content_types = set(cur.fetchall())
     return {
-        "columns": columns, "constraints": constraints, "indexes": indexes,
-        "migrations": migrations, "content_types": content_types,
+        "columns": columns,
+        "constraints": constraints,
+        "indexes": indexes,
+        "migrations": migrations,
+        "content_types": content_types,
     }
 
 
@@ -103,5 +106,6 @@ def test_migrate_skips_schemas_that_are_up_to_date(make_account):
         cur.execute(f"DELETE FROM \"{behind.schema_name}\".django_migrations WHERE app = 'people'")
         cur.execute('CREATE SCHEMA "a_empty_probe"')
     assert pending_schemas([current.schema_name, behind.schema_name, "a_empty_probe"]) == [
-        behind.schema_name, "a_empty_probe",
+        behind.schema_name,
+        "a_empty_probe",
     ]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
-import os
 
 import pytest
 from django.db import connection
@@ -58,5 +58,7 @@ def test_scheduled_work_fans_out_to_every_account_in_service(celery_worker):
         "atrium.fan_out_to_accounts", kwargs={"task_name": "people.purge_expired_tokens", "spread_seconds": 0}
     )
     assert result.get(timeout=20) >= 2
-    wait_for(lambda: _tokens(live_one.account.schema_name) == 0 and _tokens(live_two.account.schema_name) == 0)
+    wait_for(
+        lambda: _tokens(live_one.account.schema_name) == 0 and _tokens(live_two.account.schema_name) == 0
+    )
     assert _tokens(closed.account.schema_name) == 1

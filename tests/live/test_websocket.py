@@ -18,7 +18,9 @@ def accounts(live_db):
 
 
 def session_cookie(server, host: str, email: str) -> str:
-    response = server.request("POST", host, "/api/v1/auth/session/", json={"email": email, "password": PASSWORD})
+    response = server.request(
+        "POST", host, "/api/v1/auth/session/", json={"email": email, "password": PASSWORD}
+    )
     assert response.status_code == 200, response.text
     return f"sessionid={response.cookies['sessionid']}"
 

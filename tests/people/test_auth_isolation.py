@@ -38,7 +38,12 @@ def two_accounts(make_account):
 def test_session_login_logout_on_own_host(two_accounts):
     a, _ = two_accounts
     client = Client()
-    assert post(client, a.host, "/api/v1/auth/session/", {"email": a.admin.email, "password": PASSWORD}).status_code == 200
+    assert (
+        post(
+            client, a.host, "/api/v1/auth/session/", {"email": a.admin.email, "password": PASSWORD}
+        ).status_code
+        == 200
+    )
     assert client.get("/api/v1/me/", HTTP_HOST=a.host).json()["user"]["email"] == a.admin.email
     assert client.delete("/api/v1/auth/session/", HTTP_HOST=a.host).status_code == 204
     assert client.get("/api/v1/me/", HTTP_HOST=a.host).status_code in (401, 403)
@@ -47,8 +52,12 @@ def test_session_login_logout_on_own_host(two_accounts):
 @pytest.mark.django_db
 def test_wrong_password_and_unknown_person_get_the_same_401(two_accounts):
     a, _ = two_accounts
-    wrong = post(Client(), a.host, "/api/v1/auth/session/", {"email": a.admin.email, "password": "nope-nope-nope"})
-    unknown = post(Client(), a.host, "/api/v1/auth/session/", {"email": "ghost@x.example", "password": PASSWORD})
+    wrong = post(
+        Client(), a.host, "/api/v1/auth/session/", {"email": a.admin.email, "password": "nope-nope-nope"}
+    )
+    unknown = post(
+        Client(), a.host, "/api/v1/auth/session/", {"email": "ghost@x.example", "password": PASSWORD}
+    )
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json() == unknown.json()
     missing = post(Client(), a.host, "/api/v1/auth/session/", {"email": a.admin.email})
@@ -65,7 +74,9 @@ def test_same_email_in_two_accounts_is_two_people_with_two_passwords(two_account
         create_person(email=email, full_name="In B", password="Password-for-B-222")
     assert token_for(a.host, email, "Password-for-A-111")
     assert token_for(b.host, email, "Password-for-B-222")
-    refused = post(Client(), a.host, "/api/v1/auth/tokens/", {"email": email, "password": "Password-for-B-222"})
+    refused = post(
+        Client(), a.host, "/api/v1/auth/tokens/", {"email": email, "password": "Password-for-B-222"}
+    )
     assert refused.status_code == 401
 
 
@@ -98,7 +109,9 @@ def test_tokens_expire_and_can_be_revoked(two_accounts):
     assert body.status_code == 200
 
     with schema_context(a.account.schema_name):
-        AuthToken.objects.filter(user__email=a.admin.email).update(expiry=timezone.now() - timedelta(seconds=1))
+        AuthToken.objects.filter(user__email=a.admin.email).update(
+            expiry=timezone.now() - timedelta(seconds=1)
+        )
     assert Client().get("/api/v1/me/", HTTP_HOST=a.host, **auth).status_code == 401
 
     token = token_for(a.host, a.admin.email)
@@ -115,7 +128,9 @@ def test_deactivated_person_loses_token_and_session(two_accounts):
     post(client, a.host, "/api/v1/auth/session/", {"email": a.admin.email, "password": PASSWORD})
     with schema_context(a.account.schema_name):
         User.objects.filter(email=a.admin.email).update(is_active=False)
-    assert Client().get("/api/v1/me/", HTTP_HOST=a.host, HTTP_AUTHORIZATION=f"Token {token}").status_code == 401
+    assert (
+        Client().get("/api/v1/me/", HTTP_HOST=a.host, HTTP_AUTHORIZATION=f"Token {token}").status_code == 401
+    )
     assert client.get("/api/v1/me/", HTTP_HOST=a.host).status_code in (401, 403)
 
 
@@ -143,5 +158,7 @@ def test_operators_log_in_on_public_host_only_and_accounts_have_no_admin(two_acc
     # an account person does not exist in the public schema: no way into the operator console
     refused = admin_login(a.admin.email).get("/admin/", HTTP_HOST="atrium.localhost")
     assert refused.status_code == 302 and "/admin/login/" in refused["Location"]
-    refused = post(Client(), a.host, "/api/v1/auth/session/", {"email": "op@atrium.localhost", "password": PASSWORD})
+    refused = post(
+        Client(), a.host, "/api/v1/auth/session/", {"email": "op@atrium.localhost", "password": PASSWORD}
+    )
     assert refused.status_code == 401

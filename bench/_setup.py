@@ -1,0 +1,62 @@
+"""Shared set-up for benchmarks: a fresh database of their own, Django ready, platform row present.
+
+Run benchmarks through `./dev bench <name>` (embedded servers) or with DATABASE_URL/REDIS_URL set.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+for path in (ROOT / "platform", ROOT):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+
+def fresh_database(name: str) -> str:
+    import psycopg2
+
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    conn = psycopg2.connect(admin_url)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cur.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+    url = urlunsplit(parts._replace(path=f"/{name}"))
+    os.environ["DATABASE_URL"] = url
+    return url
+
+
+def setup_django(db_name: str) -> None:
+    fresh_database(db_name)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atrium.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from tenants_shared.accounts.services import ensure_public_account
+
+    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+    ensure_public_account()
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    return statistics.quantiles(ordered, n=100, method="inclusive")[int(pct) - 1]
+
+
+def summary(label: str, seconds: list[float]) -> str:
+    ms = [s * 1000 for s in seconds]
+    return (
+        f"{label:<34} n={len(ms):<4} p50={percentile(ms, 50):8.1f} ms  p95={percentile(ms, 95):8.1f} ms  "
+        f"max={max(ms):8.1f} ms"
+    )
