@@ -27,6 +27,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _prepare_env(env: dict[str, str]) -> None:
+    from .i18n import compile_messages
+
+    compile_messages()
     env.setdefault("DJANGO_SETTINGS_MODULE", "atrium.settings")
     env.setdefault("ATRIUM_STATE_DIR", str(state_dir()))
     # platform/ is a source folder: its packages import under their own names.

@@ -116,6 +116,8 @@ SHARED_APPS = [
     "rest_framework",
     "knox",
     "drf_spectacular",
+    "django_filters",
+    "django.contrib.postgres",
     "channels",
     # The user model lives in every schema: platform operators in public, account people in each
     # account's own schema. The same e-mail in two accounts is two different people.
@@ -127,6 +129,8 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "knox",
     "tenant_apps.people",
+    "tenant_apps.objects",
+    "tenant_apps.desk",
     "tenant_apps.live",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -148,6 +152,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "tenants_shared.accounts.middleware.AccountLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -261,6 +266,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "atrium.pagination.CursorPagination",
+    "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "atrium.errors.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "signup": env("ATRIUM_SIGNUP_RATE", default="20/hour"),
@@ -293,6 +301,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+ATTACHMENT_MAX_BYTES = env.int("ATRIUM_ATTACHMENT_MAX_MB", default=20) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = env("ATRIUM_MAIL_DIR", default=str(STATE_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Atrium <no-reply@atrium.localhost>")

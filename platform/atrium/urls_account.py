@@ -2,14 +2,33 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
 
+from tenant_apps.desk.api import views as desk
+from tenant_apps.objects.api import views as objects
+from tenant_apps.people.api import directory
 from tenant_apps.people.api import views as people
+
+router = SimpleRouter()
+router.register("tickets", desk.TicketViewSet, basename="ticket")
+router.register("ticket-types", desk.TicketTypeViewSet, basename="ticket-type")
+router.register("workflows", desk.WorkflowViewSet, basename="workflow")
+router.register("routing-rules", desk.RoutingRuleViewSet, basename="routing-rule")
+router.register("saved-views", desk.SavedViewViewSet, basename="saved-view")
+router.register("people", directory.PersonViewSet, basename="person")
+router.register("groups", directory.GroupViewSet, basename="group")
+router.register("companies", directory.CompanyViewSet, basename="company")
+router.register("locations", objects.LocationViewSet, basename="location")
+router.register("equipment", objects.EquipmentViewSet, basename="equipment")
 
 api_v1 = [
     path("auth/session/", people.SessionView.as_view(), name="auth-session"),
     path("auth/tokens/", people.TokenView.as_view(), name="auth-tokens"),
     path("auth/tokens/current/", people.CurrentTokenView.as_view(), name="auth-token-current"),
+    path("auth/invitations/accept/", directory.InvitationAcceptView.as_view(), name="invitation-accept"),
     path("me/", people.MeView.as_view(), name="me"),
+    path("attachments/<int:pk>/download/", desk.AttachmentDownloadView.as_view(), name="attachment-download"),
+    path("", include(router.urls)),
 ]
 
 urlpatterns = [

@@ -17,7 +17,9 @@ from .models import User, normalize_email
 def may_log_in_here(user: User) -> bool:
     """Operators (is_staff) log in on the public host only; account hosts have no operator login."""
     on_public = connection.schema_name == get_public_schema_name()
-    return user.is_active and (user.is_staff if on_public else True)
+    if not user.is_active or user.blocked_at is not None or user.access_expired:
+        return False
+    return user.is_staff if on_public else True
 
 
 class AccountPersonBackend(ModelBackend):

@@ -32,6 +32,55 @@ def normalize_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+REQUESTER_ROLES = frozenset({Role.KEY_USER, Role.EMPLOYEE, Role.VISITOR})
+
+
+class CompanyKind(models.TextChoices):
+    TENANT = "tenant", _("Tenant (lessee)")
+    CONTRACTOR = "contractor", _("Contractor")
+    DEPARTMENT = "department", _("Own department")
+    STORE = "store", _("Own store")
+
+
+class Company(models.Model):
+    """A tenant lessee, a contractor, or one of the account's own departments or stores."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=CompanyKind.choices, default=CompanyKind.TENANT)
+    name = models.CharField(_("name"), max_length=200)
+    legal_name = models.CharField(_("legal name"), max_length=300, blank=True)
+    brand = models.CharField(_("brand"), max_length=200, blank=True)
+    external_id = models.CharField(_("external id"), max_length=100, null=True, blank=True, unique=True)
+    lease_start = models.DateField(_("lease start"), null=True, blank=True)
+    lease_end = models.DateField(_("lease end"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=150)
+    position = models.CharField(_("position"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -59,6 +108,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("platform operator"), default=False)  # public schema only
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     welcome_sent_at = models.DateTimeField(_("welcome e-mail sent"), null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("company"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
+    )
+    access_expires_at = models.DateTimeField(_("access expires"), null=True, blank=True)
+    blocked_at = models.DateTimeField(_("blocked"), null=True, blank=True)
+    blocked_reason = models.CharField(_("reason for blocking"), max_length=300, blank=True)
+    invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -83,3 +145,26 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_agent(self) -> bool:
         return self.role in AGENT_ROLES
+
+    @property
+    def access_expired(self) -> bool:
+        return self.access_expires_at is not None and self.access_expires_at <= timezone.now()
+
+
+class ResponsibilityGroup(models.Model):
+    """A team tickets are routed to (Plumbing, Operations, Guards...)."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    members = models.ManyToManyField(
+        User, related_name="responsibility_groups", blank=True, verbose_name=_("members")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("responsibility group")
+        verbose_name_plural = _("responsibility groups")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

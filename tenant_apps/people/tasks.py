@@ -13,3 +13,8 @@ def send_welcome_email(user_id: int) -> bool:
 @shared_task(name="people.purge_expired_tokens")
 def purge_expired_tokens() -> int:
     return services.purge_expired_tokens()
+
+
+@shared_task(name="people.send_invitation", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_invitation(user_id: int) -> bool:
+    return services.send_invitation(user_id=user_id)

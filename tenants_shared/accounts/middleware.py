@@ -41,3 +41,23 @@ class AccountMiddleware:
         if account.status == AccountStatus.CLOSED:
             return JsonResponse(error_body(AccountClosed.code, AccountClosed.default_detail), status=403)
         return self.get_response(request)
+
+
+class AccountLanguageMiddleware:
+    """A client that states no language (no Accept-Language, no language cookie) gets the account's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        stated = request.META.get("HTTP_ACCEPT_LANGUAGE") or request.COOKIES.get(
+            settings.LANGUAGE_COOKIE_NAME
+        )
+        account = getattr(request, "tenant", None)
+        if not stated and account is not None and account.language:
+            translation.activate(account.language)
+            request.LANGUAGE_CODE = account.language
+        return self.get_response(request)

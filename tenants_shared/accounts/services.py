@@ -142,7 +142,7 @@ def provision_account(
             with transaction.atomic():
                 account = Account.objects.create(**fields)
                 Domain.objects.create(domain=host, tenant=account, is_primary=True)
-                template.clone_template(account_template, account.schema_name)
+                template.clone_template(account_template, account.schema_name, kind)
                 admin = _finish_account(account, admin_name, cleaned["email"], admin_password, send_welcome)
         else:
             with transaction.atomic():
@@ -152,7 +152,12 @@ def provision_account(
                 account.create_schema(check_if_exists=True, verbosity=0)
                 with transaction.atomic():
                     admin = _finish_account(
-                        account, admin_name, cleaned["email"], admin_password, send_welcome
+                        account,
+                        admin_name,
+                        cleaned["email"],
+                        admin_password,
+                        send_welcome,
+                        install_defaults=True,
                     )
             except Exception:
                 _remove_half_made(account)
@@ -166,8 +171,22 @@ def provision_account(
     return Provisioned(account=account, admin=admin, host=host)
 
 
-def _finish_account(account: Account, admin_name: str, email: str, password: str, send_welcome: bool) -> User:
+def _finish_account(
+    account: Account,
+    admin_name: str,
+    email: str,
+    password: str,
+    send_welcome: bool,
+    *,
+    install_defaults: bool = False,
+) -> User:
+    """Admin person (and, when the schema was not cloned from a kind template, the kind's default
+    configuration) inside the new schema, then the readiness mark."""
     with schema_context(account.schema_name):
+        if install_defaults:
+            from tenant_apps.desk.defaults import install_defaults as install
+
+            install(account.kind)
         admin = create_person(
             email=email,
             full_name=admin_name,

@@ -25,7 +25,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 
 from .models import AccountTemplate
@@ -67,9 +67,23 @@ def expected_migrations() -> frozenset[tuple[str, str]]:
     return frozenset(key for key in loader.disk_migrations if key[0] in labels)
 
 
+def _defaults_source() -> bytes:
+    from tenant_apps.desk import defaults
+
+    return Path(defaults.__file__).read_bytes()
+
+
+@lru_cache(maxsize=1)
 def current_fingerprint() -> str:
+    """Changes when a tenant migration is added or the default configuration changes."""
     lines = sorted(f"{app}.{name}" for app, name in expected_migrations())
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    digest = hashlib.sha256("\n".join(lines).encode())
+    digest.update(_defaults_source())
+    return digest.hexdigest()
+
+
+def kind_schema(kind: str) -> str:
+    return f"{template_schema()}_{kind}"
 
 
 # ---------------------------------------------------------------------------- pg_dump
@@ -155,6 +169,12 @@ def _seeded_tables(schema: str) -> list[dict]:
 
 
 def build_template(fingerprint: str) -> AccountTemplate:
+    """Migrate the base template, capture its DDL, then make one schema per account kind holding
+    that kind's default configuration (installed through the desk's own services)."""
+    from django_tenants.utils import schema_context
+
+    from tenant_apps.desk.defaults import INSTALLERS, install_defaults
+
     schema = template_schema()
     connection.set_schema_to_public()
     with connection.cursor() as cur:
@@ -163,11 +183,26 @@ def build_template(fingerprint: str) -> AccountTemplate:
     call_command("migrate_schemas", schema_name=schema, interactive=False, verbosity=0, executor="standard")
     connection.set_schema_to_public()
     ddl = _dump_schema_ddl(schema)
-    template = AccountTemplate.objects.create(
-        fingerprint=fingerprint, ddl=ddl, seeded_tables=_seeded_tables(schema)
-    )
+    base_rows = _seeded_tables(schema)
+    seeded: dict[str, list[dict]] = {}
+    for kind in INSTALLERS:
+        target = kind_schema(kind)
+        with transaction.atomic():
+            with connection.cursor() as cur:
+                cur.execute(f'DROP SCHEMA IF EXISTS "{target}" CASCADE')
+            _replay(ddl, source=schema, target=target, rows=base_rows)
+            with schema_context(target):
+                install_defaults(kind)
+        connection.set_schema_to_public()
+        seeded[kind] = _seeded_tables(target)
+    template = AccountTemplate.objects.create(fingerprint=fingerprint, ddl=ddl, seeded_tables=seeded)
     AccountTemplate.objects.exclude(pk=template.pk).delete()
-    log.info("account template %s built (%d bytes of DDL)", fingerprint[:12], len(ddl))
+    log.info(
+        "account template %s built (%d bytes of DDL, kinds: %s)",
+        fingerprint[:12],
+        len(ddl),
+        ", ".join(seeded),
+    )
     return template
 
 
@@ -186,21 +221,24 @@ def ensure_template() -> AccountTemplate:
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
-def clone_template(template: AccountTemplate, schema_name: str) -> None:
-    """Create `schema_name` as a copy of the template. Call inside the provisioning transaction."""
-    if not _IDENT.match(schema_name):
-        raise ValueError(f"invalid schema name {schema_name!r}")
-    source = template_schema()
-    ddl = re.sub(rf"\b{re.escape(source)}\.", f'"{schema_name}".', template.ddl)
+def _replay(ddl: str, *, source: str, target: str, rows: list[dict]) -> None:
+    if not _IDENT.match(target):
+        raise ValueError(f"invalid schema name {target!r}")
     with connection.cursor() as cur:
-        cur.execute(f'CREATE SCHEMA "{schema_name}"')
-        cur.execute(ddl)
-        for entry in template.seeded_tables:
+        cur.execute(f'CREATE SCHEMA "{target}"')
+        cur.execute(re.sub(rf"\b{re.escape(template_schema())}\.", f'"{target}".', ddl))
+        for entry in rows:
             table, identity = entry["table"], entry["identity"]
-            cur.execute(f'INSERT INTO "{schema_name}"."{table}" SELECT * FROM "{source}"."{table}"')
+            cur.execute(f'INSERT INTO "{target}"."{table}" SELECT * FROM "{source}"."{table}"')
             if identity:
                 cur.execute(
                     f"""SELECT setval(pg_get_serial_sequence(%s, %s),
-                                      (SELECT COALESCE(MAX("{identity}"), 1) FROM "{schema_name}"."{table}"))""",
-                    [f'"{schema_name}"."{table}"', identity],
+                                      (SELECT COALESCE(MAX("{identity}"), 1) FROM "{target}"."{table}"))""",
+                    [f'"{target}"."{table}"', identity],
                 )
+
+
+def clone_template(template: AccountTemplate, schema_name: str, kind: str) -> None:
+    """Create `schema_name` as a copy of the template for `kind`, defaults included. Call inside
+    the provisioning transaction."""
+    _replay(template.ddl, source=kind_schema(kind), target=schema_name, rows=template.seeded_tables[kind])

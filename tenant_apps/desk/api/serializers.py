@@ -1,0 +1,300 @@
+"""Shapes of the desk API. Serializers only shape data; services decide."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from ..models import (
+    Attachment,
+    Comment,
+    FormField,
+    RoutingRule,
+    SavedView,
+    Status,
+    Ticket,
+    TicketEvent,
+    TicketType,
+    Transition,
+    Workflow,
+)
+
+
+class Ref(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="__str__")
+
+
+class PersonRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="full_name")
+
+
+class TypeRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    prefix = serializers.CharField()
+
+
+class StatusRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    name = serializers.CharField()
+    category = serializers.CharField()
+
+
+class TicketListSerializer(serializers.ModelSerializer):
+    key = serializers.CharField(read_only=True)
+    type = TypeRef(source="ticket_type")
+    status = StatusRef()
+    requester = PersonRef(allow_null=True)
+    company = Ref(allow_null=True)
+    location = Ref(allow_null=True)
+    equipment = Ref(allow_null=True)
+    group = Ref(allow_null=True)
+    assignee = PersonRef(allow_null=True)
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id",
+            "key",
+            "number",
+            "title",
+            "type",
+            "status",
+            "priority",
+            "requester",
+            "company",
+            "location",
+            "equipment",
+            "group",
+            "assignee",
+            "channel",
+            "fields",
+            "planned_start",
+            "planned_finish",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class AvailableTransition(serializers.Serializer):
+    to = serializers.CharField(source="target.key")
+    to_name = serializers.CharField(source="target.name")
+    name = serializers.CharField()
+    comment_required = serializers.BooleanField()
+    required_fields = serializers.ListField(child=serializers.CharField())
+
+
+class TicketDetailSerializer(TicketListSerializer):
+    watchers = serializers.SerializerMethodField()
+    transitions = serializers.SerializerMethodField()
+
+    class Meta(TicketListSerializer.Meta):
+        fields = [
+            *TicketListSerializer.Meta.fields,
+            "description",
+            "parent",
+            "watchers",
+            "resolved_at",
+            "closed_at",
+            "transitions",
+        ]
+
+    def get_watchers(self, ticket) -> list[int]:
+        return sorted(ticket.watchers.values_list("id", flat=True))
+
+    def get_transitions(self, ticket) -> list[dict]:
+        from ..services import available_transitions
+
+        return AvailableTransition(
+            available_transitions(self.context["request"].user, ticket), many=True
+        ).data
+
+
+class TicketCreateSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="Ticket type code (or id)")
+    title = serializers.CharField(max_length=300, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    priority = serializers.IntegerField(required=False, allow_null=True, default=None)
+    fields = serializers.JSONField(required=False, default=dict)
+    requester = serializers.IntegerField(required=False, allow_null=True, default=None)
+    company = serializers.IntegerField(required=False, allow_null=True, default=None)
+    location = serializers.IntegerField(required=False, allow_null=True, default=None)
+    equipment = serializers.IntegerField(required=False, allow_null=True, default=None)
+    parent = serializers.IntegerField(required=False, allow_null=True, default=None)
+    planned_start = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    planned_finish = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    channel = serializers.CharField(required=False, default="api")
+    watchers = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+
+
+class TicketUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True)
+    priority = serializers.IntegerField(required=False)
+    fields = serializers.JSONField(required=False)
+    company = serializers.IntegerField(required=False, allow_null=True)
+    location = serializers.IntegerField(required=False, allow_null=True)
+    equipment = serializers.IntegerField(required=False, allow_null=True)
+    group = serializers.IntegerField(required=False, allow_null=True)
+    assignee = serializers.IntegerField(required=False, allow_null=True)
+    parent = serializers.IntegerField(required=False, allow_null=True)
+    planned_start = serializers.DateTimeField(required=False, allow_null=True)
+    planned_finish = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class TransitionRequestSerializer(serializers.Serializer):
+    to = serializers.CharField(help_text="Target status key")
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    fields = serializers.JSONField(required=False, default=dict)
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = PersonRef(read_only=True, allow_null=True)
+    attachments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Comment
+        fields = ["id", "author", "body", "internal", "created_at", "attachments"]
+        read_only_fields = ["id", "author", "created_at", "attachments"]
+
+    def get_attachments(self, comment) -> list[int]:
+        return [a.pk for a in comment.attachments.all()]
+
+
+class CommentCreateSerializer(serializers.Serializer):
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    internal = serializers.BooleanField(default=False)
+
+
+class EventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TicketEvent
+        fields = ["id", "kind", "actor", "actor_name", "public", "data", "at"]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "name",
+            "content_type",
+            "size",
+            "internal",
+            "comment",
+            "uploaded_by",
+            "created_at",
+            "download_url",
+        ]
+
+    def get_download_url(self, attachment) -> str:
+        return f"/api/v1/attachments/{attachment.pk}/download/"
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    internal = serializers.BooleanField(default=False)
+
+
+class WatchersSerializer(serializers.Serializer):
+    add = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    remove = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+
+
+# ---------------------------------------------------------------------------- configuration
+class FormFieldSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FormField
+        fields = [
+            "key",
+            "label",
+            "kind",
+            "required",
+            "choices",
+            "min_value",
+            "max_value",
+            "max_length",
+            "help_text",
+        ]
+
+
+class TicketTypeSerializer(serializers.ModelSerializer):
+    form_fields = FormFieldSerializer(many=True, required=False)
+    workflow = serializers.PrimaryKeyRelatedField(queryset=Workflow.objects.all())
+
+    class Meta:
+        model = TicketType
+        fields = [
+            "id",
+            "code",
+            "name",
+            "prefix",
+            "description",
+            "workflow",
+            "default_priority",
+            "filing_roles",
+            "is_active",
+            "order",
+            "form_fields",
+        ]
+
+
+class StatusSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Status
+        fields = ["key", "name", "category", "is_initial"]
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    source = serializers.CharField(source="source.key")
+    target = serializers.CharField(source="target.key")
+    allowed_groups = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Transition
+        fields = [
+            "source",
+            "target",
+            "name",
+            "allowed_roles",
+            "allowed_groups",
+            "comment_required",
+            "required_fields",
+            "set_group",
+            "set_assignee",
+            "clear_assignee",
+        ]
+
+
+class WorkflowSerializer(serializers.ModelSerializer):
+    statuses = StatusSerializer(many=True, read_only=True)
+    transitions = TransitionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Workflow
+        fields = ["id", "code", "name", "statuses", "transitions"]
+
+
+class WorkflowWriteSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=50, allow_blank=True)
+    name = serializers.CharField(max_length=150, allow_blank=True, required=False, default="")
+    statuses = serializers.ListField(child=serializers.DictField())
+    transitions = serializers.ListField(child=serializers.DictField(), required=False, default=list)
+
+
+class RoutingRuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RoutingRule
+        fields = ["id", "name", "order", "is_active", "conditions", "actions", "stop_processing"]
+
+
+class SavedViewSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SavedView
+        fields = ["id", "owner", "name", "filters", "ordering", "shared", "created_at"]
+        read_only_fields = ["id", "owner", "created_at"]

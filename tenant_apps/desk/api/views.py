@@ -1,0 +1,361 @@
+"""Desk API: tickets and their conversation, and the desk's configuration. Thin: services decide."""
+
+from __future__ import annotations
+
+import django_filters as df
+from django.db import transaction
+from django.http import FileResponse, QueryDict
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import filters, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from atrium.api import Predicates
+from atrium.errors import InvalidInput
+from tenant_apps import permissions as perms
+from tenant_apps.objects.models import Location
+
+from .. import config, selectors, services
+from ..models import Attachment, Category, RoutingRule, SavedView, Ticket, TicketType, Workflow
+from . import serializers as s
+
+
+class CsvIn(df.BaseInFilter, df.CharFilter):
+    pass
+
+
+class NumbersIn(df.BaseInFilter, df.NumberFilter):
+    pass
+
+
+class TicketFilter(df.FilterSet):
+    type = CsvIn(field_name="ticket_type__code", help_text="Type codes, comma-separated")
+    status = CsvIn(field_name="status__key")
+    category = df.MultipleChoiceFilter(choices=Category.choices)
+    priority = NumbersIn(field_name="priority")
+    is_open = df.BooleanFilter()
+    group = df.CharFilter(method="filter_group", help_text="Group id, or 'mine'")
+    assignee = df.CharFilter(method="filter_assignee", help_text="Person id, 'me' or 'none'")
+    requester = df.CharFilter(method="filter_requester", help_text="Person id or 'me'")
+    company = NumbersIn(field_name="company_id")
+    location = df.NumberFilter(
+        method="filter_location", help_text="Location id; includes everything under it"
+    )
+    equipment = NumbersIn(field_name="equipment_id")
+    channel = CsvIn(field_name="channel")
+    parent = df.NumberFilter(field_name="parent_id")
+    created_after = df.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = df.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    updated_after = df.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    planned_finish_before = df.IsoDateTimeFilter(field_name="planned_finish", lookup_expr="lt")
+    planned_finish_after = df.IsoDateTimeFilter(field_name="planned_finish", lookup_expr="gte")
+    q = df.CharFilter(method="filter_search", help_text="Full-text search (Russian and English)")
+
+    class Meta:
+        model = Ticket
+        fields: list[str] = []
+
+    def _person(self, value):
+        if value == "me":
+            return self.request.user.pk
+        if value == "none":
+            return None
+        try:
+            return int(value)
+        except ValueError:
+            raise InvalidInput(fields={"filter": [_("Use a person id, 'me' or 'none'.")]}) from None
+
+    def filter_assignee(self, queryset, name, value):
+        pk = self._person(value)
+        return queryset.filter(assignee__isnull=True) if pk is None else queryset.filter(assignee_id=pk)
+
+    def filter_requester(self, queryset, name, value):
+        return queryset.filter(requester_id=self._person(value))
+
+    def filter_group(self, queryset, name, value):
+        if value == "mine":
+            return queryset.filter(group_id__in=perms.group_ids(self.request.user))
+        try:
+            return queryset.filter(group_id=int(value))
+        except ValueError:
+            raise InvalidInput(fields={"group": [_("Use a group id or 'mine'.")]}) from None
+
+    def filter_location(self, queryset, name, value):
+        location = Location.objects.filter(pk=value).first()
+        if location is None:
+            return queryset.none()
+        return queryset.filter(location__path__startswith=location.path)
+
+    def filter_search(self, queryset, name, value):
+        return selectors.search(queryset, value)
+
+
+class TicketOrdering(filters.OrderingFilter):
+    ordering_fields = ["created_at", "updated_at", "priority", "number", "planned_finish"]
+    ordering_description = "created_at, updated_at, priority, number, planned_finish; prefix - to reverse"
+
+
+class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Tickets the person may see. `?view=<saved view id>` applies a saved view's filters."""
+
+    permission_classes = [Predicates]
+    predicates = {"read": lambda u: u.is_active, "write": lambda u: u.is_active}
+    filter_backends = [df.rest_framework.DjangoFilterBackend, TicketOrdering]
+    filterset_class = TicketFilter
+    ordering = ["-created_at"]
+
+    def get_serializer_class(self):
+        return s.TicketListSerializer if self.action == "list" else s.TicketDetailSerializer
+
+    def get_queryset(self):
+        return selectors.tickets_for(self.request.user)
+
+    def filter_queryset(self, queryset):
+        view_id = self.request.query_params.get("view")
+        if view_id:
+            saved = SavedView.objects.filter(pk=view_id).first() if view_id.isdigit() else None
+            if saved is None or not perms.can_use_saved_view(self.request.user, saved):
+                raise InvalidInput(fields={"view": [_("No such saved view.")]})
+            params = QueryDict(mutable=True)
+            for key, value in (saved.filters or {}).items():
+                params.setlist(key, value if isinstance(value, list) else [str(value)])
+            if saved.ordering and "ordering" not in self.request.query_params:
+                params["ordering"] = saved.ordering
+            for key, values in self.request.query_params.lists():
+                params.setlist(key, values)
+            self.request._request.GET = params
+        queryset = super().filter_queryset(queryset)
+        return selectors.filter_custom_fields(queryset, self.request.query_params)
+
+    def get_object(self):
+        ticket = selectors.ticket_for(self.request.user, self.kwargs["pk"])
+        if ticket is None:
+            raise NotFound()
+        return ticket
+
+    @extend_schema(request=s.TicketCreateSerializer, responses={201: s.TicketDetailSerializer})
+    def create(self, request):
+        data = s.TicketCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        type_ref = values.pop("type")
+        ticket_type = TicketType.objects.filter(code=type_ref).first() or (
+            TicketType.objects.filter(pk=int(type_ref)).first() if type_ref.isdigit() else None
+        )
+        if ticket_type is None:
+            raise InvalidInput(fields={"type": [_("No such ticket type.")]})
+        ticket = services.file_ticket(actor=request.user, ticket_type=ticket_type, **values)
+        return Response(
+            s.TicketDetailSerializer(self._fresh(ticket), context={"request": request}).data, status=201
+        )
+
+    @extend_schema(request=s.TicketUpdateSerializer, responses={200: s.TicketDetailSerializer})
+    def partial_update(self, request, pk=None):
+        ticket = self.get_object()
+        data = s.TicketUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.update_ticket(actor=request.user, ticket=ticket, changes=dict(data.validated_data))
+        return Response(s.TicketDetailSerializer(self._fresh(ticket), context={"request": request}).data)
+
+    @staticmethod
+    def _fresh(ticket):
+        return Ticket.objects.select_related(*selectors.LIST_RELATED).get(pk=ticket.pk)
+
+    @extend_schema(request=s.TransitionRequestSerializer, responses={200: s.TicketDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        ticket = self.get_object()
+        data = s.TransitionRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.transition_ticket(actor=request.user, ticket=ticket, **data.validated_data)
+        return Response(s.TicketDetailSerializer(self._fresh(ticket), context={"request": request}).data)
+
+    @extend_schema(request=s.CommentCreateSerializer, responses={200: s.CommentSerializer(many=True)})
+    @action(detail=True, methods=["get", "post"])
+    def comments(self, request, pk=None):
+        ticket = self.get_object()
+        if request.method == "POST":
+            data = s.CommentCreateSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            comment = services.add_comment(actor=request.user, ticket=ticket, **data.validated_data)
+            return Response(s.CommentSerializer(comment).data, status=201)
+        return Response(s.CommentSerializer(selectors.comments_for(request.user, ticket), many=True).data)
+
+    @extend_schema(responses={200: s.EventSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        ticket = self.get_object()
+        return Response(s.EventSerializer(selectors.events_for(request.user, ticket), many=True).data)
+
+    @extend_schema(request=s.AttachmentUploadSerializer, responses={200: s.AttachmentSerializer(many=True)})
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+    def attachments(self, request, pk=None):
+        ticket = self.get_object()
+        if request.method == "POST":
+            data = s.AttachmentUploadSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            attachment = services.add_attachment(
+                actor=request.user,
+                ticket=ticket,
+                upload=data.validated_data["file"],
+                internal=data.validated_data["internal"],
+            )
+            return Response(s.AttachmentSerializer(attachment).data, status=201)
+        return Response(
+            s.AttachmentSerializer(selectors.attachments_for(request.user, ticket), many=True).data
+        )
+
+    @extend_schema(request=s.WatchersSerializer, responses={200: s.TicketDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def watchers(self, request, pk=None):
+        ticket = self.get_object()
+        data = s.WatchersSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.set_watchers(actor=request.user, ticket=ticket, **data.validated_data)
+        return Response(s.TicketDetailSerializer(self._fresh(ticket), context={"request": request}).data)
+
+
+class AttachmentDownloadView(APIView):
+    """Files are served only through this check, never from a guessable public URL."""
+
+    permission_classes = [Predicates]
+    predicates = {"read": lambda u: u.is_active}
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, pk: int):
+        attachment = Attachment.objects.filter(pk=pk).select_related("ticket").first()
+        if (
+            attachment is None
+            or not perms.can_view_ticket(request.user, attachment.ticket)
+            or (attachment.internal and not perms.can_see_internal(request.user))
+        ):
+            raise NotFound()
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.name,
+            content_type=attachment.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+# ---------------------------------------------------------------------------- configuration
+class TicketTypeViewSet(viewsets.ModelViewSet):
+    """Ticket types; everyone reads those they may file (`?fileable=1`), the account admin edits."""
+
+    serializer_class = s.TicketTypeSerializer
+    permission_classes = [Predicates]
+    predicates = {"read": lambda u: u.is_active, "write": perms.can_configure_desk}
+    pagination_class = None
+
+    def get_queryset(self):
+        """Mirrors permissions.can_file: managers file every active type, others those naming their role."""
+        user = self.request.user
+        queryset = TicketType.objects.prefetch_related("form_fields").order_by("order", "name")
+        fileable = bool(self.request.query_params.get("fileable"))
+        if perms.is_manager(user):
+            return queryset.filter(is_active=True) if fileable else queryset
+        if fileable or not perms.is_agent(user):
+            return queryset.filter(is_active=True, filing_roles__contains=[user.role])
+        return queryset
+
+    def perform_create(self, serializer):
+        serializer.instance = config.save_ticket_type(ticket_type=None, data=self._data(serializer))
+
+    def perform_update(self, serializer):
+        serializer.instance = config.save_ticket_type(
+            ticket_type=serializer.instance, data=self._data(serializer)
+        )
+
+    @staticmethod
+    def _data(serializer) -> dict:
+        data = dict(serializer.validated_data)
+        if "form_fields" in data:
+            data["form_fields"] = [dict(f) for f in data["form_fields"]]
+        return data
+
+    def perform_destroy(self, instance):
+        if instance.tickets.exists():
+            raise InvalidInput(fields={"type": [_("Tickets of this type exist; deactivate it instead.")]})
+        instance.delete()
+
+
+class WorkflowViewSet(viewsets.ModelViewSet):
+    """Workflows, edited as one document: statuses and transitions together."""
+
+    permission_classes = [Predicates]
+    predicates = {"read": perms.is_agent, "write": perms.can_configure_desk}
+    pagination_class = None
+    queryset = Workflow.objects.prefetch_related(
+        "statuses", "transitions__source", "transitions__target", "transitions__allowed_groups"
+    )
+    serializer_class = s.WorkflowSerializer
+
+    @extend_schema(request=s.WorkflowWriteSerializer, responses={201: s.WorkflowSerializer})
+    def create(self, request):
+        return self._save(None, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.WorkflowWriteSerializer, responses={200: s.WorkflowSerializer})
+    def update(self, request, pk=None, partial=False):
+        return self._save(self.get_object(), status.HTTP_200_OK)
+
+    def _save(self, workflow, code):
+        data = s.WorkflowWriteSerializer(data=self.request.data)
+        data.is_valid(raise_exception=True)
+        saved = config.save_workflow(workflow=workflow, **data.validated_data)
+        return Response(s.WorkflowSerializer(self.get_queryset().get(pk=saved.pk)).data, status=code)
+
+    def perform_destroy(self, instance):
+        if instance.ticket_types.exists():
+            raise InvalidInput(fields={"workflow": [_("Ticket types use this workflow.")]})
+        instance.delete()
+
+
+class RoutingRuleViewSet(viewsets.ModelViewSet):
+    serializer_class = s.RoutingRuleSerializer
+    permission_classes = [Predicates]
+    predicates = {"read": perms.is_agent, "write": perms.can_configure_desk}
+    pagination_class = None
+    queryset = RoutingRule.objects.all()
+
+    @transaction.atomic
+    def perform_create(self, serializer):
+        serializer.instance = config.save_routing_rule(rule=None, data=dict(serializer.validated_data))
+
+    @transaction.atomic
+    def perform_update(self, serializer):
+        serializer.instance = config.save_routing_rule(
+            rule=serializer.instance, data=dict(serializer.validated_data)
+        )
+
+
+class SavedViewViewSet(viewsets.ModelViewSet):
+    serializer_class = s.SavedViewSerializer
+    permission_classes = [Predicates]
+    predicates = {"read": lambda u: u.is_active, "write": lambda u: u.is_active}
+    pagination_class = None
+
+    def get_queryset(self):
+        user = self.request.user
+        mine = SavedView.objects.filter(owner=user)
+        return (mine | SavedView.objects.filter(shared=True)) if perms.is_agent(user) else mine
+
+    def perform_create(self, serializer):
+        if serializer.validated_data.get("shared") and not perms.is_agent(self.request.user):
+            raise InvalidInput(fields={"shared": [_("Only the desk's staff share views.")]})
+        serializer.save(owner=self.request.user)
+
+    def perform_update(self, serializer):
+        if serializer.instance.owner_id != self.request.user.pk:
+            raise NotFound()
+        serializer.save()
+
+    def perform_destroy(self, instance):
+        if instance.owner_id != self.request.user.pk:
+            raise NotFound()
+        instance.delete()

@@ -1,0 +1,254 @@
+"""Writes to the desk's configuration: workflows, ticket types with their forms, routing rules.
+
+A workflow is edited as one document (statuses + transitions) and saved atomically. Edits that
+would strand tickets are refused: a status that tickets are in cannot be removed, and every status
+that is not closed or cancelled must keep a way out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from atrium.errors import DomainError, InvalidInput
+from tenant_apps.people.models import ResponsibilityGroup, Role, User
+
+from .models import (
+    TERMINAL_CATEGORIES,
+    Category,
+    FieldKind,
+    FormField,
+    Priority,
+    RoutingRule,
+    Status,
+    TicketType,
+    Transition,
+    Workflow,
+)
+from .routing import validate_rule
+
+ROLE_VALUES = set(Role.values) | {"requester"}
+
+
+class WorkflowInUse(DomainError):
+    code = "workflow_in_use"
+    status = 409
+
+
+def _validate_workflow_document(statuses: list[dict], transitions: list[dict]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    keys = [s.get("key") for s in statuses]
+    if not statuses:
+        errors["statuses"] = [_("A workflow needs at least one status.")]
+        return errors
+    if len(set(keys)) != len(keys) or any(not k for k in keys):
+        errors["statuses"] = [_("Every status needs a unique key.")]
+    for i, s in enumerate(statuses):
+        if s.get("category") not in Category.values:
+            errors[f"statuses.{i}.category"] = [
+                _("Choose one of: %(c)s.") % {"c": ", ".join(Category.values)}
+            ]
+        if not s.get("name"):
+            errors[f"statuses.{i}.name"] = [_("This field is required.")]
+    if sum(1 for s in statuses if s.get("is_initial")) != 1:
+        errors["statuses"] = errors.get("statuses", []) + [_("Exactly one status must be initial.")]
+    pairs = set()
+    for i, t in enumerate(transitions):
+        src, dst = t.get("source"), t.get("target")
+        if src not in keys or dst not in keys:
+            errors[f"transitions.{i}"] = [_("Source and target must be status keys of this workflow.")]
+            continue
+        if src == dst:
+            errors[f"transitions.{i}"] = [_("A transition must change the status.")]
+        if (src, dst) in pairs:
+            errors[f"transitions.{i}"] = [_("This transition is defined twice.")]
+        pairs.add((src, dst))
+        bad_roles = set(t.get("allowed_roles") or []) - ROLE_VALUES
+        if bad_roles:
+            errors[f"transitions.{i}.allowed_roles"] = [
+                _("Unknown roles: %(r)s.") % {"r": ", ".join(sorted(bad_roles))}
+            ]
+        if not t.get("name"):
+            errors[f"transitions.{i}.name"] = [_("This field is required.")]
+    if errors:
+        return errors
+    outgoing = {src for src, _dst in pairs}
+    stuck = [
+        s["key"] for s in statuses if s["category"] not in TERMINAL_CATEGORIES and s["key"] not in outgoing
+    ]
+    if stuck:
+        errors["transitions"] = [_("These statuses would have no way out: %(s)s.") % {"s": ", ".join(stuck)}]
+    return errors
+
+
+@transaction.atomic
+def save_workflow(
+    *, workflow: Workflow | None, code: str, name: str, statuses: list[dict], transitions: list[dict]
+) -> Workflow:
+    """Create or replace a workflow's statuses and transitions (matched by status key)."""
+    errors = _validate_workflow_document(statuses, transitions)
+    if not code:
+        errors["code"] = [_("This field is required.")]
+    elif Workflow.objects.filter(code=code).exclude(pk=getattr(workflow, "pk", None)).exists():
+        errors["code"] = [_("Another workflow has this code.")]
+    if errors:
+        raise InvalidInput(fields=errors)
+    if workflow is None:
+        workflow = Workflow.objects.create(code=code, name=name or code)
+    else:
+        workflow = Workflow.objects.select_for_update().get(pk=workflow.pk)
+        workflow.code, workflow.name = code, name or code
+        workflow.save()
+    existing = {s.key: s for s in workflow.statuses.all()}
+    wanted = {s["key"] for s in statuses}
+    removed = [s for key, s in existing.items() if key not in wanted]
+    in_use = [s.key for s in removed if s.tickets.exists()]
+    if in_use:
+        raise WorkflowInUse(
+            _("Tickets are in these statuses, so they cannot be removed: %(s)s.") % {"s": ", ".join(in_use)},
+            fields={"statuses": [_("In use: %(s)s.") % {"s": ", ".join(in_use)}]},
+        )
+    workflow.transitions.all().delete()
+    for status in removed:
+        status.delete()
+    Status.objects.filter(workflow=workflow).update(is_initial=False)
+    by_key = {}
+    for order, s in enumerate(statuses):
+        obj = existing.get(s["key"]) or Status(workflow=workflow, key=s["key"])
+        obj.name, obj.category, obj.is_initial, obj.order = (
+            s["name"],
+            s["category"],
+            bool(s.get("is_initial")),
+            order,
+        )
+        obj.save()
+        by_key[s["key"]] = obj
+        # tickets already in a status whose category changed follow it
+        obj.tickets.exclude(category=obj.category).update(
+            category=obj.category, is_open=obj.category in (Category.NEW, Category.OPEN, Category.WAITING)
+        )
+    group_errors = {}
+    for order, t in enumerate(transitions):
+        groups = list(ResponsibilityGroup.objects.filter(pk__in=t.get("allowed_groups") or []))
+        if len(groups) != len(set(t.get("allowed_groups") or [])):
+            group_errors[f"transitions.{order}.allowed_groups"] = [_("Unknown groups.")]
+        set_group = (
+            ResponsibilityGroup.objects.filter(pk=t.get("set_group")).first() if t.get("set_group") else None
+        )
+        set_assignee = (
+            User.objects.filter(pk=t.get("set_assignee")).first() if t.get("set_assignee") else None
+        )
+        if t.get("set_group") and set_group is None:
+            group_errors[f"transitions.{order}.set_group"] = [_("No such group.")]
+        if t.get("set_assignee") and set_assignee is None:
+            group_errors[f"transitions.{order}.set_assignee"] = [_("No such person.")]
+        transition = Transition.objects.create(
+            workflow=workflow,
+            source=by_key[t["source"]],
+            target=by_key[t["target"]],
+            name=t["name"],
+            allowed_roles=t.get("allowed_roles") or [],
+            comment_required=bool(t.get("comment_required")),
+            required_fields=t.get("required_fields") or [],
+            set_group=set_group,
+            set_assignee=set_assignee,
+            clear_assignee=bool(t.get("clear_assignee")),
+            order=order,
+        )
+        transition.allowed_groups.set(groups)
+    if group_errors:
+        raise InvalidInput(fields=group_errors)
+    return workflow
+
+
+def _validate_form(fields: list[dict]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    keys = [f.get("key") for f in fields]
+    if len(set(keys)) != len(keys) or any(not k for k in keys):
+        errors["form_fields"] = [_("Every field needs a unique key.")]
+    for i, f in enumerate(fields):
+        if f.get("kind") not in FieldKind.values:
+            errors[f"form_fields.{i}.kind"] = [
+                _("Choose one of: %(k)s.") % {"k": ", ".join(FieldKind.values)}
+            ]
+        if f.get("kind") in (FieldKind.CHOICE, FieldKind.MULTI_CHOICE) and not f.get("choices"):
+            errors[f"form_fields.{i}.choices"] = [_("A choice field needs choices.")]
+        if not f.get("label"):
+            errors[f"form_fields.{i}.label"] = [_("This field is required.")]
+    return errors
+
+
+@transaction.atomic
+def save_ticket_type(*, ticket_type: TicketType | None, data: dict[str, Any]) -> TicketType:
+    """Create or update a ticket type and replace its form (fields matched by key)."""
+    errors: dict[str, list[str]] = {}
+    form = data.pop("form_fields", None)
+    if form is not None:
+        errors.update(_validate_form(form))
+    for name in ("code", "name", "prefix"):
+        if name in data and not data[name]:
+            errors[name] = [_("This field is required.")]
+    if ticket_type is None:
+        for name in ("code", "name", "prefix", "workflow"):
+            if not data.get(name):
+                errors.setdefault(name, [_("This field is required.")])
+    for name in ("code", "prefix"):
+        if (
+            data.get(name)
+            and TicketType.objects.filter(**{name: data[name]})
+            .exclude(pk=getattr(ticket_type, "pk", None))
+            .exists()
+        ):
+            errors[name] = [_("Another ticket type uses this.")]
+    if "default_priority" in data and data["default_priority"] not in Priority.values:
+        errors["default_priority"] = [_("Unknown priority.")]
+    if set(data.get("filing_roles") or []) - set(Role.values):
+        errors["filing_roles"] = [_("Unknown roles.")]
+    if ticket_type is not None and data.get("workflow") and data["workflow"] != ticket_type.workflow:
+        if ticket_type.tickets.filter(is_open=True).exists():
+            errors["workflow"] = [_("Open tickets use this type's workflow; close them or add a new type.")]
+    if errors:
+        raise InvalidInput(fields=errors)
+    ticket_type = ticket_type or TicketType()
+    for name, value in data.items():
+        setattr(ticket_type, name, value)
+    ticket_type.save()
+    if form is not None:
+        existing = {f.key: f for f in ticket_type.form_fields.all()}
+        wanted = {f["key"] for f in form}
+        ticket_type.form_fields.exclude(key__in=wanted).delete()
+        for order, spec in enumerate(form):
+            obj = existing.get(spec["key"]) or FormField(ticket_type=ticket_type, key=spec["key"])
+            for name in (
+                "label",
+                "kind",
+                "required",
+                "choices",
+                "min_value",
+                "max_value",
+                "max_length",
+                "help_text",
+            ):
+                if name in spec:
+                    setattr(obj, name, spec[name])
+            obj.order = order
+            obj.save()
+    return ticket_type
+
+
+@transaction.atomic
+def save_routing_rule(*, rule: RoutingRule | None, data: dict[str, Any]) -> RoutingRule:
+    conditions = data.get("conditions", rule.conditions if rule else {})
+    actions = data.get("actions", rule.actions if rule else {})
+    errors = validate_rule(conditions, actions)
+    if not (data.get("name") or (rule and rule.name)):
+        errors["name"] = [_("This field is required.")]
+    if errors:
+        raise InvalidInput(fields=errors)
+    rule = rule or RoutingRule()
+    for name, value in data.items():
+        setattr(rule, name, value)
+    rule.save()
+    return rule

@@ -1,0 +1,45 @@
+"""The ticket-event spine: writing events, and handing them to readers after commit.
+
+Services call `record()` inside the transaction that changes the ticket. Readers that act after
+commit (live updates, notifications, federation) register with `on_event_committed`; each gets
+the account's schema and the event id, never a model instance. If the transaction rolls back,
+nothing is handed over. No other path publishes ticket changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from django.db import connection, transaction
+
+from .models import Ticket, TicketEvent
+
+_listeners: list[Callable[[str, int], None]] = []
+
+
+def on_event_committed(listener: Callable[[str, int], None]) -> Callable[[str, int], None]:
+    """Register `listener(schema_name, event_id)`, called after the event's transaction commits."""
+    _listeners.append(listener)
+    return listener
+
+
+def _dispatch(schema_name: str, event_id: int) -> None:
+    for listener in _listeners:
+        listener(schema_name, event_id)
+
+
+def record(ticket: Ticket, kind: str, actor=None, *, public: bool = True, **data) -> TicketEvent:
+    if not connection.in_atomic_block:
+        raise RuntimeError("ticket events are written inside the change's transaction")
+    has_actor = actor is not None and getattr(actor, "pk", None) is not None
+    event = TicketEvent.objects.create(
+        ticket=ticket,
+        kind=kind,
+        actor=actor if has_actor else None,
+        actor_name=actor.full_name if has_actor else data.pop("actor_name", ""),
+        public=public,
+        data=data,
+    )
+    transaction.on_commit(partial(_dispatch, connection.schema_name, event.pk))
+    return event

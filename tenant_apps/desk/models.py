@@ -1,0 +1,378 @@
+"""The desk: ticket types with their forms and workflows, tickets, and the ticket-event spine."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    """What a status means, whatever the account calls it."""
+
+    NEW = "new", _("New")
+    OPEN = "open", _("Open")
+    WAITING = "waiting", _("Waiting")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_CATEGORIES = frozenset({Category.NEW, Category.OPEN, Category.WAITING})
+TERMINAL_CATEGORIES = frozenset({Category.CLOSED, Category.CANCELLED})
+
+
+class Priority(models.IntegerChoices):
+    LOW = 1, _("Low")
+    NORMAL = 2, _("Normal")
+    HIGH = 3, _("High")
+    URGENT = 4, _("Urgent")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web")
+    API = "api", _("API")
+    EMAIL = "email", _("E-mail")
+    TELEGRAM = "telegram", _("Telegram")
+    QR = "qr", _("QR code")
+    PHONE = "phone", _("Phone")
+    SCHEDULE = "schedule", _("Schedule")
+    FEDERATION = "federation", _("Partner account")
+
+
+# ---------------------------------------------------------------------------- configuration
+class Workflow(models.Model):
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+
+    class Meta:
+        verbose_name = _("workflow")
+        verbose_name_plural = _("workflows")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Status(models.Model):
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="statuses")
+    key = models.SlugField(_("key"), max_length=50)
+    name = models.CharField(_("name"), max_length=100)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    is_initial = models.BooleanField(_("initial"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("status")
+        verbose_name_plural = _("statuses")
+        ordering = ["workflow", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["workflow", "key"], name="desk_status_key_unique"),
+            models.UniqueConstraint(
+                fields=["workflow"], condition=models.Q(is_initial=True), name="desk_status_one_initial"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Transition(models.Model):
+    """A move between two statuses: who may make it, what it needs, and who is responsible after."""
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="transitions")
+    source = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="outgoing")
+    target = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="incoming")
+    name = models.CharField(_("name"), max_length=100)
+    # Roles (people.Role values, plus "requester" for the ticket's own requester) and groups allowed;
+    # both empty means anyone who may change the ticket.
+    allowed_roles = models.JSONField(_("allowed roles"), default=list, blank=True)
+    allowed_groups = models.ManyToManyField("people.ResponsibilityGroup", blank=True, related_name="+")
+    comment_required = models.BooleanField(_("comment required"), default=False)
+    required_fields = models.JSONField(_("required fields"), default=list, blank=True)
+    set_group = models.ForeignKey(
+        "people.ResponsibilityGroup", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    clear_assignee = models.BooleanField(_("clear assignee"), default=False)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("transition")
+        verbose_name_plural = _("transitions")
+        ordering = ["workflow", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="desk_transition_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TicketType(models.Model):
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    prefix = models.CharField(_("number prefix"), max_length=10, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    workflow = models.ForeignKey(Workflow, on_delete=models.PROTECT, related_name="ticket_types")
+    default_priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    # Roles that may file tickets of this type (people.Role values).
+    filing_roles = models.JSONField(_("who may file"), default=list, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ticket type")
+        verbose_name_plural = _("ticket types")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FieldKind(models.TextChoices):
+    TEXT = "text", _("Text")
+    LONG_TEXT = "long_text", _("Long text")
+    NUMBER = "number", _("Number")
+    DATE = "date", _("Date")
+    DATETIME = "datetime", _("Date and time")
+    CHOICE = "choice", _("Choice")
+    MULTI_CHOICE = "multi_choice", _("Multiple choice")
+    BOOLEAN = "boolean", _("Yes / no")
+    COMPANY = "company", _("Company")
+    LOCATION = "location", _("Location")
+    EQUIPMENT = "equipment", _("Equipment")
+    PERSON = "person", _("Person")
+    FILE = "file", _("File")
+
+
+class FormField(models.Model):
+    """A custom field on a ticket type's form; values live in Ticket.fields under `key`."""
+
+    ticket_type = models.ForeignKey(TicketType, on_delete=models.CASCADE, related_name="form_fields")
+    key = models.SlugField(_("key"), max_length=50)
+    label = models.CharField(_("label"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=20, choices=FieldKind.choices)
+    required = models.BooleanField(_("required"), default=False)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    min_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    max_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    max_length = models.PositiveIntegerField(null=True, blank=True)
+    help_text = models.CharField(max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("form field")
+        verbose_name_plural = _("form fields")
+        ordering = ["ticket_type", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket_type", "key"], name="desk_formfield_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+# ---------------------------------------------------------------------------- tickets
+class Ticket(models.Model):
+    number = models.PositiveIntegerField(_("number"), unique=True, editable=False)
+    ticket_type = models.ForeignKey(TicketType, on_delete=models.PROTECT, related_name="tickets")
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    status = models.ForeignKey(Status, on_delete=models.PROTECT, related_name="tickets")
+    category = models.CharField(max_length=20, choices=Category.choices, editable=False)  # = status.category
+    is_open = models.BooleanField(default=True, editable=False)  # category in OPEN_CATEGORIES
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requested_tickets",
+    )
+    company = models.ForeignKey(
+        "people.Company", null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+    )
+    location = models.ForeignKey(
+        "objects.Location", null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+    )
+    equipment = models.ForeignKey(
+        "objects.Equipment", null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+    )
+    group = models.ForeignKey(
+        "people.ResponsibilityGroup", null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_tickets",
+    )
+    fields = models.JSONField(_("custom fields"), default=dict, blank=True)
+    planned_start = models.DateTimeField(_("planned start"), null=True, blank=True)
+    planned_finish = models.DateTimeField(_("planned finish"), null=True, blank=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    watchers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="watched_tickets")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    search = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="desk_ticket_created"),
+            models.Index(fields=["-updated_at", "-id"], name="desk_ticket_updated"),
+            models.Index(fields=["category", "-created_at"], name="desk_ticket_cat_created"),
+            models.Index(fields=["group", "-created_at"], name="desk_ticket_group_created"),
+            models.Index(fields=["assignee", "-created_at"], name="desk_ticket_assignee_created"),
+            models.Index(fields=["requester", "-created_at"], name="desk_ticket_requester_created"),
+            models.Index(fields=["company", "-created_at"], name="desk_ticket_company_created"),
+            models.Index(fields=["status", "-created_at"], name="desk_ticket_status_created"),
+            models.Index(fields=["ticket_type", "-created_at"], name="desk_ticket_type_created"),
+            models.Index(fields=["location"], name="desk_ticket_location"),
+            models.Index(
+                fields=["assignee"], condition=models.Q(is_open=True), name="desk_ticket_open_assignee"
+            ),
+            GinIndex(fields=["search"], name="desk_ticket_search"),
+            GinIndex(fields=["fields"], name="desk_ticket_fields", opclasses=["jsonb_path_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.title}"
+
+    @property
+    def key(self) -> str:
+        return f"{self.ticket_type.prefix}-{self.number}"
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    ROUTED = "routed", _("Routed")
+    CHANGED = "changed", _("Changed")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    ASSIGNED = "assigned", _("Assigned")
+    COMMENTED = "commented", _("Commented")
+    ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
+    WATCHERS_CHANGED = "watchers_changed", _("Watchers changed")
+
+
+class TicketEvent(models.Model):
+    """The spine: one append-only row per change to a ticket, written in the change's transaction.
+
+    It is the ticket's history; live updates, notifications and federation read it after commit.
+    `public` events are visible to the requester side; internal ones only to agents.
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    public = models.BooleanField(default=True)
+    data = models.JSONField(default=dict)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["ticket", "id"], name="desk_event_ticket")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.ticket_id}"
+
+
+class Comment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(_("text"))
+    internal = models.BooleanField(_("internal"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["ticket", "id"], name="desk_comment_ticket")]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk} on #{self.ticket_id}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # Storage is TenantFileSystemStorage (per-schema folder); the name is never served directly.
+    return f"tickets/{instance.ticket_id}/{instance.token}/{filename}"
+
+
+class Attachment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    token = models.CharField(max_length=32, editable=False)
+    file = models.FileField(upload_to=attachment_path, max_length=400)
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    internal = models.BooleanField(default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# ---------------------------------------------------------------------------- routing and views
+class RoutingRule(models.Model):
+    """Ordered rule: when a new ticket matches `conditions`, apply `actions` (see desk/routing.py)."""
+
+    name = models.CharField(_("name"), max_length=150)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    conditions = models.JSONField(_("conditions"), default=dict, blank=True)
+    actions = models.JSONField(_("actions"), default=dict)
+    stop_processing = models.BooleanField(_("stop after this rule"), default=False)
+    last_assignee_id = models.BigIntegerField(null=True, blank=True, editable=False)  # round robin cursor
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SavedView(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views")
+    name = models.CharField(_("name"), max_length=150)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)  # ticket list query parameters
+    ordering = models.CharField(_("ordering"), max_length=50, blank=True)
+    shared = models.BooleanField(_("shared with the team"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,74 @@
+"""Reads of tickets shared by the API, websockets and reports."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import QuerySet
+
+from tenant_apps import permissions as perms
+
+from .models import Comment, Ticket, TicketEvent
+
+LIST_RELATED = ("ticket_type", "status", "requester", "company", "location", "equipment", "group", "assignee")
+
+
+def tickets_for(user) -> QuerySet[Ticket]:
+    """Every ticket the person may see, with what a list row shows joined in one query."""
+    return perms.visible_tickets(user, Ticket.objects.select_related(*LIST_RELATED))
+
+
+def ticket_for(user, pk: Any) -> Ticket | None:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return tickets_for(user).filter(pk=pk).first()
+
+
+def search(queryset: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
+    """Full-text search in Russian and English over titles, descriptions and public comments."""
+    text = (text or "").strip()[:200]
+    if not text:
+        return queryset
+    query = SearchQuery(text, config="russian", search_type="websearch") | SearchQuery(
+        text, config="english", search_type="websearch"
+    )
+    return queryset.filter(search=query)
+
+
+def coerce_field_value(raw: str) -> Any:
+    """Query-string value of a custom field filter: JSON when it parses (numbers, booleans), else text."""
+    try:
+        value = json.loads(raw)
+    except (TypeError, ValueError):
+        return raw
+    return value if isinstance(value, (int, float, bool)) else raw
+
+
+def filter_custom_fields(queryset: QuerySet[Ticket], params: dict[str, str]) -> QuerySet[Ticket]:
+    """`f.<key>=<value>` matches tickets whose custom field equals (or, for lists, contains) value."""
+    for name, raw in params.items():
+        if name.startswith("f.") and len(name) > 2:
+            key, value = name[2:], coerce_field_value(raw)
+            queryset = queryset.filter(fields__contains={key: value}) | queryset.filter(
+                fields__contains={key: [value]}
+            )
+    return queryset
+
+
+def comments_for(user, ticket: Ticket) -> QuerySet[Comment]:
+    comments = ticket.comments.select_related("author").prefetch_related("attachments")
+    return comments if perms.can_see_internal(user) else comments.filter(internal=False)
+
+
+def events_for(user, ticket: Ticket) -> QuerySet[TicketEvent]:
+    events = ticket.events.all()
+    return events if perms.can_see_internal(user) else events.filter(public=True)
+
+
+def attachments_for(user, ticket: Ticket):
+    attachments = ticket.attachments.all()
+    return attachments if perms.can_see_internal(user) else attachments.filter(internal=False)

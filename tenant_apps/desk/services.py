@@ -1,0 +1,569 @@
+"""Writes to tickets. Each function is one transaction that records its TicketEvent(s)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import filetype
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from atrium.errors import DomainError, InvalidInput, NotFound
+from tenant_apps import permissions as perms
+from tenant_apps.objects.models import Equipment, Location
+from tenant_apps.people.models import Company, ResponsibilityGroup, User
+
+from . import events, routing
+from .fields import clean_field_values
+from .models import (
+    OPEN_CATEGORIES,
+    Attachment,
+    Category,
+    Channel,
+    Comment,
+    EventKind,
+    Priority,
+    Status,
+    Ticket,
+    TicketType,
+    Transition,
+)
+
+
+class PermissionDenied(DomainError):
+    code = "permission_denied"
+    status = 403
+    default_detail = _("You may not do this.")
+
+
+class TransitionNotAllowed(DomainError):
+    code = "transition_not_allowed"
+    status = 409
+    default_detail = _("This ticket cannot move to that status.")
+
+
+class AttachmentRejected(DomainError):
+    code = "attachment_rejected"
+    status = 400
+
+
+STANDARD_EDITABLE = (
+    "title",
+    "description",
+    "priority",
+    "company",
+    "location",
+    "equipment",
+    "group",
+    "assignee",
+    "planned_start",
+    "planned_finish",
+    "parent",
+)
+REFERENCES = {
+    "company": Company,
+    "location": Location,
+    "equipment": Equipment,
+    "group": ResponsibilityGroup,
+    "assignee": User,
+    "requester": User,
+    "parent": Ticket,
+}
+
+
+def _resolve_references(data: dict[str, Any], errors: dict[str, list[str]]) -> dict[str, Any]:
+    """Turn ids into objects of this account's schema; unknown ids become field messages."""
+    out = {}
+    for name, value in data.items():
+        model = REFERENCES.get(name)
+        if model is None or value is None or hasattr(value, "pk"):
+            out[name] = value
+            continue
+        obj = (
+            model.objects.filter(pk=value).first()
+            if isinstance(value, int) and not isinstance(value, bool)
+            else None
+        )
+        if obj is None:
+            errors[name] = [_("No such item.")]
+        out[name] = obj
+    return out
+
+
+def _check_standard(data: dict[str, Any], errors: dict[str, list[str]]) -> None:
+    if "title" in data and not (data["title"] or "").strip():
+        errors["title"] = [_("This field is required.")]
+    if "priority" in data and data["priority"] not in Priority.values:
+        errors["priority"] = [_("Choose one of: %(p)s.") % {"p": ", ".join(map(str, Priority.values))}]
+    assignee = data.get("assignee")
+    if assignee is not None and getattr(assignee, "pk", None) and not assignee.is_agent:
+        errors["assignee"] = [_("Only agents can be responsible for a ticket.")]
+    start, finish = data.get("planned_start"), data.get("planned_finish")
+    if start and finish and finish < start:
+        errors["planned_finish"] = [_("The planned finish is before the planned start.")]
+    equipment, location = data.get("equipment"), data.get("location")
+    if (
+        equipment is not None
+        and getattr(equipment, "pk", None)
+        and location is None
+        and equipment.location_id
+    ):
+        data["location"] = equipment.location
+
+
+def refresh_search(ticket_id: int) -> None:
+    """Rebuild the ticket's full-text vector (Russian and English) from title, description and
+    public comments."""
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            UPDATE desk_ticket t SET search =
+                setweight(to_tsvector('russian', coalesce(t.title, '')), 'A')
+             || setweight(to_tsvector('english', coalesce(t.title, '')), 'A')
+             || setweight(to_tsvector('russian', coalesce(t.description, '')), 'B')
+             || setweight(to_tsvector('english', coalesce(t.description, '')), 'B')
+             || setweight(to_tsvector('russian', coalesce(c.body, '')), 'C')
+             || setweight(to_tsvector('english', coalesce(c.body, '')), 'C')
+              FROM (SELECT string_agg(body, ' ') AS body FROM desk_comment
+                     WHERE ticket_id = %s AND NOT internal) c
+             WHERE t.id = %s
+            """,
+            [ticket_id, ticket_id],
+        )
+
+
+def _next_number() -> int:
+    with connection.cursor() as cur:
+        cur.execute("SELECT nextval('desk_ticket_number_seq')")
+        return cur.fetchone()[0]
+
+
+def _set_status(ticket: Ticket, status: Status) -> None:
+    ticket.status = status
+    ticket.category = status.category
+    ticket.is_open = status.category in OPEN_CATEGORIES
+    now = timezone.now()
+    if status.category == Category.RESOLVED and ticket.resolved_at is None:
+        ticket.resolved_at = now
+    if status.category in (Category.CLOSED, Category.CANCELLED):
+        ticket.closed_at = now
+    if status.category in OPEN_CATEGORIES:
+        ticket.resolved_at = None
+        ticket.closed_at = None
+
+
+def _display(value: Any) -> Any:
+    if value is None:
+        return None
+    if hasattr(value, "pk"):
+        return {"id": value.pk, "name": str(value)}
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+@transaction.atomic
+def file_ticket(
+    *,
+    actor: User,
+    ticket_type: TicketType,
+    title: str,
+    description: str = "",
+    fields: dict | None = None,
+    priority: int | None = None,
+    requester: User | int | None = None,
+    company: Company | int | None = None,
+    location: Location | int | None = None,
+    equipment: Equipment | int | None = None,
+    planned_start=None,
+    planned_finish=None,
+    channel: str = Channel.WEB,
+    parent: Ticket | int | None = None,
+    watchers: list[int] | None = None,
+) -> Ticket:
+    """File a ticket: validate the form, number it, route it, record it. All or nothing."""
+    if not perms.can_file(actor, ticket_type):
+        raise PermissionDenied(_("You may not file tickets of this type."))
+    errors: dict[str, list[str]] = {}
+    if requester is not None and getattr(requester, "pk", requester) != actor.pk:
+        if not perms.can_file_for_others(actor):
+            raise PermissionDenied(_("You may file tickets only for yourself."))
+    refs = _resolve_references(
+        {
+            "requester": requester,
+            "company": company,
+            "location": location,
+            "equipment": equipment,
+            "parent": parent,
+        },
+        errors,
+    )
+    requester_obj = refs["requester"] or actor
+    standard = {
+        "title": title,
+        "priority": priority if priority is not None else ticket_type.default_priority,
+        "planned_start": planned_start,
+        "planned_finish": planned_finish,
+        "equipment": refs["equipment"],
+        "location": refs["location"],
+    }
+    _check_standard(standard, errors)
+    if channel not in Channel.values:
+        errors["channel"] = [_("Unknown channel.")]
+    form = list(ticket_type.form_fields.all())
+    cleaned, field_errors = clean_field_values(form, fields)
+    errors.update(field_errors)
+    company_obj = refs["company"] or requester_obj.company
+    if not requester_obj.is_agent and requester_obj.company_id and company_obj != requester_obj.company:
+        errors["company"] = [_("A requester files for their own company.")]
+    if errors:
+        raise InvalidInput(fields=errors)
+    initial = ticket_type.workflow.statuses.filter(is_initial=True).first()
+    if initial is None:
+        raise InvalidInput(fields={"ticket_type": [_("This type's workflow has no initial status.")]})
+
+    ticket = Ticket(
+        number=_next_number(),
+        ticket_type=ticket_type,
+        title=title.strip(),
+        description=description or "",
+        priority=standard["priority"],
+        requester=requester_obj,
+        company=company_obj,
+        location=standard["location"],
+        equipment=standard["equipment"],
+        fields=cleaned,
+        planned_start=planned_start,
+        planned_finish=planned_finish,
+        channel=channel,
+        parent=refs["parent"],
+    )
+    _set_status(ticket, initial)
+    outcome = routing.route(ticket)
+    ticket.save()
+    watcher_ids = set(watchers or []) | set(getattr(ticket, "_routing_watchers", []))
+    if watcher_ids:
+        ticket.watchers.set(User.objects.filter(pk__in=watcher_ids))
+    events.record(
+        ticket,
+        EventKind.CREATED,
+        actor,
+        public=True,
+        number=ticket.number,
+        status=initial.key,
+        channel=channel,
+        title=ticket.title,
+    )
+    if outcome.applied:
+        events.record(
+            ticket,
+            EventKind.ROUTED,
+            None,
+            public=False,
+            actor_name=_("Routing"),
+            rules=outcome.applied,
+            group=_display(ticket.group),
+            assignee=_display(ticket.assignee),
+            priority=ticket.priority,
+        )
+    refresh_search(ticket.pk)
+    return ticket
+
+
+def _lock(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update().select_related("ticket_type", "status").get(pk=ticket.pk)
+
+
+@transaction.atomic
+def update_ticket(*, actor: User, ticket: Ticket, changes: dict[str, Any]) -> Ticket:
+    """Change standard and custom fields; one 'changed' event with the diff (and 'assigned')."""
+    ticket = _lock(ticket)
+    if not perms.can_change_ticket(actor, ticket):
+        raise PermissionDenied()
+    errors: dict[str, list[str]] = {}
+    unknown = set(changes) - set(STANDARD_EDITABLE) - {"fields"}
+    for name in unknown:
+        errors[name] = [_("This field cannot be changed here.")]
+    data = _resolve_references({k: v for k, v in changes.items() if k in STANDARD_EDITABLE}, errors)
+    if "parent" in data and data["parent"] is not None and data["parent"].pk == ticket.pk:
+        errors["parent"] = [_("A ticket cannot be its own parent.")]
+    merged = {
+        "planned_start": data.get("planned_start", ticket.planned_start),
+        "planned_finish": data.get("planned_finish", ticket.planned_finish),
+        **{k: v for k, v in data.items() if k not in ("planned_start", "planned_finish")},
+    }
+    _check_standard(merged, errors)
+    if "location" in merged and "location" not in data:
+        data["location"] = merged["location"]
+    new_fields = ticket.fields
+    if "fields" in changes:
+        new_fields, field_errors = clean_field_values(
+            list(ticket.ticket_type.form_fields.all()),
+            changes["fields"],
+            existing=ticket.fields,
+            partial=True,
+        )
+        errors.update(field_errors)
+    if errors:
+        raise InvalidInput(fields=errors)
+
+    diff: dict[str, list] = {}
+    for name, value in data.items():
+        current = getattr(ticket, name)
+        if name == "title":
+            value = value.strip()
+        if (current.pk if hasattr(current, "pk") else current) != (
+            value.pk if hasattr(value, "pk") else value
+        ):
+            diff[name] = [_display(current), _display(value)]
+            setattr(ticket, name, value)
+    if new_fields != ticket.fields:
+        diff["fields"] = [ticket.fields, new_fields]
+        ticket.fields = new_fields
+    if not diff:
+        return ticket
+    ticket.save()
+    assignment = {k: diff.pop(k) for k in ("assignee", "group") if k in diff}
+    if diff:
+        events.record(ticket, EventKind.CHANGED, actor, public=True, changes=diff)
+    if assignment:
+        events.record(ticket, EventKind.ASSIGNED, actor, public=True, changes=assignment)
+    if {"title", "description"} & set(diff):
+        refresh_search(ticket.pk)
+    return ticket
+
+
+def available_transitions(user: User, ticket: Ticket) -> list[Transition]:
+    transitions = (
+        Transition.objects.filter(source_id=ticket.status_id)
+        .select_related("target")
+        .prefetch_related("allowed_groups")
+    )
+    return [t for t in transitions if perms.can_transition(user, ticket, t)]
+
+
+@transaction.atomic
+def transition_ticket(
+    *, actor: User, ticket: Ticket, to: str, comment: str = "", fields: dict | None = None
+) -> Ticket:
+    """Move a ticket along its workflow. `to` is the target status key."""
+    ticket = _lock(ticket)
+    if not perms.can_view_ticket(actor, ticket):
+        raise NotFound()
+    transition = (
+        Transition.objects.filter(source_id=ticket.status_id, target__key=to)
+        .select_related("target", "set_group", "set_assignee")
+        .prefetch_related("allowed_groups")
+        .first()
+    )
+    if transition is None:
+        raise TransitionNotAllowed(
+            _("No transition from “%(src)s” to “%(dst)s”.") % {"src": ticket.status.name, "dst": to}
+        )
+    if not perms.can_transition(actor, ticket, transition):
+        raise PermissionDenied(_("You may not make this transition."))
+    errors: dict[str, list[str]] = {}
+    if transition.comment_required and not (comment or "").strip():
+        errors["comment"] = [_("This transition needs a comment.")]
+    new_fields = ticket.fields
+    if fields:
+        new_fields, field_errors = clean_field_values(
+            list(ticket.ticket_type.form_fields.all()), fields, existing=ticket.fields, partial=True
+        )
+        errors.update(field_errors)
+    for name in transition.required_fields or []:
+        present = new_fields.get(name) if name not in STANDARD_EDITABLE else getattr(ticket, name, None)
+        if present in (None, "", []):
+            errors[f"fields.{name}" if name not in STANDARD_EDITABLE else name] = [
+                _("Fill this in before “%(t)s”.") % {"t": transition.name}
+            ]
+    if errors:
+        raise InvalidInput(fields=errors)
+
+    old_status = ticket.status
+    _set_status(ticket, transition.target)
+    assignment = {}
+    if transition.set_group_id and transition.set_group_id != ticket.group_id:
+        assignment["group"] = [_display(ticket.group), _display(transition.set_group)]
+        ticket.group = transition.set_group
+    if transition.set_assignee_id and transition.set_assignee_id != ticket.assignee_id:
+        assignment["assignee"] = [_display(ticket.assignee), _display(transition.set_assignee)]
+        ticket.assignee = transition.set_assignee
+    elif transition.clear_assignee and ticket.assignee_id:
+        assignment["assignee"] = [_display(ticket.assignee), None]
+        ticket.assignee = None
+    field_diff = {"fields": [ticket.fields, new_fields]} if new_fields != ticket.fields else {}
+    ticket.fields = new_fields
+    ticket.save()
+    comment_obj = None
+    if (comment or "").strip():
+        comment_obj = Comment.objects.create(
+            ticket=ticket, author=actor, body=comment.strip(), internal=False
+        )
+    events.record(
+        ticket,
+        EventKind.STATUS_CHANGED,
+        actor,
+        public=True,
+        transition=transition.name,
+        changes={"status": [old_status.key, transition.target.key]},
+        category=transition.target.category,
+        comment_id=comment_obj.pk if comment_obj else None,
+        comment=comment_obj.body if comment_obj else None,
+        **({"field_changes": field_diff} if field_diff else {}),
+    )
+    if assignment:
+        events.record(ticket, EventKind.ASSIGNED, actor, public=True, changes=assignment)
+    if comment_obj:
+        refresh_search(ticket.pk)
+    return ticket
+
+
+@transaction.atomic
+def add_comment(*, actor: User, ticket: Ticket, body: str, internal: bool = False) -> Comment:
+    ticket = _lock(ticket)
+    if not perms.can_view_ticket(actor, ticket):
+        raise NotFound()
+    if not perms.can_comment(actor, ticket, internal=internal):
+        raise PermissionDenied(_("Only the desk's staff write internal comments."))
+    if not (body or "").strip():
+        raise InvalidInput(fields={"body": [_("Write something.")]})
+    if len(body) > 20000:
+        raise InvalidInput(fields={"body": [_("Use at most 20000 characters.")]})
+    comment = Comment.objects.create(ticket=ticket, author=actor, body=body.strip(), internal=internal)
+    ticket.save(update_fields=["updated_at"])
+    events.record(
+        ticket,
+        EventKind.COMMENTED,
+        actor,
+        public=not internal,
+        comment_id=comment.pk,
+        internal=internal,
+        body=comment.body,
+    )
+    if not internal:
+        refresh_search(ticket.pk)
+    return comment
+
+
+ALLOWED_MIME_PREFIXES = ("image/",)
+ALLOWED_MIME_TYPES = {
+    "application/pdf",
+    "application/zip",
+    "text/plain",
+    "text/csv",
+    "application/msword",
+    "application/vnd.ms-excel",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+}
+
+
+def _sniff(upload) -> str:
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is not None:
+        if kind.mime == "application/zip" and upload.name.lower().endswith(
+            (".docx", ".xlsx", ".odt", ".ods")
+        ):
+            return {
+                ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ".odt": "application/vnd.oasis.opendocument.text",
+                ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+            }[upload.name.lower()[upload.name.rfind(".") :]]
+        return kind.mime
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return "application/octet-stream"
+    return "text/csv" if upload.name.lower().endswith(".csv") else "text/plain"
+
+
+@transaction.atomic
+def add_attachment(
+    *, actor: User, ticket: Ticket, upload, internal: bool = False, comment: Comment | None = None
+) -> Attachment:
+    """Store a file on a ticket. Its type is read from the content, never trusted from the name."""
+    ticket = _lock(ticket)
+    if not perms.can_view_ticket(actor, ticket):
+        raise NotFound()
+    if not perms.can_comment(actor, ticket, internal=internal):
+        raise PermissionDenied(_("Only the desk's staff add internal files."))
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if upload.size > limit:
+        raise AttachmentRejected(
+            _("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)},
+            fields={"file": [_("Too large.")]},
+        )
+    if upload.size == 0:
+        raise AttachmentRejected(_("The file is empty."), fields={"file": [_("The file is empty.")]})
+    mime = _sniff(upload)
+    if not (mime.startswith(ALLOWED_MIME_PREFIXES) or mime in ALLOWED_MIME_TYPES):
+        raise AttachmentRejected(
+            _("Files of this type are not accepted."),
+            fields={"file": [_("Not an accepted file type: %(t)s.") % {"t": mime}]},
+        )
+    name = (upload.name or "file").replace("/", "_").replace("\\", "_")[-200:]
+    attachment = Attachment(
+        ticket=ticket,
+        comment=comment,
+        token=secrets.token_hex(16),
+        name=name,
+        content_type=mime,
+        size=upload.size,
+        internal=internal,
+        uploaded_by=actor,
+    )
+    attachment.file.save(name, upload, save=False)
+    attachment.save()
+    ticket.save(update_fields=["updated_at"])
+    events.record(
+        ticket,
+        EventKind.ATTACHMENT_ADDED,
+        actor,
+        public=not internal,
+        attachment_id=attachment.pk,
+        name=name,
+        size=upload.size,
+        content_type=mime,
+    )
+    return attachment
+
+
+@transaction.atomic
+def set_watchers(*, actor: User, ticket: Ticket, add: list[int] = (), remove: list[int] = ()) -> Ticket:
+    """Agents who may change the ticket manage watchers; anyone who sees it may watch or unwatch
+    it themselves."""
+    ticket = _lock(ticket)
+    if not perms.can_view_ticket(actor, ticket):
+        raise NotFound()
+    others = (set(add) | set(remove)) - {actor.pk}
+    if others and not perms.can_change_ticket(actor, ticket):
+        raise PermissionDenied(_("You may only watch or unwatch a ticket yourself."))
+    found = set(User.objects.filter(pk__in=set(add)).values_list("pk", flat=True))
+    if set(add) - found:
+        raise InvalidInput(
+            fields={"add": [_("Unknown people: %(ids)s.") % {"ids": sorted(set(add) - found)}]}
+        )
+    before = set(ticket.watchers.values_list("pk", flat=True))
+    after = (before | set(add)) - set(remove)
+    if after == before:
+        return ticket
+    ticket.watchers.add(*(after - before))
+    ticket.watchers.remove(*(before - after))
+    events.record(
+        ticket,
+        EventKind.WATCHERS_CHANGED,
+        actor,
+        public=False,
+        added=sorted(after - before),
+        removed=sorted(before - after),
+    )
+    return ticket

@@ -1,0 +1,279 @@
+"""People, responsibility groups and companies of the account. Thin: services decide."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from atrium.api import Predicates
+from atrium.errors import InvalidInput
+from tenant_apps import permissions as perms
+
+from .. import services
+from ..models import Company, Contact, ResponsibilityGroup, Role, User
+
+
+def _company(pk):
+    if pk is None:
+        return None
+    company = Company.objects.filter(pk=pk).first()
+    if company is None:
+        raise InvalidInput(fields={"company": [_("No such company.")]})
+    return company
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    groups = serializers.PrimaryKeyRelatedField(source="responsibility_groups", many=True, read_only=True)
+    blocked = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "email",
+            "full_name",
+            "role",
+            "language",
+            "phone",
+            "company",
+            "groups",
+            "access_expires_at",
+            "blocked",
+            "blocked_at",
+            "blocked_reason",
+            "invited_at",
+            "date_joined",
+        ]
+
+    def get_blocked(self, person) -> bool:
+        return person.blocked_at is not None
+
+
+class PersonWriteSerializer(serializers.Serializer):
+    email = serializers.CharField(max_length=254, required=False)
+    full_name = serializers.CharField(max_length=150, allow_blank=True, required=False)
+    role = serializers.ChoiceField(choices=Role.choices, required=False)
+    language = serializers.ChoiceField(choices=[("en", "English"), ("ru", "Русский")], required=False)
+    phone = serializers.CharField(max_length=50, allow_blank=True, required=False)
+    company = serializers.IntegerField(allow_null=True, required=False)
+    groups = serializers.ListField(child=serializers.IntegerField(), required=False)
+    access_expires_at = serializers.DateTimeField(allow_null=True, required=False)
+
+
+class BlockSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True)
+
+
+class ExpirySerializer(serializers.Serializer):
+    until = serializers.DateTimeField(allow_null=True)
+
+
+class PersonViewSet(viewsets.ReadOnlyModelViewSet):
+    """The account's people. Agents read the directory; the account admin invites and manages."""
+
+    serializer_class = PersonSerializer
+    permission_classes = [Predicates]
+    predicates = {"read": perms.can_view_people, "write": perms.can_manage_people}
+    filterset_fields = ["role", "company"]
+
+    def get_queryset(self):
+        queryset = User.objects.prefetch_related("responsibility_groups").order_by("id")
+        q = self.request.query_params.get("q")
+        if q:
+            queryset = queryset.filter(Q(full_name__icontains=q) | Q(email__icontains=q))
+        return queryset
+
+    @extend_schema(request=PersonWriteSerializer, responses={201: PersonSerializer})
+    def create(self, request):
+        data = PersonWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        missing = {
+            k: [_("This field is required.")] for k in ("email", "full_name", "role") if not values.get(k)
+        }
+        if missing:
+            raise InvalidInput(fields=missing)
+        values["company"] = _company(values.get("company"))
+        person = services.invite_person(**values)
+        return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PersonWriteSerializer, responses={200: PersonSerializer})
+    def partial_update(self, request, pk=None):
+        person = self.get_object()
+        data = PersonWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        changes.pop("email", None)
+        if "company" in changes:
+            changes["company"] = _company(changes["company"])
+        services.update_person(person=person, changes=changes)
+        return Response(PersonSerializer(self.get_queryset().get(pk=person.pk)).data)
+
+    @extend_schema(request=BlockSerializer, responses={200: PersonSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[Predicates])
+    def block(self, request, pk=None):
+        data = BlockSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        person = services.block_person(
+            person=self.get_object(), reason=data.validated_data["reason"], by=request.user
+        )
+        return Response(PersonSerializer(person).data)
+
+    @extend_schema(request=None, responses={200: PersonSerializer})
+    @action(detail=True, methods=["post"])
+    def unblock(self, request, pk=None):
+        return Response(PersonSerializer(services.unblock_person(person=self.get_object())).data)
+
+    @extend_schema(request=ExpirySerializer, responses={200: PersonSerializer})
+    @action(detail=True, methods=["post"], url_path="access-expiry")
+    def access_expiry(self, request, pk=None):
+        data = ExpirySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        person = services.set_access_expiry(person=self.get_object(), until=data.validated_data["until"])
+        return Response(PersonSerializer(person).data)
+
+
+class InvitationAcceptSerializer(serializers.Serializer):
+    uid = serializers.CharField()
+    token = serializers.CharField()
+    password = serializers.CharField(trim_whitespace=False)
+
+
+class InvitationAcceptView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(request=InvitationAcceptSerializer, responses={204: None})
+    def post(self, request):
+        data = InvitationAcceptSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.accept_invitation(**data.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class GroupSerializer(serializers.ModelSerializer):
+    members = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = ResponsibilityGroup
+        fields = ["id", "code", "name", "is_active", "members"]
+
+
+class GroupWriteSerializer(serializers.Serializer):
+    code = serializers.SlugField(max_length=50)
+    name = serializers.CharField(max_length=150)
+    members = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class GroupViewSet(viewsets.ModelViewSet):
+    serializer_class = GroupSerializer
+    permission_classes = [Predicates]
+    predicates = {"read": perms.is_agent, "write": perms.can_configure_desk}
+    queryset = ResponsibilityGroup.objects.prefetch_related("members").order_by("id")
+
+    @extend_schema(request=GroupWriteSerializer, responses={201: GroupSerializer})
+    def create(self, request):
+        return self._save(None, status.HTTP_201_CREATED)
+
+    @extend_schema(request=GroupWriteSerializer, responses={200: GroupSerializer})
+    def update(self, request, pk=None, partial=False):
+        return self._save(self.get_object(), status.HTTP_200_OK)
+
+    def _save(self, group, code):
+        data = GroupWriteSerializer(data=self.request.data)
+        data.is_valid(raise_exception=True)
+        group = services.save_group(
+            group=group,
+            members=data.validated_data.get("members"),
+            code=data.validated_data["code"],
+            name=data.validated_data["name"],
+        )
+        return Response(GroupSerializer(self.get_queryset().get(pk=group.pk)).data, status=code)
+
+    def perform_destroy(self, instance):
+        if instance.tickets.exists():
+            raise InvalidInput(fields={"group": [_("Tickets belong to this group; deactivate it instead.")]})
+        instance.delete()
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Contact
+        fields = ["name", "position", "phone", "email"]
+
+
+class CompanySerializer(serializers.ModelSerializer):
+    contacts = ContactSerializer(many=True, required=False)
+    key_users = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Company
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "legal_name",
+            "brand",
+            "external_id",
+            "lease_start",
+            "lease_end",
+            "notes",
+            "is_active",
+            "contacts",
+            "key_users",
+        ]
+        extra_kwargs = {"external_id": {"validators": []}, "name": {"required": False}}
+
+    def get_key_users(self, company) -> list[int]:
+        return [p.pk for p in company.people.all() if p.role == Role.KEY_USER]
+
+
+class CompanyViewSet(viewsets.ModelViewSet):
+    """Companies. Agents read all, a requester reads their own; dispatchers and admins edit.
+    `PUT /companies/external/<id>/` upserts by the accounting system's id (idempotent)."""
+
+    serializer_class = CompanySerializer
+    permission_classes = [Predicates]
+    predicates = {"read": perms.can_view_directory, "write": perms.can_edit_companies}
+    filterset_fields = ["kind", "is_active"]
+
+    def get_queryset(self):
+        queryset = Company.objects.prefetch_related("contacts", "people").order_by("id")
+        user = self.request.user
+        return queryset if perms.is_agent(user) else queryset.filter(pk=user.company_id)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.save_company(company=None, data=self._data(serializer))
+
+    def perform_update(self, serializer):
+        serializer.instance = services.save_company(company=serializer.instance, data=self._data(serializer))
+
+    @staticmethod
+    def _data(serializer) -> dict:
+        data = dict(serializer.validated_data)
+        if "contacts" in data:
+            data["contacts"] = [dict(c) for c in data["contacts"]]
+        return data
+
+    def perform_destroy(self, instance):
+        if instance.tickets.exists() or instance.people.exists():
+            raise InvalidInput(
+                fields={"company": [_("The company has people or tickets; deactivate it instead.")]}
+            )
+        instance.delete()
+
+    @extend_schema(request=CompanySerializer, responses={200: CompanySerializer, 201: CompanySerializer})
+    @action(detail=False, methods=["put"], url_path=r"external/(?P<external_id>[^/]+)")
+    def upsert_external(self, request, external_id=None):
+        serializer = CompanySerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        company, created = services.upsert_company_by_external_id(
+            external_id=external_id, data=self._data(serializer)
+        )
+        return Response(CompanySerializer(company).data, status=201 if created else 200)

@@ -1,0 +1,154 @@
+"""Who may do what in an account: the one module API views, websockets and the web app ask.
+
+Object predicates (`can_*`) and the queryset form of "which tickets may this person see"
+(`visible_tickets`) live side by side so the two can never disagree. The table in
+docs/permissions.md and tests/desk/test_permissions.py spell the rules out:
+
+- account admins and dispatchers see and change every ticket;
+- engineers, approvers and guards see every ticket (closed ones too) but change only tickets
+  assigned to them or to one of their responsibility groups;
+- a company's key user sees every ticket of the company; employees and visitors see the tickets
+  they filed or watch. Requesters never change a ticket's fields; they comment publicly and may make
+  transitions that name the "requester" role (confirm, reopen...);
+- internal comments, internal attachments and internal history are for agents only;
+- configuration (types, workflows, routing, groups, people) is the account admin's; companies and
+  locations are changed by admins and dispatchers only.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from tenant_apps.people.models import AGENT_ROLES, Role
+
+REQUESTER = "requester"  # pseudo-role in Transition.allowed_roles: the ticket's own requester
+MANAGERS = frozenset({Role.ACCOUNT_ADMIN, Role.DISPATCHER})
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.blocked_at is None)
+
+
+def is_agent(user) -> bool:
+    return _active(user) and user.role in AGENT_ROLES
+
+
+def is_manager(user) -> bool:
+    return _active(user) and user.role in MANAGERS
+
+
+def is_account_admin(user) -> bool:
+    return _active(user) and user.role == Role.ACCOUNT_ADMIN
+
+
+def group_ids(user) -> frozenset[int]:
+    """The person's responsibility groups, read once per request object."""
+    cached = getattr(user, "_atrium_group_ids", None)
+    if cached is None:
+        cached = frozenset(user.responsibility_groups.values_list("id", flat=True))
+        user._atrium_group_ids = cached
+    return cached
+
+
+# ---------------------------------------------------------------------------- tickets
+def visible_tickets(user, queryset: QuerySet) -> QuerySet:
+    if not _active(user):
+        return queryset.none()
+    if user.role in AGENT_ROLES:
+        return queryset
+    from tenant_apps.desk.models import Ticket
+
+    watching = Exists(Ticket.watchers.through.objects.filter(ticket_id=OuterRef("pk"), user_id=user.pk))
+    mine = Q(requester_id=user.pk) | Q(watching)
+    if user.role == Role.KEY_USER and user.company_id:
+        mine |= Q(company_id=user.company_id)
+    return queryset.filter(mine)
+
+
+def can_view_ticket(user, ticket) -> bool:
+    if not _active(user):
+        return False
+    if user.role in AGENT_ROLES:
+        return True
+    if ticket.requester_id == user.pk:
+        return True
+    if user.role == Role.KEY_USER and user.company_id and ticket.company_id == user.company_id:
+        return True
+    return ticket.watchers.filter(pk=user.pk).exists()
+
+
+def in_ticket_responsibility(user, ticket) -> bool:
+    return ticket.assignee_id == user.pk or (
+        ticket.group_id is not None and ticket.group_id in group_ids(user)
+    )
+
+
+def can_change_ticket(user, ticket) -> bool:
+    if not is_agent(user):
+        return False
+    if user.role in MANAGERS:
+        return True
+    return in_ticket_responsibility(user, ticket)
+
+
+def can_transition(user, ticket, transition) -> bool:
+    roles = set(transition.allowed_roles or [])
+    if REQUESTER in roles and _active(user) and ticket.requester_id == user.pk:
+        return True
+    if not can_change_ticket(user, ticket):
+        return False
+    allowed_groups = {g.pk for g in transition.allowed_groups.all()}
+    if not roles - {REQUESTER} and not allowed_groups:
+        return True
+    return user.role in roles or bool(allowed_groups & group_ids(user))
+
+
+def can_comment(user, ticket, *, internal: bool) -> bool:
+    if internal:
+        return is_agent(user)
+    return can_view_ticket(user, ticket)
+
+
+def can_see_internal(user) -> bool:
+    return is_agent(user)
+
+
+def can_file(user, ticket_type) -> bool:
+    if not _active(user) or not ticket_type.is_active:
+        return False
+    return user.role in (ticket_type.filing_roles or []) or user.role in MANAGERS
+
+
+def can_file_for_others(user) -> bool:
+    """Agents may file on behalf of a requester (phone calls, walk-ins)."""
+    return is_agent(user)
+
+
+# ---------------------------------------------------------------------------- configuration, people, objects
+def can_configure_desk(user) -> bool:
+    return is_account_admin(user)
+
+
+def can_manage_people(user) -> bool:
+    return is_account_admin(user)
+
+
+def can_view_people(user) -> bool:
+    return is_agent(user)
+
+
+def can_edit_companies(user) -> bool:
+    return is_manager(user)
+
+
+def can_edit_objects(user) -> bool:
+    return is_manager(user)
+
+
+def can_view_directory(user) -> bool:
+    """Companies, locations and equipment: agents see all; requesters read what filing needs."""
+    return _active(user)
+
+
+def can_use_saved_view(user, view) -> bool:
+    return _active(user) and (view.owner_id == user.pk or (view.shared and is_agent(user)))
