@@ -280,6 +280,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Service desk for shopping malls and retail chains.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "PriorityEnum": "tenant_apps.desk.models.Priority",
+        "TicketCategoryEnum": "tenant_apps.desk.models.Category",
+    },
 }
 
 # ------------------------------------------------------------------ i18n, time

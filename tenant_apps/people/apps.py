@@ -7,3 +7,6 @@ class PeopleConfig(AppConfig):
     label = "people"
     verbose_name = _("People")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .api import schema  # noqa: F401  (registers the OpenAPI description of token auth)

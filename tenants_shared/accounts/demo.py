@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django_tenants.utils import schema_context
 
+from tenant_apps.desk.demo import fill_demo_desk
 from tenant_apps.people.models import Role, User
 from tenant_apps.people.services import create_person
 
@@ -108,12 +109,15 @@ def load_demo() -> list[str]:
                 send_welcome=False,
             ).account
         with schema_context(account.schema_name):
+            connection.tenant = account
             for local, full_name, role in demo.people:
                 email = f"{local}@{demo.slug}.demo"
                 if not User.objects.filter(email=email).exists():
                     create_person(
                         email=email, full_name=full_name, password=DEMO_PASSWORD, role=role, validate=False
                     )
+            with transaction.atomic():
+                fill_demo_desk(demo.kind)
         connection.set_schema_to_public()
         lines.append(
             f"{demo.slug:<14} admin {admin_email} / {DEMO_PASSWORD}; also "

@@ -18,7 +18,7 @@ class CredentialsSerializer(serializers.Serializer):
     password = serializers.CharField(trim_whitespace=False)
 
 
-class PersonSerializer(serializers.Serializer):
+class SignedInPersonSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     email = serializers.EmailField()
     full_name = serializers.CharField()
@@ -29,7 +29,7 @@ class PersonSerializer(serializers.Serializer):
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
     expiry = serializers.DateTimeField(allow_null=True)
-    user = PersonSerializer()
+    user = SignedInPersonSerializer()
 
 
 class AccountSerializer(serializers.Serializer):
@@ -42,7 +42,7 @@ class AccountSerializer(serializers.Serializer):
 
 
 class MeSerializer(serializers.Serializer):
-    user = PersonSerializer()
+    user = SignedInPersonSerializer()
     account = AccountSerializer()
 
 
@@ -60,10 +60,10 @@ class _Anonymous(APIView):
 class SessionView(_Anonymous):
     """POST signs in with a browser session; DELETE signs out."""
 
-    @extend_schema(request=CredentialsSerializer, responses={200: PersonSerializer})
+    @extend_schema(request=CredentialsSerializer, responses={200: SignedInPersonSerializer})
     def post(self, request):
         user = services.sign_in(request=request, **self.credentials(request))
-        return Response(PersonSerializer(user).data)
+        return Response(SignedInPersonSerializer(user).data)
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request):

@@ -1,0 +1,34 @@
+"""The demo data `./dev up` loads: three accounts with working desks, loaded once."""
+
+from __future__ import annotations
+
+import pytest
+from django_tenants.utils import schema_context
+
+from tenant_apps.desk.models import Ticket
+from tenant_apps.people.models import User
+from tenants_shared.accounts.demo import load_demo
+from tenants_shared.accounts.models import Account
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_accounts_have_people_and_routed_tickets_and_loading_twice_changes_nothing():
+    lines = load_demo()
+    assert any("zelenopark" in line for line in lines)
+    counts = {}
+    for slug in ("zelenopark", "petrovsky", "sever-service"):
+        account = Account.objects.get(slug=slug)
+        with schema_context(account.schema_name):
+            counts[slug] = Ticket.objects.count()
+            assert User.objects.filter(role="account_admin").exists()
+    with schema_context("a_zelenopark"):
+        assert counts["zelenopark"] >= 30
+        assert Ticket.objects.filter(group__code="plumbing", ticket_type__code="leak").exists()
+        assert Ticket.objects.exclude(category="new").exists()
+        assert User.objects.filter(role="key_user", company__isnull=False).count() == 12
+    assert counts["petrovsky"] > 0 and counts["sever-service"] > 0
+    load_demo()
+    for slug, count in counts.items():
+        with schema_context(Account.objects.get(slug=slug).schema_name):
+            assert Ticket.objects.count() == count
