@@ -23,14 +23,38 @@ MALL_TICKETS = [
     ("climate", "Холодно в торговом зале", {"feeling": "too_cold", "temperature": 16}),
     ("dirt", "Spilled coffee in front of unit {unit}", {}),
     ("no_water", "Нет горячей воды в санузле", {"hot_or_cold": "hot"}),
-    ("goods_in", "Goods move-in: new collection", {"when": "2026-12-01T07:00:00+03:00", "goods": "12 boxes of clothes",
-                                                   "vehicle_plate": "А123ВС77", "loaders": 2}),
-    ("works_permit", "Replace the shop window", {"works_kind": "repair", "start": "2026-12-03T22:00:00+03:00",
-                                                 "finish": "2026-12-04T06:00:00+03:00", "contractor": "Glass Pro",
-                                                 "hot_works": False}),
+    (
+        "goods_in",
+        "Goods move-in: new collection",
+        {
+            "when": "2026-12-01T07:00:00+03:00",
+            "goods": "12 boxes of clothes",
+            "vehicle_plate": "А123ВС77",
+            "loaders": 2,
+        },
+    ),
+    (
+        "works_permit",
+        "Replace the shop window",
+        {
+            "works_kind": "repair",
+            "start": "2026-12-03T22:00:00+03:00",
+            "finish": "2026-12-04T06:00:00+03:00",
+            "contractor": "Glass Pro",
+            "hot_works": False,
+        },
+    ),
     ("marketing_event", "Christmas tasting", {"event_date": "2026-12-20", "place": "Atrium, ground floor"}),
-    ("pass", "Temporary pass for a fitter", {"pass_kind": "temporary", "person_name": "Ivan Petrov",
-                                            "valid_from": "2026-12-01", "valid_to": "2026-12-05"}),
+    (
+        "pass",
+        "Temporary pass for a fitter",
+        {
+            "pass_kind": "temporary",
+            "person_name": "Ivan Petrov",
+            "valid_from": "2026-12-01",
+            "valid_to": "2026-12-05",
+        },
+    ),
 ]
 
 
@@ -40,23 +64,45 @@ def _mall(people: dict[str, User]) -> None:
     units = []
     shops = list(User.objects.filter(role=Role.KEY_USER).order_by("email"))
     for b in ("A", "B"):
-        building = save_location(location=None, data={"kind": "building", "name": f"Building {b}", "parent": site})
+        building = save_location(
+            location=None, data={"kind": "building", "name": f"Building {b}", "parent": site}
+        )
         for f in (1, 2):
-            floor = save_location(location=None, data={"kind": "floor", "name": f"{b}{f}", "parent": building})
+            floor = save_location(
+                location=None, data={"kind": "floor", "name": f"{b}{f}", "parent": building}
+            )
             for u in range(1, 4):
-                units.append(save_location(location=None, data={"kind": "unit", "name": f"{b}{f}-{u:02d}", "parent": floor}))
+                units.append(
+                    save_location(
+                        location=None, data={"kind": "unit", "name": f"{b}{f}-{u:02d}", "parent": floor}
+                    )
+                )
     for index, key_user in enumerate(shops):
         name = key_user.full_name.removesuffix(" manager")
-        company = save_company(company=None, data={
-            "kind": CompanyKind.TENANT, "name": name, "legal_name": f"LLC {name}", "external_id": f"1C-{index + 1:04d}",
-            "contacts": [{"name": key_user.full_name, "email": key_user.email}],
-        })
+        company = save_company(
+            company=None,
+            data={
+                "kind": CompanyKind.TENANT,
+                "name": name,
+                "legal_name": f"LLC {name}",
+                "external_id": f"1C-{index + 1:04d}",
+                "contacts": [{"name": key_user.full_name, "email": key_user.email}],
+            },
+        )
         key_user.company = company
         key_user.save(update_fields=["company"])
         unit = units[index % len(units)]
         save_location(location=unit, data={"company": company})
-    save_equipment(equipment=None, data={"kind": "escalator", "name": "Escalator E1", "model": "KONE TravelMaster",
-                                         "serial_number": "KX-2231", "location": site})
+    save_equipment(
+        equipment=None,
+        data={
+            "kind": "escalator",
+            "name": "Escalator E1",
+            "model": "KONE TravelMaster",
+            "serial_number": "KX-2231",
+            "location": site,
+        },
+    )
     groups = {g.code: g for g in ResponsibilityGroup.objects.all()}
     groups["engineering"].members.add(people["engineer"])
     groups["plumbing"].members.add(people["engineer"])
@@ -66,13 +112,19 @@ def _mall(people: dict[str, User]) -> None:
     types = {t.code: t for t in TicketType.objects.all()}
     for i, (code, title, fields) in enumerate(MALL_TICKETS * 3):
         requester = shops[i % len(shops)]
-        unit = Location_for(requester) or units[0]
-        ticket = file_ticket(actor=requester, ticket_type=types[code], title=title.format(unit=unit.name),
-                             fields=fields, location=unit, channel=rng.choice(["web", "web", "api", "qr"]))
+        unit = premises_of(requester) or units[0]
+        ticket = file_ticket(
+            actor=requester,
+            ticket_type=types[code],
+            title=title.format(unit=unit.name),
+            fields=fields,
+            location=unit,
+            channel=rng.choice(["web", "web", "api", "qr"]),
+        )
         _progress(ticket, people, rng)
 
 
-def Location_for(user: User):  # noqa: N802 - reads as a phrase at the call site
+def premises_of(user: User):
     return user.company.premises.first() if user.company_id else None
 
 
@@ -89,34 +141,48 @@ def _progress(ticket: Ticket, people: dict[str, User], rng: random.Random) -> No
     transition_ticket(actor=staff, ticket=ticket, to=first)
     add_comment(actor=staff, ticket=ticket, body="We are on it.", internal=False)
     if step > 0.6:
-        add_comment(actor=staff, ticket=ticket, body="Check the warranty before ordering parts.", internal=True)
+        add_comment(
+            actor=staff, ticket=ticket, body="Check the warranty before ordering parts.", internal=True
+        )
     ticket.refresh_from_db()
-    done = next((t for t in ticket.status.outgoing.select_related("target") if t.target.category == "resolved"), None)
+    done = next(
+        (t for t in ticket.status.outgoing.select_related("target") if t.target.category == "resolved"), None
+    )
     if step > 0.7 and done is not None:
         transition_ticket(actor=staff, ticket=ticket, to=done.target.key, comment="Done, please check.")
 
 
 def _chain(people: dict[str, User]) -> None:
     stores = []
-    for index, name in enumerate(("Store 1, Lenina 5", "Store 2, Mira 12", "Pharmacy 1, Sadovaya 3")):
-        kind = CompanyKind.STORE
-        company = Company.objects.create(kind=kind, name=name)
-        stores.append((company, save_location(location=None, data={"kind": "store", "name": name, "company": company})))
-    for person, (company, _loc) in zip(User.objects.filter(role=Role.EMPLOYEE).order_by("email"), stores, strict=False):
+    for name in ("Store 1, Lenina 5", "Store 2, Mira 12", "Pharmacy 1, Sadovaya 3"):
+        company = Company.objects.create(kind=CompanyKind.STORE, name=name)
+        stores.append(
+            (company, save_location(location=None, data={"kind": "store", "name": name, "company": company}))
+        )
+    for person, (company, _loc) in zip(
+        User.objects.filter(role=Role.EMPLOYEE).order_by("email"), stores, strict=False
+    ):
         person.company = company
         person.save(update_fields=["company"])
     groups = {g.code: g for g in ResponsibilityGroup.objects.all()}
     groups["facilities"].members.add(people["engineer"])
     groups["it"].members.add(people["engineer"])
     types = {t.code: t for t in TicketType.objects.all()}
-    samples = [("maintenance", "Fridge is not cooling", {"equipment_kind": "refrigeration"}),
-               ("it", "Кассовый терминал не печатает чеки", {"system": "pos"}),
-               ("purchase", "Shelves for the new section", {"items": "4 shelves, 120 cm", "budget": 48000})]
+    samples = [
+        ("maintenance", "Fridge is not cooling", {"equipment_kind": "refrigeration"}),
+        ("it", "Кассовый терминал не печатает чеки", {"system": "pos"}),
+        ("purchase", "Shelves for the new section", {"items": "4 shelves, 120 cm", "budget": 48000}),
+    ]
     rng = random.Random(11)
     for person in User.objects.filter(role=Role.EMPLOYEE):
         for code, title, fields in samples:
-            ticket = file_ticket(actor=person, ticket_type=types[code], title=title, fields=fields,
-                                 location=Location_for(person))
+            ticket = file_ticket(
+                actor=person,
+                ticket_type=types[code],
+                title=title,
+                fields=fields,
+                location=premises_of(person),
+            )
             _progress(ticket, people, rng)
 
 
@@ -127,8 +193,13 @@ def _contractor(people: dict[str, User]) -> None:
     client = Company.objects.create(kind=CompanyKind.TENANT, name="Zelenopark (client)")
     work_order = TicketType.objects.get(code="work_order")
     for title in ("Escalator E1: annual maintenance", "Escalator E1: handrail squeaks"):
-        file_ticket(actor=people["dispatcher"], ticket_type=work_order, title=title, company=client,
-                    fields={"client_reference": "ZP-" + title[-5:]})
+        file_ticket(
+            actor=people["dispatcher"],
+            ticket_type=work_order,
+            title=title,
+            company=client,
+            fields={"client_reference": "ZP-" + title[-5:]},
+        )
 
 
 FILLERS = {"mall_operator": _mall, "retail_chain": _chain, "contractor": _contractor}
