@@ -224,7 +224,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(STATE_DIR / "celerybeat-schedule")
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [_redis(3)], "prefix": "atrium"},
+        "CONFIG": {"hosts": [_redis(3)], "prefix": "atrium", "capacity": 1000, "group_expiry": 86400},
     }
 }
 

@@ -27,6 +27,7 @@ api_v1 = [
     path("auth/tokens/current/", people.CurrentTokenView.as_view(), name="auth-token-current"),
     path("auth/invitations/accept/", directory.InvitationAcceptView.as_view(), name="invitation-accept"),
     path("me/", people.MeView.as_view(), name="me"),
+    path("tickets/bulk/", desk.BulkUpdateView.as_view(), name="ticket-bulk"),
     path("attachments/<int:pk>/download/", desk.AttachmentDownloadView.as_view(), name="attachment-download"),
     path("", include(router.urls)),
 ]

@@ -411,6 +411,7 @@ def transition_ticket(
         transition=transition.name,
         changes={"status": [old_status.key, transition.target.key]},
         category=transition.target.category,
+        from_category=old_status.category,
         comment_id=comment_obj.pk if comment_obj else None,
         comment=comment_obj.body if comment_obj else None,
         **({"field_changes": field_diff} if field_diff else {}),
@@ -567,3 +568,56 @@ def set_watchers(*, actor: User, ticket: Ticket, add: list[int] = (), remove: li
         removed=sorted(before - after),
     )
     return ticket
+
+
+BULK_FIELDS = ("priority", "group", "assignee", "planned_start", "planned_finish")
+BULK_MAX = 1000
+
+
+def queue_bulk_update(*, actor: User, ticket_ids: list[int], changes: dict) -> int:
+    """Check the request now, apply it in a worker (large selections must not hold a web request)."""
+    from atrium.tasks_util import enqueue_for_account
+
+    errors: dict[str, list[str]] = {}
+    if not ticket_ids or len(ticket_ids) > BULK_MAX:
+        errors["ids"] = [_("Send 1 to %(n)d ticket ids.") % {"n": BULK_MAX}]
+    if not changes or set(changes) - set(BULK_FIELDS):
+        errors["changes"] = [_("Bulk changes may set: %(f)s.") % {"f": ", ".join(BULK_FIELDS)}]
+    if not perms.is_agent(actor):
+        raise PermissionDenied()
+    if errors:
+        raise InvalidInput(fields=errors)
+    visible = perms.visible_tickets(actor, Ticket.objects.filter(pk__in=ticket_ids)).count()
+    if visible != len(set(ticket_ids)):
+        raise InvalidInput(fields={"ids": [_("Some tickets do not exist or are not yours to see.")]})
+    payload = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in changes.items()}
+    enqueue_for_account(
+        "desk.bulk_update",
+        schema_name=connection.schema_name,
+        actor_id=actor.pk,
+        ticket_ids=sorted(set(ticket_ids)),
+        changes=payload,
+    )
+    return len(set(ticket_ids))
+
+
+def bulk_update(*, actor_id: int, ticket_ids: list[int], changes: dict) -> dict:
+    """Apply the same change to many tickets, each in its own transaction through update_ticket
+    (so each gets its event and permission check). Returns per-ticket outcomes."""
+    from django.utils.dateparse import parse_datetime
+
+    actor = User.objects.filter(pk=actor_id).first()
+    outcome: dict[str, list] = {"updated": [], "refused": []}
+    if actor is None:
+        return outcome
+    changes = {
+        k: (parse_datetime(v) if k.startswith("planned_") and isinstance(v, str) else v)
+        for k, v in changes.items()
+    }
+    for ticket in Ticket.objects.filter(pk__in=ticket_ids).order_by("pk"):
+        try:
+            update_ticket(actor=actor, ticket=ticket, changes=dict(changes))
+            outcome["updated"].append(ticket.pk)
+        except DomainError as exc:
+            outcome["refused"].append({"id": ticket.pk, "code": exc.code, "fields": exc.fields})
+    return outcome

@@ -6,3 +6,11 @@ class LiveConfig(AppConfig):
     name = "tenant_apps.live"
     label = "live"
     verbose_name = _("Live updates")
+
+    def ready(self) -> None:
+        from tenant_apps.people.services import on_access_changed
+
+        from . import publisher
+
+        # publisher registers itself on the ticket-event spine when imported
+        on_access_changed(publisher.notify_access_changed)

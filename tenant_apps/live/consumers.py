@@ -1,10 +1,33 @@
-"""Websocket consumers. `/ws/ping/` is the smoke consumer: it proves account and person resolution."""
+"""Websocket consumers: `/ws/` carries live ticket events (protocol: docs/live.md); `/ws/ping/` is
+the smoke consumer that proves account and person resolution."""
 
 from __future__ import annotations
 
+import itertools
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.http import QueryDict
+
+from .db import in_account
 
 UNAUTHENTICATED = 4401
+ACCESS_LOST = 4403
+RESUME_LIMIT = 500
+# Queue filters the payload alone can answer; a saved view using other filters is checked in the DB.
+PAYLOAD_FILTERS = {
+    "type",
+    "status",
+    "category",
+    "priority",
+    "group",
+    "assignee",
+    "company",
+    "requester",
+    "is_open",
+}
 
 
 class PingConsumer(AsyncJsonWebsocketConsumer):
@@ -24,3 +47,344 @@ class PingConsumer(AsyncJsonWebsocketConsumer):
 
     def _pong(self) -> dict:
         return {"type": "pong", "account": self.scope["account"].slug, "user": self.scope["user"].email}
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [part for part in str(value).split(",") if part]
+
+
+@dataclass
+class Subscription:
+    sid: str
+    topic: str
+    ticket_id: int | None = None
+    filters: dict[str, Any] = field(default_factory=dict)
+    view_id: int | None = None
+    needs_db: bool = False
+
+    def describe(self) -> dict:
+        out: dict[str, Any] = {"sub": self.sid, "topic": self.topic}
+        if self.ticket_id is not None:
+            out["id"] = self.ticket_id
+        if self.view_id is not None:
+            out["id"] = self.view_id
+        if self.topic == "queue":
+            out["filters"] = self.filters
+        return out
+
+
+def payload_matches(filters: dict[str, Any], ticket: dict, user_id: int, group_ids: frozenset[int]) -> bool:
+    for name, value in filters.items():
+        values = _as_list(value)
+        if name == "type" and ticket["type"] not in values:
+            return False
+        if name == "status" and ticket["status"] not in values:
+            return False
+        if name == "category" and ticket["category"] not in values:
+            return False
+        if name == "priority" and str(ticket["priority"]) not in values:
+            return False
+        if name == "company" and str(ticket["company"]) not in values:
+            return False
+        if name == "is_open" and (ticket["category"] in ("new", "open", "waiting")) != (
+            str(value).lower() == "true"
+        ):
+            return False
+        if name == "group":
+            if values == ["mine"]:
+                if ticket["group"] not in group_ids:
+                    return False
+            elif str(ticket["group"]) not in values:
+                return False
+        if name in ("assignee", "requester"):
+            want = values[0] if values else ""
+            have = ticket[name]
+            if want == "me" and have != user_id:
+                return False
+            if want == "none" and have is not None:
+                return False
+            if want not in ("me", "none") and str(have) != want:
+                return False
+    return True
+
+
+def previous_state(event: dict) -> dict:
+    """The ticket's queue-relevant fields as they were before this event (from its recorded changes)."""
+    ticket = dict(event["ticket"])
+    data = event.get("data") or {}
+    changes = data.get("changes") or {}
+    if "status" in changes:
+        ticket["status"] = changes["status"][0]
+        ticket["category"] = data.get("from_category", ticket["category"])
+    for name in ("group", "assignee"):
+        if name in changes:
+            old = changes[name][0]
+            ticket[name] = old.get("id") if isinstance(old, dict) else old
+    if "priority" in changes:
+        ticket["priority"] = changes["priority"][0]
+    return ticket
+
+
+class DeskConsumer(AsyncJsonWebsocketConsumer):
+    """Live ticket events for the topics a client subscribes to, filtered by what its person may see."""
+
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=UNAUTHENTICATED)
+            return
+        self.account = self.scope["account"]
+        self.schema = self.account.schema_name
+        self.user = user
+        self.subs: dict[str, Subscription] = {}
+        self.counter = itertools.count(1)
+        self.groups_joined: list[str] = []
+        self.last_sent = 0
+        # A socket can sit in several audience groups (a key user's own and their company's), so
+        # one event may arrive more than once: remember the last ids delivered.
+        self.recent_ids: deque[int] = deque(maxlen=1024)
+        self.buffer: list[dict] | None = None
+        self.group_ids = await in_account(self.account, self._group_ids)
+        await self._join(await in_account(self.account, self._audience))
+        await self.accept()
+        last = await in_account(self.account, self._last_event_id)
+        await self.send_json(
+            {
+                "type": "hello",
+                "account": self.account.slug,
+                "last_event_id": last,
+                "user": {"id": user.pk, "name": user.full_name, "role": user.role},
+            }
+        )
+
+    async def disconnect(self, code):
+        for group in getattr(self, "groups_joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    # ------------------------------------------------------------------ audience
+    def _group_ids(self) -> frozenset[int]:
+        from tenant_apps.permissions import group_ids
+
+        self.user.__dict__.pop("_atrium_group_ids", None)
+        return group_ids(self.user)
+
+    def _audience(self) -> list[str]:
+        from tenant_apps.people.models import Role
+        from tenant_apps.permissions import is_agent
+
+        from .publisher import agents_group, company_group, person_group
+
+        groups = [person_group(self.schema, self.user.pk)]
+        if is_agent(self.user):
+            groups.append(agents_group(self.schema))
+        elif self.user.role == Role.KEY_USER and self.user.company_id:
+            groups.append(company_group(self.schema, self.user.company_id))
+        return groups
+
+    async def _join(self, groups: list[str]) -> None:
+        for group in set(self.groups_joined) - set(groups):
+            await self.channel_layer.group_discard(group, self.channel_name)
+        for group in set(groups) - set(self.groups_joined):
+            await self.channel_layer.group_add(group, self.channel_name)
+        self.groups_joined = list(groups)
+
+    @staticmethod
+    def _last_event_id() -> int:
+        from tenant_apps.desk.models import TicketEvent
+
+        return TicketEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+    # ------------------------------------------------------------------ client messages
+    async def receive_json(self, content, **kwargs):
+        if not isinstance(content, dict):
+            return await self._error("bad_message", "Send JSON objects.")
+        kind = content.get("type")
+        if kind == "subscribe":
+            return await self._subscribe(content)
+        if kind == "unsubscribe":
+            self.subs.pop(str(content.get("sub")), None)
+            return await self.send_json({"type": "unsubscribed", "sub": str(content.get("sub"))})
+        if kind == "resume":
+            return await self._resume(content.get("since"))
+        if kind == "ping":
+            return await self.send_json({"type": "pong"})
+        return await self._error("unknown_message", "Unknown message type.")
+
+    async def _error(self, code: str, detail: str, **extra) -> None:
+        await self.send_json({"type": "error", "code": code, "detail": detail, **extra})
+
+    async def _subscribe(self, content: dict) -> None:
+        topic = content.get("topic")
+        sid = f"s{next(self.counter)}"
+        if topic == "ticket":
+            ticket_id = content.get("id")
+            if not isinstance(ticket_id, int) or not await in_account(
+                self.account, self._may_see_ticket, ticket_id
+            ):
+                return await self._error("not_found", "No such ticket.", topic=topic)
+            sub = Subscription(sid, topic, ticket_id=ticket_id)
+        elif topic == "mine":
+            sub = Subscription(sid, topic)
+        elif topic == "queue":
+            filters = content.get("filters") or {}
+            unknown = set(filters) - PAYLOAD_FILTERS if isinstance(filters, dict) else {"filters"}
+            if unknown:
+                return await self._error(
+                    "unsupported_filter",
+                    "Live queues filter on: "
+                    + ", ".join(sorted(PAYLOAD_FILTERS))
+                    + "; use a saved view for others.",
+                    fields=sorted(unknown),
+                )
+            sub = Subscription(sid, topic, filters=filters)
+        elif topic == "view":
+            found = await in_account(self.account, self._saved_view_filters, content.get("id"))
+            if found is None:
+                return await self._error("not_found", "No such saved view.", topic=topic)
+            sub = Subscription(
+                sid, topic, view_id=content["id"], filters=found, needs_db=bool(set(found) - PAYLOAD_FILTERS)
+            )
+        else:
+            return await self._error("unknown_topic", "Topics: ticket, mine, queue, view.")
+        self.subs[sid] = sub
+        await self.send_json({"type": "subscribed", **sub.describe()})
+
+    def _may_see_ticket(self, ticket_id: int) -> bool:
+        from tenant_apps.desk.selectors import ticket_for
+
+        return ticket_for(self.user, ticket_id) is not None
+
+    def _saved_view_filters(self, view_id: Any) -> dict | None:
+        from tenant_apps.desk.models import SavedView
+        from tenant_apps.permissions import can_use_saved_view
+
+        if not isinstance(view_id, int):
+            return None
+        view = SavedView.objects.filter(pk=view_id).first()
+        return dict(view.filters or {}) if view and can_use_saved_view(self.user, view) else None
+
+    # ------------------------------------------------------------------ matching
+    def _matching(self, event: dict) -> list[Subscription]:
+        ticket = event["ticket"]
+        before = previous_state(event)
+        out = []
+        for sub in self.subs.values():
+            if sub.topic == "ticket":
+                ok = ticket["id"] == sub.ticket_id
+            elif sub.topic == "mine":
+                ok = self.user.pk in (ticket["assignee"], ticket["requester"], before["assignee"])
+            elif sub.needs_db:
+                ok = True  # decided in the database below
+            else:
+                # matches now, or matched before this change (it just left the queue: the client
+                # must hear of it to drop the row)
+                ok = payload_matches(sub.filters, ticket, self.user.pk, self.group_ids) or (
+                    before != ticket and payload_matches(sub.filters, before, self.user.pk, self.group_ids)
+                )
+            if ok:
+                out.append(sub)
+        return out
+
+    def _in_saved_view(self, filters: dict, ticket_id: int) -> bool:
+        from django.test import RequestFactory
+        from rest_framework.request import Request
+
+        from tenant_apps.desk.api.views import TicketFilter
+        from tenant_apps.desk.selectors import filter_custom_fields, tickets_for
+
+        params = QueryDict(mutable=True)
+        for key, value in filters.items():
+            params.setlist(key, value if isinstance(value, list) else [str(value)])
+        django_request = RequestFactory().get("/", params)
+        django_request.user = self.user
+        request = Request(django_request)
+        request.user = self.user
+        queryset = TicketFilter(data=params, queryset=tickets_for(self.user), request=request).qs
+        return filter_custom_fields(queryset, params).filter(pk=ticket_id).exists()
+
+    async def _deliver(self, event: dict) -> None:
+        if event["id"] <= self.last_sent or event["id"] in self.recent_ids:
+            return  # already delivered (by a resume, or through another of this socket's groups)
+        self.recent_ids.append(event["id"])
+        subs = self._matching(event)
+        checked = []
+        for sub in subs:
+            if sub.needs_db and not await in_account(
+                self.account, self._in_saved_view, sub.filters, event["ticket"]["id"]
+            ):
+                continue
+            checked.append(sub.sid)
+        if checked:
+            await self.send_json({"type": "event", "subs": checked, "event": event})
+
+    # ------------------------------------------------------------------ channel layer handlers
+    async def ticket_event(self, message: dict) -> None:
+        if self.buffer is not None:
+            self.buffer.append(message["event"])
+            return
+        await self._deliver(message["event"])
+
+    async def access_changed(self, message: dict) -> None:
+        """Blocked, expired, role or company changed: close, or shrink to what the person may see now."""
+        user = await in_account(self.account, self._reload_user)
+        if user is None:
+            await self.close(code=ACCESS_LOST)
+            return
+        self.user = user
+        self.group_ids = await in_account(self.account, self._group_ids)
+        await self._join(await in_account(self.account, self._audience))
+        for sid, sub in list(self.subs.items()):
+            still = True
+            if sub.topic == "ticket":
+                still = await in_account(self.account, self._may_see_ticket, sub.ticket_id)
+            elif sub.topic == "view":
+                still = await in_account(self.account, self._saved_view_filters, sub.view_id) is not None
+            if not still:
+                del self.subs[sid]
+                await self.send_json({"type": "unsubscribed", "sub": sid, "reason": "access_changed"})
+
+    def _reload_user(self):
+        from tenant_apps.people.auth import may_log_in_here
+        from tenant_apps.people.models import User
+
+        user = User.objects.filter(pk=self.user.pk).first()
+        return user if user is not None and may_log_in_here(user) else None
+
+    # ------------------------------------------------------------------ resume
+    async def _resume(self, since: Any) -> None:
+        if not isinstance(since, int) or since < 0:
+            return await self._error("bad_resume", "Send the last event id you saw as `since`.")
+        self.buffer = []
+        try:
+            events, truncated = await in_account(self.account, self._missed, since)
+            for event in events:
+                await self._deliver(event)
+                self.last_sent = max(self.last_sent, event["id"])
+            if truncated:
+                await self.send_json({"type": "refetch", "reason": "too_many_missed", "limit": RESUME_LIMIT})
+                self.last_sent = max(self.last_sent, await in_account(self.account, self._last_event_id))
+            self.last_sent = max(self.last_sent, since)
+            await self.send_json(
+                {"type": "resumed", "since": since, "replayed": len(events), "last_event_id": self.last_sent}
+            )
+        finally:
+            buffered, self.buffer = sorted(self.buffer or [], key=lambda e: e["id"]), None
+            for event in buffered:
+                await self._deliver(event)
+
+    def _missed(self, since: int) -> tuple[list[dict], bool]:
+        from tenant_apps.desk.models import TicketEvent
+        from tenant_apps.desk.selectors import tickets_for
+        from tenant_apps.permissions import can_see_internal
+
+        from .publisher import event_payload
+
+        events = TicketEvent.objects.filter(id__gt=since, ticket__in=tickets_for(self.user).values("pk"))
+        if not can_see_internal(self.user):
+            events = events.filter(public=True)
+        rows = list(
+            events.select_related("ticket__ticket_type", "ticket__status").order_by("id")[: RESUME_LIMIT + 1]
+        )
+        return [event_payload(e) for e in rows[:RESUME_LIMIT]], len(rows) > RESUME_LIMIT

@@ -21,6 +21,25 @@ from atrium.tasks_util import enqueue_for_account
 
 from .models import AGENT_ROLES, Company, ResponsibilityGroup, Role, User, normalize_email
 
+_access_listeners: list = []
+
+
+def on_access_changed(listener) -> None:
+    """Register `listener(schema_name, person_id)`, called after commit whenever what a person may
+    do changes (blocked, unblocked, role, company, groups or access expiry), e.g. to re-check their
+    open websockets at once."""
+    _access_listeners.append(listener)
+
+
+def _access_changed(person: User) -> None:
+    schema = connection.schema_name
+
+    def notify() -> None:
+        for listener in _access_listeners:
+            listener(schema, person.pk)
+
+    transaction.on_commit(notify)
+
 
 def password_problems(password: str, *, email: str = "", full_name: str = "") -> list[str]:
     try:
@@ -224,6 +243,7 @@ def update_person(*, person: User, changes: dict) -> User:
         person.responsibility_groups.set(ResponsibilityGroup.objects.filter(pk__in=groups))
     if person.role not in AGENT_ROLES:
         person.responsibility_groups.clear()
+    _access_changed(person)
     return person
 
 
@@ -239,6 +259,7 @@ def block_person(*, person: User, reason: str, by: User) -> User:
     person.blocked_reason = reason.strip()[:300]
     person.save(update_fields=["blocked_at", "blocked_reason"])
     revoke_all_tokens(user=person)
+    _access_changed(person)
     return person
 
 
@@ -247,6 +268,7 @@ def unblock_person(*, person: User) -> User:
     person.blocked_at = None
     person.blocked_reason = ""
     person.save(update_fields=["blocked_at", "blocked_reason"])
+    _access_changed(person)
     return person
 
 
@@ -256,6 +278,7 @@ def set_access_expiry(*, person: User, until: datetime | None) -> User:
         raise InvalidInput(fields={"until": [_("Choose a moment in the future.")]})
     person.access_expires_at = until
     person.save(update_fields=["access_expires_at"])
+    _access_changed(person)
     return person
 
 
@@ -275,7 +298,10 @@ def save_group(
     group.code, group.name = code, name
     group.save()
     if members is not None:
+        before = set(group.members.values_list("pk", flat=True))
         group.members.set(people)
+        for person in User.objects.filter(pk__in=before ^ {p.pk for p in people}):
+            _access_changed(person)
     return group
 
 

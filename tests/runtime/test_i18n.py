@@ -11,12 +11,23 @@ pytestmark = pytest.mark.django_db
 def test_error_messages_in_russian_and_english(make_account):
     ru_account = make_account(language="ru")
     body = {"email": "nobody@example.com", "password": "whatever-123"}
-    english = Client().post("/api/v1/auth/session/", body, content_type="application/json",
-                            HTTP_HOST=ru_account.host, HTTP_ACCEPT_LANGUAGE="en")
-    russian = Client().post("/api/v1/auth/session/", body, content_type="application/json",
-                            HTTP_HOST=ru_account.host, HTTP_ACCEPT_LANGUAGE="ru")
-    account_default = Client().post("/api/v1/auth/session/", body, content_type="application/json",
-                                    HTTP_HOST=ru_account.host)
+    english = Client().post(
+        "/api/v1/auth/session/",
+        body,
+        content_type="application/json",
+        HTTP_HOST=ru_account.host,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    russian = Client().post(
+        "/api/v1/auth/session/",
+        body,
+        content_type="application/json",
+        HTTP_HOST=ru_account.host,
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    account_default = Client().post(
+        "/api/v1/auth/session/", body, content_type="application/json", HTTP_HOST=ru_account.host
+    )
     assert english.json()["detail"] == "The e-mail or password is not correct."
     assert russian.json()["detail"] == "Неверная эл. почта или пароль."
     assert account_default.json()["detail"] == russian.json()["detail"]

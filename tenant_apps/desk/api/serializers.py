@@ -298,3 +298,12 @@ class SavedViewSerializer(serializers.ModelSerializer):
         model = SavedView
         fields = ["id", "owner", "name", "filters", "ordering", "shared", "created_at"]
         read_only_fields = ["id", "owner", "created_at"]
+
+
+class BulkUpdateSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
+    changes = serializers.DictField()
+
+
+class BulkAcceptedSerializer(serializers.Serializer):
+    queued = serializers.IntegerField()

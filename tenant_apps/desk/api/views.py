@@ -221,6 +221,23 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(s.TicketDetailSerializer(self._fresh(ticket), context={"request": request}).data)
 
 
+class BulkUpdateView(APIView):
+    """Apply one change (priority, group, assignee, planned dates) to many tickets, in a worker.
+    Each ticket is changed through the same service and gets its own event."""
+
+    permission_classes = [Predicates]
+    predicates = {"write": perms.is_agent}
+
+    @extend_schema(request=s.BulkUpdateSerializer, responses={202: s.BulkAcceptedSerializer})
+    def post(self, request):
+        data = s.BulkUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        queued = services.queue_bulk_update(
+            actor=request.user, ticket_ids=data.validated_data["ids"], changes=data.validated_data["changes"]
+        )
+        return Response({"queued": queued}, status=status.HTTP_202_ACCEPTED)
+
+
 class AttachmentDownloadView(APIView):
     """Files are served only through this check, never from a guessable public URL."""
 

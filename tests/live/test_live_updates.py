@@ -1,0 +1,186 @@
+"""Live updates over /ws/ with a live daphne, real Redis, real websocket clients and a real worker."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from websockets.exceptions import ConnectionClosed
+
+from tests.conftest import PASSWORD
+from tests.desk.conftest import make_mall
+
+pytestmark = pytest.mark.live
+
+
+@pytest.fixture(scope="module")
+def malls(live_db):
+    return make_mall(), make_mall()
+
+
+class Person:
+    def __init__(self, server, mall, who):
+        self.server, self.mall, self.who = server, mall, who
+        response = server.request(
+            "POST",
+            mall.host,
+            "/api/v1/auth/tokens/",
+            json={"email": mall.people[who].email, "password": PASSWORD},
+        )
+        assert response.status_code == 201, response.text
+        self.headers = {"Authorization": f"Token {response.json()['token']}"}
+
+    def api(self, method, path, **kwargs):
+        return self.server.request(method, self.mall.host, f"/api/v1{path}", headers=self.headers, **kwargs)
+
+    def socket(self):
+        ws = self.server.ws_connect(self.mall.host, "/ws/", self.headers)
+        hello = json.loads(ws.recv(timeout=5))
+        assert hello["type"] == "hello" and hello["account"] == self.mall.made.account.slug
+        ws.hello = hello
+        return ws
+
+
+def subscribe(ws, **message):
+    ws.send(json.dumps({"type": "subscribe", **message}))
+    reply = json.loads(ws.recv(timeout=5))
+    assert reply["type"] == "subscribed", reply
+    return reply["sub"]
+
+
+def events(ws, count, timeout=5.0):
+    got, deadline = [], time.monotonic() + timeout
+    while len(got) < count:
+        message = json.loads(ws.recv(timeout=max(0.05, deadline - time.monotonic())))
+        if message["type"] == "event":
+            got.append(message["event"])
+    return got
+
+
+def silence(ws, seconds=1.5):
+    """Nothing (no event) arrives within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            message = json.loads(ws.recv(timeout=deadline - time.monotonic()))
+        except TimeoutError:
+            return True
+        assert message["type"] != "event", message
+    return True
+
+
+def file_leak(person, title="Leak in 2-14"):
+    response = person.api(
+        "POST", "/tickets/", json={"type": "leak", "title": title, "fields": {"severity": "drip"}}
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_new_ticket_reaches_the_dispatchers_queue_and_only_this_account(atrium_server, malls):
+    a, b = malls
+    dispatcher = Person(atrium_server, a, "dispatcher")
+    other_account = Person(atrium_server, b, "dispatcher")
+    with dispatcher.socket() as ws, other_account.socket() as ws_b:
+        subscribe(ws, topic="queue", filters={"category": ["new", "open"]})
+        subscribe(ws_b, topic="queue", filters={})
+        ticket = file_leak(Person(atrium_server, a, "key_user"))
+        created = [e for e in events(ws, 2) if e["kind"] == "created"]
+        assert created and created[0]["ticket"]["key"] == ticket["key"]
+        assert silence(ws_b)
+
+
+def test_requester_hears_public_comments_but_never_internal_ones(atrium_server, malls):
+    a, _ = malls
+    requester = Person(atrium_server, a, "key_user")
+    plumber = Person(atrium_server, a, "plumber")
+    ticket = file_leak(requester)
+    with requester.socket() as ws:
+        subscribe(ws, topic="ticket", id=ticket["id"])
+        assert (
+            plumber.api(
+                "POST", f"/tickets/{ticket['id']}/comments/", json={"body": "Not our pipe", "internal": True}
+            ).status_code
+            == 201
+        )
+        assert (
+            plumber.api("POST", f"/tickets/{ticket['id']}/comments/", json={"body": "On my way"}).status_code
+            == 201
+        )
+        (event,) = events(ws, 1)
+        assert event["kind"] == "commented" and event["data"]["body"] == "On my way"
+        assert silence(ws)
+
+
+def test_someone_elses_ticket_cannot_be_subscribed(atrium_server, malls):
+    a, _ = malls
+    ticket = file_leak(Person(atrium_server, a, "key_user"))
+    with Person(atrium_server, a, "visitor").socket() as ws:
+        ws.send(json.dumps({"type": "subscribe", "topic": "ticket", "id": ticket["id"]}))
+        assert json.loads(ws.recv(timeout=5))["code"] == "not_found"
+
+
+def test_blocked_persons_socket_closes_at_once(atrium_server, malls):
+    a, _ = malls
+    employee = Person(atrium_server, a, "coworker")
+    admin = Person(atrium_server, a, "admin")
+    with employee.socket() as ws:
+        subscribe(ws, topic="mine")
+        assert (
+            admin.api(
+                "POST", f"/people/{a.people['coworker'].pk}/block/", json={"reason": "left"}
+            ).status_code
+            == 200
+        )
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                ws.recv(timeout=5)
+        assert closed.value.rcvd.code == 4403
+    admin.api("POST", f"/people/{a.people['coworker'].pk}/unblock/", json={})
+
+
+def test_resume_replays_missed_events_once_and_in_order_then_goes_live(atrium_server, malls):
+    a, _ = malls
+    engineer = Person(atrium_server, a, "engineer")
+    requester = Person(atrium_server, a, "key_user")
+    ticket = file_leak(requester)
+    with engineer.socket() as ws:
+        subscribe(ws, topic="queue", filters={})
+        requester.api("POST", f"/tickets/{ticket['id']}/comments/", json={"body": "zero"})
+        (seen,) = events(ws, 1)
+        last_seen = seen["id"]
+    # offline: three changes happen
+    for body in ("one", "two", "three"):
+        requester.api("POST", f"/tickets/{ticket['id']}/comments/", json={"body": body})
+    with engineer.socket() as ws:
+        subscribe(ws, topic="queue", filters={})
+        ws.send(json.dumps({"type": "resume", "since": last_seen}))
+        replayed, resumed = [], None
+        while resumed is None:
+            message = json.loads(ws.recv(timeout=5))
+            if message["type"] == "event":
+                replayed.append(message["event"])
+            elif message["type"] == "resumed":
+                resumed = message
+        assert [e["data"]["body"] for e in replayed] == ["one", "two", "three"]
+        assert [e["id"] for e in replayed] == sorted({e["id"] for e in replayed})
+        requester.api("POST", f"/tickets/{ticket['id']}/comments/", json={"body": "four"})
+        live = events(ws, 1)
+        assert [e["data"]["body"] for e in live] == ["four"]
+        assert silence(ws, 1.0)
+
+
+def test_event_raised_in_a_celery_task_arrives(atrium_server, celery_worker, malls):
+    a, _ = malls
+    dispatcher = Person(atrium_server, a, "dispatcher")
+    ticket = file_leak(Person(atrium_server, a, "key_user"))
+    with dispatcher.socket() as ws:
+        subscribe(ws, topic="ticket", id=ticket["id"])
+        accepted = dispatcher.api(
+            "POST", "/tickets/bulk/", json={"ids": [ticket["id"]], "changes": {"priority": 4}}
+        )
+        assert accepted.status_code == 202, accepted.text
+        (event,) = events(ws, 1, timeout=15)
+        assert event["kind"] == "changed" and event["data"]["changes"]["priority"] == [3, 4]
+        assert event["ticket"]["priority"] == 4
