@@ -301,7 +301,13 @@ STATIC_ROOT = env(
 )  # set in production (collectstatic); dev serves from finders
 MEDIA_ROOT = Path(env("ATRIUM_MEDIA_ROOT", default=str(STATE_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    # Files are stored under "<schema>/..." by the apps themselves, so any backend keeps accounts
+    # apart: the file system in development, S3-compatible storage in production
+    # (e.g. ATRIUM_FILE_STORAGE=storages.backends.s3.S3Storage with django-storages installed).
+    "default": {
+        "BACKEND": env("ATRIUM_FILE_STORAGE", default="django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": env.json("ATRIUM_FILE_STORAGE_OPTIONS", default={}),
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True

@@ -313,8 +313,11 @@ class Comment(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    # Storage is TenantFileSystemStorage (per-schema folder); the name is never served directly.
-    return f"tickets/{instance.ticket_id}/{instance.token}/{filename}"
+    """<schema>/tickets/<id>/<random token>/<name>: every account's files under its own prefix on any
+    storage (a folder, or an S3 bucket); names are never served directly, only through the API."""
+    from django.db import connection
+
+    return f"{connection.schema_name}/tickets/{instance.ticket_id}/{instance.token}/{filename}"
 
 
 class Attachment(models.Model):

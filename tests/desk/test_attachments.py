@@ -55,3 +55,15 @@ def test_internal_files_are_for_agents_only(mall):
     url = internal.json()["download_url"]
     assert mall.client("key_user").get(url, HTTP_HOST=mall.host).status_code == 404
     assert mall.client("guard").get(url, HTTP_HOST=mall.host).status_code == 200
+
+
+def test_files_of_each_account_live_under_its_own_prefix(mall):
+    from django_tenants.utils import schema_context
+
+    from tenant_apps.desk.models import Attachment
+
+    tid = mall.api("key_user", "post", "/tickets/", {"type": "dirt", "title": "Spill"}).json()["id"]
+    aid = upload(mall, "key_user", tid, "spill.png", PNG).json()["id"]
+    with schema_context(mall.schema):
+        name = Attachment.objects.get(pk=aid).file.name
+    assert name.startswith(f"{mall.schema}/tickets/{tid}/")
