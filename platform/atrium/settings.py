@@ -107,6 +107,7 @@ RESERVED_SLUGS = frozenset(
 SHARED_APPS = [
     "django_tenants",
     "tenants_shared.accounts",
+    "billing",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -153,6 +154,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "tenants_shared.accounts.middleware.AccountLanguageMiddleware",
+    "billing.enforcement.LicenceMiddleware",  # the one gate for writes to an account over HTTP
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

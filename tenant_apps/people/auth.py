@@ -11,6 +11,8 @@ from django.db import connection
 from django_tenants.utils import get_public_schema_name
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 
+from billing import licensing
+
 from .models import User, normalize_email
 
 
@@ -19,7 +21,10 @@ def may_log_in_here(user: User) -> bool:
     on_public = connection.schema_name == get_public_schema_name()
     if not user.is_active or user.blocked_at is not None or user.access_expired:
         return False
-    return user.is_staff if on_public else True
+    if on_public:
+        return user.is_staff
+    account = getattr(connection, "tenant", None)
+    return account is None or not hasattr(account, "status") or licensing.may_sign_in(account, user)
 
 
 class AccountPersonBackend(ModelBackend):

@@ -18,6 +18,8 @@ from knox.models import AuthToken
 
 from atrium.errors import InvalidCredentials, InvalidInput
 from atrium.tasks_util import enqueue_for_account
+from billing import licensing
+from billing.licensing import Feature
 
 from .models import AGENT_ROLES, Company, ResponsibilityGroup, Role, User, normalize_email
 
@@ -92,7 +94,8 @@ def sign_out(*, request) -> None:
 
 
 def issue_token(*, request, email: str, password: str) -> tuple[User, str, datetime | None]:
-    """An expiring API token for mobile and API clients of the current account."""
+    """An expiring API token for mobile and API clients of the current account (plans with API access)."""
+    licensing.ensure_feature(Feature.API)
     user = authenticate(request, email=email, password=password)
     if user is None:
         raise InvalidCredentials()
@@ -171,6 +174,8 @@ def invite_person(
     _check_company_and_role(role, company, errors)
     if access_expires_at is not None and access_expires_at <= timezone.now():
         errors["access_expires_at"] = [_("Choose a moment in the future.")]
+    if role in AGENT_ROLES:
+        licensing.ensure_seat_for_new_agent()
     try:
         person = create_person(email=email, full_name=full_name, password=None, role=role, language=language)
     except InvalidInput as exc:
@@ -235,6 +240,8 @@ def update_person(*, person: User, changes: dict) -> User:
     _check_company_and_role(role, company, errors)
     if errors:
         raise InvalidInput(fields=errors)
+    if role in AGENT_ROLES and not person.is_agent and person.blocked_at is None:
+        licensing.ensure_seat_for_new_agent()
     groups = changes.pop("groups", None)
     for name, value in changes.items():
         setattr(person, name, value)
@@ -265,6 +272,8 @@ def block_person(*, person: User, reason: str, by: User) -> User:
 
 @transaction.atomic
 def unblock_person(*, person: User) -> User:
+    if person.blocked_at is not None and person.is_agent:
+        licensing.ensure_seat_for_new_agent()
     person.blocked_at = None
     person.blocked_reason = ""
     person.save(update_fields=["blocked_at", "blocked_reason"])

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
 from atrium.errors import InvalidInput
+from billing.services import start_trial
 from tenant_apps.people.models import Role, User
 from tenant_apps.people.services import create_person, password_problems, queue_welcome_email
 
@@ -143,11 +144,13 @@ def provision_account(
                 account = Account.objects.create(**fields)
                 Domain.objects.create(domain=host, tenant=account, is_primary=True)
                 template.clone_template(account_template, account.schema_name, kind)
+                start_trial(account=account)
                 admin = _finish_account(account, admin_name, cleaned["email"], admin_password, send_welcome)
         else:
             with transaction.atomic():
                 account = Account.objects.create(**fields)
                 Domain.objects.create(domain=host, tenant=account, is_primary=True)
+                start_trial(account=account)
             try:
                 account.create_schema(check_if_exists=True, verbosity=0)
                 with transaction.atomic():

@@ -1,0 +1,32 @@
+"""The HTTP side of licence enforcement: every unsafe request to an account's API passes here."""
+
+from __future__ import annotations
+
+from django.http import JsonResponse
+
+from atrium.errors import DomainError, error_body
+
+from .licensing import ensure_writable
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Signing in and out stays possible on a paused desk (people must reach it to read and to pay).
+EXEMPT_PREFIXES = ("/api/v1/auth/",)
+
+
+class LicenceMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        account = getattr(request, "tenant", None)
+        if (
+            account is not None
+            and not account.is_public
+            and request.method not in SAFE_METHODS
+            and not request.path.startswith(EXEMPT_PREFIXES)
+        ):
+            try:
+                ensure_writable(account)
+            except DomainError as exc:
+                return JsonResponse(error_body(exc.code, exc.detail, exc.fields), status=exc.status)
+        return self.get_response(request)

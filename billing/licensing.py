@@ -1,0 +1,215 @@
+"""What an account may do: its licence, computed in one place, and the checks that enforce it.
+
+State machine (see docs/billing.md):
+    trialing --(trial ends unpaid)--> read_only
+    trialing / past_due / read_only --(payment)--> active
+    active --(payment fails)--> past_due --(7 days grace)--> read_only
+    any --(operator)--> suspended --(operator)--> the state it would otherwise have
+    any --(operator)--> closed
+The operator states live on Account.status; the payment states on the Subscription. Account planes
+call this module's functions, never the billing models.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection, models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from atrium.errors import DomainError
+
+
+class Feature(models.TextChoices):
+    FEDERATION = "federation", _("Federation with partner accounts")
+    TELEGRAM = "telegram", _("Telegram intake")
+    EMAIL_INTAKE = "email_intake", _("E-mail intake")
+    API = "api", _("API access")
+    SLA = "sla", _("SLA")
+    REPORTS = "reports", _("Reports")
+    CUSTOM_DOMAIN = "custom_domain", _("Custom domain")
+    BRANDING = "branding", _("Branding")
+
+
+TRIAL_DAYS = 14
+GRACE_DAYS = 7
+
+
+class LicenceState:
+    TRIALING = "trialing"
+    ACTIVE = "active"
+    PAST_DUE = "past_due"
+    READ_ONLY = "read_only"
+    SUSPENDED = "suspended"
+    CLOSED = "closed"
+    WRITABLE = frozenset({TRIALING, ACTIVE, PAST_DUE})
+
+
+class LicenceReadOnly(DomainError):
+    code = "licence_read_only"
+    status = 402
+    default_detail = _("The desk is paused: the subscription needs attention. You can still read and export.")
+
+
+class AccountSuspended(DomainError):
+    code = "account_suspended"
+    status = 403
+    default_detail = _("This account is suspended by the platform operators.")
+
+
+class FeatureNotInPlan(DomainError):
+    code = "feature_not_in_plan"
+    status = 403
+    default_detail = _(
+        "This feature is not part of your plan. An account admin can change the plan in Billing."
+    )
+
+
+class SeatLimitReached(DomainError):
+    code = "seat_limit_reached"
+    status = 409
+    default_detail = _(
+        "All agent seats are taken. An account admin can buy more seats in Billing, or block an agent "
+        "who no longer works here to free a seat."
+    )
+
+
+@dataclass(frozen=True)
+class Licence:
+    state: str
+    plan: str
+    seats: int
+    features: frozenset[str]
+    trial_ends_at: dt.datetime | None = None
+    grace_until: dt.datetime | None = None
+    reason: str = ""
+
+    @property
+    def writable(self) -> bool:
+        return self.state in LicenceState.WRITABLE
+
+    def has(self, feature: str) -> bool:
+        return feature in self.features
+
+
+def licence_for(account, *, now: dt.datetime | None = None) -> Licence:
+    """The licence of `account` right now. Reads its subscription (one query)."""
+    from tenants_shared.accounts.models import AccountStatus
+
+    from .models import Subscription, SubscriptionStatus
+
+    now = now or timezone.now()
+    sub = Subscription.objects.select_related("plan").filter(account_id=account.pk).first()
+    if sub is None:  # the platform itself, or an account made before billing existed
+        trial_end = account.created_at + dt.timedelta(days=TRIAL_DAYS) if account.created_at else None
+        return Licence(
+            state=_operator_state(account)
+            or (LicenceState.TRIALING if trial_end and now < trial_end else LicenceState.READ_ONLY),
+            plan="none",
+            seats=0 if not account.created_at else 3,
+            features=frozenset(),
+            trial_ends_at=trial_end,
+        )
+    seats = sub.seats_override if sub.seats_override is not None else (sub.seats_purchased or sub.plan.seats)
+    features = frozenset(sub.plan.features or []) | frozenset(sub.features_override or [])
+    grace_until = sub.payment_failed_at + dt.timedelta(days=GRACE_DAYS) if sub.payment_failed_at else None
+    state = _operator_state(account)
+    if state is None:
+        if sub.status == SubscriptionStatus.ACTIVE:
+            state = LicenceState.ACTIVE
+        elif sub.status == SubscriptionStatus.TRIALING:
+            state = (
+                LicenceState.TRIALING
+                if sub.trial_ends_at and now < sub.trial_ends_at
+                else LicenceState.READ_ONLY
+            )
+        elif sub.status == SubscriptionStatus.PAST_DUE:
+            state = LicenceState.PAST_DUE if grace_until and now < grace_until else LicenceState.READ_ONLY
+        else:
+            state = LicenceState.READ_ONLY
+    reason = account.closed_reason if account.status == AccountStatus.CLOSED else ""
+    return Licence(
+        state=state,
+        plan=sub.plan.code,
+        seats=seats,
+        features=features,
+        trial_ends_at=sub.trial_ends_at,
+        grace_until=grace_until,
+        reason=reason,
+    )
+
+
+def _operator_state(account) -> str | None:
+    from tenants_shared.accounts.models import AccountStatus
+
+    if account.status == AccountStatus.CLOSED:
+        return LicenceState.CLOSED
+    if account.status == AccountStatus.SUSPENDED:
+        return LicenceState.SUSPENDED
+    return None
+
+
+# ---------------------------------------------------------------------------- enforcement
+def current_account():
+    account = getattr(connection, "tenant", None)
+    return account if account is not None and hasattr(account, "created_at") else None
+
+
+def ensure_writable(account=None) -> Licence:
+    """The one check every write to an account passes (HTTP through LicenceMiddleware; tasks and
+    federation call it before they write)."""
+    account = account or current_account()
+    licence = licence_for(account)
+    if licence.state == LicenceState.SUSPENDED:
+        raise AccountSuspended()
+    if not licence.writable:
+        raise LicenceReadOnly()
+    return licence
+
+
+def ensure_feature(feature: str, account=None) -> None:
+    account = account or current_account()
+    if not licence_for(account).has(feature):
+        raise FeatureNotInPlan()
+
+
+def seats_used() -> int:
+    """Agents who hold a seat in the current account: active, not blocked, access not expired.
+    Requesters, visitors and partners' people never do."""
+    from tenant_apps.people.models import AGENT_ROLES, User
+
+    return (
+        User.objects.filter(role__in=AGENT_ROLES, is_active=True, blocked_at__isnull=True)
+        .filter(Q(access_expires_at__isnull=True) | Q(access_expires_at__gt=timezone.now()))
+        .count()
+    )
+
+
+def ensure_seat_for_new_agent(account=None) -> None:
+    """Call before a person starts holding a seat (invited as an agent, made an agent, unblocked)."""
+    account = account or current_account()
+    licence = licence_for(account)
+    if seats_used() + 1 > licence.seats:
+        raise SeatLimitReached(
+            fields={
+                "seats": [
+                    _("%(used)d of %(total)d seats are taken.")
+                    % {"used": seats_used(), "total": licence.seats}
+                ]
+            }
+        )
+
+
+def may_sign_in(account, person) -> bool:
+    """A suspended account lets only its admins in (to see why); a closed one nobody."""
+    from tenant_apps.people.models import Role
+
+    state = _operator_state(account)
+    if state == LicenceState.CLOSED:
+        return False
+    if state == LicenceState.SUSPENDED:
+        return person.role == Role.ACCOUNT_ADMIN
+    return True

@@ -1,0 +1,1 @@
+from tests.desk.conftest import mall  # noqa: F401
