@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from atrium.errors import DomainError, InvalidInput
+from atrium.errors import DomainError, InvalidInput, NotFound
 from tenant_apps.people.models import ResponsibilityGroup, Role, User
 
 from .models import (
@@ -252,3 +252,38 @@ def save_routing_rule(*, rule: RoutingRule | None, data: dict[str, Any]) -> Rout
         setattr(rule, name, value)
     rule.save()
     return rule
+
+
+def delete_ticket_type(*, ticket_type: TicketType) -> None:
+    if ticket_type.tickets.exists():
+        raise InvalidInput(fields={"type": [_("Tickets of this type exist; deactivate it instead.")]})
+    ticket_type.delete()
+
+
+def delete_workflow(*, workflow: Workflow) -> None:
+    if workflow.ticket_types.exists():
+        raise InvalidInput(fields={"workflow": [_("Ticket types use this workflow.")]})
+    workflow.delete()
+
+
+def save_saved_view(*, owner, view, data: dict):
+    """Create or change a saved view. Private to its owner; agents may share theirs with agents."""
+    from tenant_apps import permissions as perms
+
+    from .models import SavedView
+
+    if view is not None and view.owner_id != owner.pk:
+        raise NotFound()
+    if data.get("shared") and not perms.is_agent(owner):
+        raise InvalidInput(fields={"shared": [_("Only the desk's staff share views.")]})
+    view = view or SavedView(owner=owner)
+    for name, value in data.items():
+        setattr(view, name, value)
+    view.save()
+    return view
+
+
+def delete_saved_view(*, owner, view) -> None:
+    if view.owner_id != owner.pk:
+        raise NotFound()
+    view.delete()

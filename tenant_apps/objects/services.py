@@ -62,3 +62,9 @@ def save_equipment(*, equipment: Equipment | None, data: dict) -> Equipment:
         setattr(equipment, name, value)
     equipment.save()
     return equipment
+
+
+def delete_equipment(*, equipment: Equipment) -> None:
+    if equipment.tickets.exists():
+        raise InvalidInput(fields={"equipment": [_("Tickets refer to it; deactivate it instead.")]})
+    equipment.delete()

@@ -360,3 +360,15 @@ def upsert_company_by_external_id(*, external_id: str, data: dict) -> tuple[Comp
     """Idempotent import from an accounting system: same external id, same card."""
     existing = Company.objects.filter(external_id=external_id).first()
     return save_company(company=existing, data={**data, "external_id": external_id}), existing is None
+
+
+def delete_group(*, group: ResponsibilityGroup) -> None:
+    if group.tickets.exists():
+        raise InvalidInput(fields={"group": [_("Tickets belong to this group; deactivate it instead.")]})
+    group.delete()
+
+
+def delete_company(*, company: Company) -> None:
+    if company.tickets.exists() or company.people.exists():
+        raise InvalidInput(fields={"company": [_("The company has people or tickets; deactivate it instead.")]})
+    company.delete()

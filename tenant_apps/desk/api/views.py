@@ -301,9 +301,7 @@ class TicketTypeViewSet(viewsets.ModelViewSet):
         return data
 
     def perform_destroy(self, instance):
-        if instance.tickets.exists():
-            raise InvalidInput(fields={"type": [_("Tickets of this type exist; deactivate it instead.")]})
-        instance.delete()
+        config.delete_ticket_type(ticket_type=instance)
 
 
 class WorkflowViewSet(viewsets.ModelViewSet):
@@ -332,9 +330,7 @@ class WorkflowViewSet(viewsets.ModelViewSet):
         return Response(s.WorkflowSerializer(self.get_queryset().get(pk=saved.pk)).data, status=code)
 
     def perform_destroy(self, instance):
-        if instance.ticket_types.exists():
-            raise InvalidInput(fields={"workflow": [_("Ticket types use this workflow.")]})
-        instance.delete()
+        config.delete_workflow(workflow=instance)
 
 
 class RoutingRuleViewSet(viewsets.ModelViewSet):
@@ -369,16 +365,14 @@ class SavedViewViewSet(viewsets.ModelViewSet):
         return (mine | SavedView.objects.filter(shared=True)) if perms.is_agent(user) else mine
 
     def perform_create(self, serializer):
-        if serializer.validated_data.get("shared") and not perms.is_agent(self.request.user):
-            raise InvalidInput(fields={"shared": [_("Only the desk's staff share views.")]})
-        serializer.save(owner=self.request.user)
+        serializer.instance = config.save_saved_view(
+            owner=self.request.user, view=None, data=dict(serializer.validated_data)
+        )
 
     def perform_update(self, serializer):
-        if serializer.instance.owner_id != self.request.user.pk:
-            raise NotFound()
-        serializer.save()
+        serializer.instance = config.save_saved_view(
+            owner=self.request.user, view=serializer.instance, data=dict(serializer.validated_data)
+        )
 
     def perform_destroy(self, instance):
-        if instance.owner_id != self.request.user.pk:
-            raise NotFound()
-        instance.delete()
+        config.delete_saved_view(owner=self.request.user, view=instance)

@@ -91,6 +91,4 @@ class EquipmentViewSet(viewsets.ModelViewSet):
         )
 
     def perform_destroy(self, instance):
-        if instance.tickets.exists():
-            raise InvalidInput(fields={"equipment": [_("Tickets refer to it; deactivate it instead.")]})
-        instance.delete()
+        services.delete_equipment(equipment=instance)

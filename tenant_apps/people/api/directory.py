@@ -197,9 +197,7 @@ class GroupViewSet(viewsets.ModelViewSet):
         return Response(GroupSerializer(self.get_queryset().get(pk=group.pk)).data, status=code)
 
     def perform_destroy(self, instance):
-        if instance.tickets.exists():
-            raise InvalidInput(fields={"group": [_("Tickets belong to this group; deactivate it instead.")]})
-        instance.delete()
+        services.delete_group(group=instance)
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -264,11 +262,7 @@ class CompanyViewSet(viewsets.ModelViewSet):
         return data
 
     def perform_destroy(self, instance):
-        if instance.tickets.exists() or instance.people.exists():
-            raise InvalidInput(
-                fields={"company": [_("The company has people or tickets; deactivate it instead.")]}
-            )
-        instance.delete()
+        services.delete_company(company=instance)
 
     @extend_schema(request=CompanySerializer, responses={200: CompanySerializer, 201: CompanySerializer})
     @action(detail=False, methods=["put"], url_path=r"external/(?P<external_id>[^/]+)")
