@@ -18,12 +18,11 @@ for path in (ROOT / "platform", ROOT):
 
 
 def fresh_database(name: str) -> str:
-    import psycopg2
+    import psycopg
 
     parts = urlsplit(os.environ["DATABASE_URL"])
     admin_url = urlunsplit(parts._replace(path="/postgres"))
-    conn = psycopg2.connect(admin_url)
-    conn.autocommit = True
+    conn = psycopg.connect(admin_url, autocommit=True)
     with conn.cursor() as cur:
         cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         cur.execute(f'CREATE DATABASE "{name}"')

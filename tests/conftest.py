@@ -26,15 +26,28 @@ def unique_slug(prefix: str = "t") -> str:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database pytest-django made, plus the platform row and a migrated account template."""
+def django_db_setup(django_test_environment, django_db_blocker):
+    """Create the test database, the platform row and a migrated account template, always.
+
+    pytest-django only creates the databases that `django_db`-marked tests ask for; live tests use
+    committed data instead of that marker, and run on their own they would otherwise reach the
+    development database. So the test database is set up here for every run, and dropped after.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
     from tenants_shared.accounts.services import ensure_public_account
     from tenants_shared.accounts.template import ensure_template
 
     with django_db_blocker.unblock():
+        config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+        assert connection.settings_dict["NAME"].startswith("test_"), connection.settings_dict["NAME"]
         ensure_public_account()
         ensure_template()
         connection.set_schema_to_public()
+    yield
+    with django_db_blocker.unblock():
+        connection.close()
+        teardown_databases(config, verbosity=0)
 
 
 @pytest.fixture(autouse=True)

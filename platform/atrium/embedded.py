@@ -95,10 +95,9 @@ class EmbeddedServices:
 
     @staticmethod
     def _ensure_database(admin_uri: str, db_name: str) -> None:
-        import psycopg2
+        import psycopg
 
-        conn = psycopg2.connect(admin_uri)
-        conn.autocommit = True
+        conn = psycopg.connect(admin_uri, autocommit=True)
         try:
             with conn.cursor() as cur:
                 cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db_name])

@@ -185,12 +185,31 @@ TEMPLATES = [
 # ------------------------------------------------------------------ database
 DATABASE_URL = env("DATABASE_URL", default="")
 if not DATABASE_URL:
-    # Set by `atrium up` / `atrium test`; refusing early beats a confusing psycopg2 error later.
+    # Set by `atrium up` / `atrium test`; this default only serves `manage.py` calls that never connect.
     DATABASE_URL = "postgres://postgres@localhost:5432/atrium"
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+
+# Under ASGI every request runs in a fresh thread, so per-thread persistent connections
+# (CONN_MAX_AGE) never get reused: each request would open a new PostgreSQL session and start with
+# cold catalog caches. psycopg 3's pool keeps warm sessions per process instead. django-tenants
+# sets the search_path on the first query of every checkout, so a pooled session never carries an
+# account's schema into another request.
+def _reset_pooled_session(conn) -> None:
+    """Run by the pool when a session comes back: nothing a request took (a session-level advisory
+    lock) may follow the session into another request. search_path needs no reset: django-tenants
+    sets it on the first query of every checkout."""
+    conn.execute("SELECT pg_advisory_unlock_all()")
+
+
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+    "min_size": env.int("ATRIUM_DB_POOL_MIN", default=2),
+    "max_size": env.int("ATRIUM_DB_POOL_MAX", default=16),
+    "timeout": 10,
+    "reset": _reset_pooled_session,
+}
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env("ATRIUM_TEST_DB_NAME", default="test_atrium")
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -226,7 +245,13 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(STATE_DIR / "celerybeat-schedule")
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [_redis(3)], "prefix": "atrium", "capacity": 1000, "group_expiry": 86400},
+        # reads wait longer than the layer's 5 s blocking pop, so an idle reader never times out
+        "CONFIG": {
+            "hosts": [{"address": _redis(3), "socket_timeout": 30, "socket_connect_timeout": 5}],
+            "prefix": "atrium",
+            "capacity": 1000,
+            "group_expiry": 86400,
+        },
     }
 }
 

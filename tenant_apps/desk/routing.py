@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,9 +100,18 @@ def _pick_assignee(rule: RoutingRule, spec: dict, group_id: int | None) -> User 
     if group_id is None:
         return None
     if mode == "least_open":
+        # a correlated count on the partial index of open tickets per assignee: its cost follows the
+        # open tickets, not every ticket the candidates ever had
+        open_count = (
+            Ticket.objects.filter(assignee=OuterRef("pk"), is_open=True)
+            .order_by()
+            .values("assignee")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         return (
             _candidates(group_id)
-            .annotate(open_count=Count("assigned_tickets", filter=Q(assigned_tickets__is_open=True)))
+            .annotate(open_count=Coalesce(Subquery(open_count), 0))
             .order_by("open_count", "id")
             .first()
         )

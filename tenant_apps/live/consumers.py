@@ -4,6 +4,7 @@ the smoke consumer that proves account and person resolution."""
 from __future__ import annotations
 
 import itertools
+import json
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +13,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.http import QueryDict
 
 from .db import in_account
+from .hub import hub_for
 
 UNAUTHENTICATED = 4401
 ACCESS_LOST = 4403
@@ -31,6 +33,8 @@ PAYLOAD_FILTERS = {
 
 
 class PingConsumer(AsyncJsonWebsocketConsumer):
+    channel_layer_alias = "__none__"  # needs no channel layer
+
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
@@ -128,7 +132,13 @@ def previous_state(event: dict) -> dict:
 
 
 class DeskConsumer(AsyncJsonWebsocketConsumer):
-    """Live ticket events for the topics a client subscribes to, filtered by what its person may see."""
+    """Live ticket events for the topics a client subscribes to, filtered by what its person may see.
+
+    A socket has no channel-layer channel of its own (no per-socket Redis reader): the process's
+    hub (hub.py) receives each group message once and calls `hub_event` / `access_changed`.
+    """
+
+    channel_layer_alias = "__none__"
 
     async def connect(self):
         user = self.scope.get("user")
@@ -160,8 +170,8 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
         )
 
     async def disconnect(self, code):
-        for group in getattr(self, "groups_joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        if getattr(self, "groups_joined", None):
+            await hub_for(self.schema).leave(self, self.groups_joined)
 
     # ------------------------------------------------------------------ audience
     def _group_ids(self) -> frozenset[int]:
@@ -184,10 +194,10 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
         return groups
 
     async def _join(self, groups: list[str]) -> None:
-        for group in set(self.groups_joined) - set(groups):
-            await self.channel_layer.group_discard(group, self.channel_name)
-        for group in set(groups) - set(self.groups_joined):
-            await self.channel_layer.group_add(group, self.channel_name)
+        """Audience groups are joined through the process's hub, never per socket."""
+        hub = hub_for(self.schema)
+        await hub.leave(self, [g for g in self.groups_joined if g not in groups])
+        await hub.join(self, [g for g in groups if g not in self.groups_joined])
         self.groups_joined = list(groups)
 
     @staticmethod
@@ -304,11 +314,13 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
         queryset = TicketFilter(data=params, queryset=tickets_for(self.user), request=request).qs
         return filter_custom_fields(queryset, params).filter(pk=ticket_id).exists()
 
-    async def _deliver(self, event: dict) -> None:
+    async def _deliver(self, event: dict, encoded: str | None = None) -> None:
         if event["id"] <= self.last_sent or event["id"] in self.recent_ids:
             return  # already delivered (by a resume, or through another of this socket's groups)
-        self.recent_ids.append(event["id"])
         subs = self._matching(event)
+        if not subs:
+            return
+        self.recent_ids.append(event["id"])
         checked = []
         for sub in subs:
             if sub.needs_db and not await in_account(
@@ -317,14 +329,16 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
                 continue
             checked.append(sub.sid)
         if checked:
-            await self.send_json({"type": "event", "subs": checked, "event": event})
+            encoded = encoded or json.dumps(event, separators=(",", ":"))
+            # the event is encoded once per process (hub.py); only the subscription ids differ per socket
+            await self.send(text_data=f'{{"type":"event","subs":{json.dumps(checked)},"event":{encoded}}}')
 
-    # ------------------------------------------------------------------ channel layer handlers
-    async def ticket_event(self, message: dict) -> None:
+    # ------------------------------------------------------------------ from the process's hub
+    async def hub_event(self, event: dict, encoded: str) -> None:
         if self.buffer is not None:
-            self.buffer.append(message["event"])
+            self.buffer.append(event)
             return
-        await self._deliver(message["event"])
+        await self._deliver(event, encoded)
 
     async def access_changed(self, message: dict) -> None:
         """Blocked, expired, role or company changed: close, or shrink to what the person may see now."""

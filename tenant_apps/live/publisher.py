@@ -89,13 +89,18 @@ def publish_event(schema: str, event_id: int) -> None:
             if event is None:
                 return
             watchers = list(event.ticket.watchers.values_list("id", flat=True)) if event.public else []
-            message = {"type": "ticket.event", "event": event_payload(event)}
+            payload = event_payload(event)
             groups = audience(schema, event, watchers)
-        send = async_to_sync(layer.group_send)
-        for group in groups:
-            send(group, message)
+        async_to_sync(_send_to_groups)(layer, groups, {"type": "ticket.event", "event": payload})
     except Exception:  # noqa: BLE001 - a live push must never undo or fail the committed change
         log.exception("live publish failed for event %s in %s", event_id, schema)
+
+
+async def _send_to_groups(layer, groups: list[str], message: dict) -> None:
+    """One event loop hop for all of an event's groups; each message names its group, so a
+    process's hub hands it only to the sockets of that group."""
+    for group in groups:
+        await layer.group_send(group, {**message, "group": group})
 
 
 def notify_access_changed(schema: str, person_id: int) -> None:
@@ -103,4 +108,4 @@ def notify_access_changed(schema: str, person_id: int) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    async_to_sync(layer.group_send)(person_group(schema, person_id), {"type": "access.changed"})
+    async_to_sync(_send_to_groups)(layer, [person_group(schema, person_id)], {"type": "access.changed"})

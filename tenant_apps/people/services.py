@@ -370,5 +370,7 @@ def delete_group(*, group: ResponsibilityGroup) -> None:
 
 def delete_company(*, company: Company) -> None:
     if company.tickets.exists() or company.people.exists():
-        raise InvalidInput(fields={"company": [_("The company has people or tickets; deactivate it instead.")]})
+        raise InvalidInput(
+            fields={"company": [_("The company has people or tickets; deactivate it instead.")]}
+        )
     company.delete()

@@ -101,10 +101,31 @@ def _pg_dump_binary() -> str:
     raise TemplateUnavailable("pg_dump not found (set ATRIUM_PG_DUMP)")
 
 
-def _dump_schema_ddl(schema: str) -> str:
+def _libpq_settings() -> tuple[dict[str, str], dict[str, str]]:
+    """Connection parameters of the default database for tools outside Django's connection:
+    (psycopg/libpq keyword arguments, environment for pg_dump)."""
     db = settings.DATABASES["default"]
     options = db.get("OPTIONS", {})
+    params = {"dbname": db["NAME"]}
     host = options.get("host") or db.get("HOST") or ""
+    if host:
+        params["host"] = host
+    if db.get("PORT"):
+        params["port"] = str(db["PORT"])
+    if db.get("USER"):
+        params["user"] = db["USER"]
+    if db.get("PASSWORD"):
+        params["password"] = str(db["PASSWORD"])
+    if options.get("sslmode"):
+        params["sslmode"] = options["sslmode"]
+    env = {**os.environ, "PGPASSWORD": params.get("password", "")}
+    if "sslmode" in params:
+        env["PGSSLMODE"] = params["sslmode"]
+    return params, env
+
+
+def _dump_schema_ddl(schema: str) -> str:
+    params, env = _libpq_settings()
     cmd = [
         _pg_dump_binary(),
         "--schema-only",
@@ -116,17 +137,11 @@ def _dump_schema_ddl(schema: str) -> str:
         "--no-subscriptions",
         "--no-security-labels",
         f"--schema={schema}",
-        f"--dbname={db['NAME']}",
+        f"--dbname={params['dbname']}",
     ]
-    if host:
-        cmd.append(f"--host={host}")
-    if db.get("PORT"):
-        cmd.append(f"--port={db['PORT']}")
-    if db.get("USER"):
-        cmd.append(f"--username={db['USER']}")
-    env = {**os.environ, "PGPASSWORD": str(db.get("PASSWORD") or "")}
-    if options.get("sslmode"):
-        env["PGSSLMODE"] = options["sslmode"]
+    for name in ("host", "port", "user"):
+        if name in params:
+            cmd.append(f"--{'username' if name == 'user' else name}={params[name]}")
     result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
     if result.returncode != 0:
         raise TemplateUnavailable(f"pg_dump failed: {result.stderr.strip()[:500]}")
@@ -137,13 +152,18 @@ def _dump_schema_ddl(schema: str) -> str:
 # ---------------------------------------------------------------------------- build
 @contextlib.contextmanager
 def _advisory_lock(key: int):
-    with connection.cursor() as cur:
-        cur.execute("SELECT pg_advisory_lock(%s)", [key])
-    try:
-        yield
-    finally:
-        with connection.cursor() as cur:
-            cur.execute("SELECT pg_advisory_unlock(%s)", [key])
+    """A cluster-wide lock held on a connection of its own: building the template runs
+    migrate_schemas, which closes Django's connection (and, pooled, hands the session back), so a
+    session lock taken there could outlive the build and block every later one."""
+    import psycopg
+
+    params, _env = _libpq_settings()
+    with psycopg.connect(**params, autocommit=True) as lock_conn:
+        lock_conn.execute("SELECT pg_advisory_lock(%s)", [key])
+        try:
+            yield
+        finally:
+            lock_conn.execute("SELECT pg_advisory_unlock(%s)", [key])
 
 
 def _seeded_tables(schema: str) -> list[dict]:

@@ -94,12 +94,13 @@ def test_suspended_account_lets_only_its_admins_in_and_refuses_writes(mall):
     from tenants_shared.accounts.selectors import forget_cached_accounts
 
     forget_cached_accounts()
-    login = lambda who: Client().post(  # noqa: E731
-        "/api/v1/auth/session/",
-        {"email": mall.people[who].email, "password": PASSWORD},
-        content_type="application/json",
-        HTTP_HOST=mall.host,
-    )
+
+    def login(who):
+        body = {"email": mall.people[who].email, "password": PASSWORD}
+        return Client().post(
+            "/api/v1/auth/session/", body, content_type="application/json", HTTP_HOST=mall.host
+        )
+
     assert login("admin").status_code == 200
     assert login("dispatcher").status_code == 401
     refused = mall.api("admin", "post", "/locations/", {"kind": "site", "name": "Annex"})
@@ -109,17 +110,11 @@ def test_suspended_account_lets_only_its_admins_in_and_refuses_writes(mall):
 def test_seats_count_active_agents_only(mall):
     # the mall fixture has 7 agents; give the plan exactly 8 seats
     set_subscription(mall, seats_override=8)
-    invite = lambda role, n, **extra: mall.api(
-        "admin",
-        "post",
-        "/people/",
-        {  # noqa: E731
-            "email": f"{role}{n}@x.example",
-            "full_name": f"{role} {n}",
-            "role": role,
-            **extra,
-        },
-    )
+
+    def invite(role, n, **extra):
+        body = {"email": f"{role}{n}@x.example", "full_name": f"{role} {n}", "role": role, **extra}
+        return mall.api("admin", "post", "/people/", body)
+
     assert invite("engineer", 1).status_code == 201  # 8 of 8
     full = invite("engineer", 2)
     assert full.status_code == 409 and full.json()["code"] == "seat_limit_reached"

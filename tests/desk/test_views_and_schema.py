@@ -10,11 +10,23 @@ pytestmark = pytest.mark.django_db
 
 def test_saved_views_apply_their_filters_and_stay_private_unless_shared(mall):
     for severity in ("drip", "flood"):
-        mall.api("key_user", "post", "/tickets/", {"type": "leak", "title": "Leak", "fields": {"severity": severity}})
+        mall.api(
+            "key_user",
+            "post",
+            "/tickets/",
+            {"type": "leak", "title": "Leak", "fields": {"severity": severity}},
+        )
     mall.api("key_user", "post", "/tickets/", {"type": "dirt", "title": "Spill"})
-    view = mall.api("dispatcher", "post", "/saved-views/", {
-        "name": "Floods", "filters": {"type": "leak", "f.severity": "flood"}, "ordering": "-priority",
-    })
+    view = mall.api(
+        "dispatcher",
+        "post",
+        "/saved-views/",
+        {
+            "name": "Floods",
+            "filters": {"type": "leak", "f.severity": "flood"},
+            "ordering": "-priority",
+        },
+    )
     assert view.status_code == 201, view.content
     vid = view.json()["id"]
     rows = mall.api("dispatcher", "get", "/tickets/", {"view": vid}).json()["results"]
@@ -35,8 +47,14 @@ def test_openapi_schema_describes_the_account_api(mall):
     assert response.status_code == 200
     schema = response.json()
     paths = schema["paths"]
-    for path in ("/api/v1/tickets/", "/api/v1/tickets/{id}/transition/", "/api/v1/workflows/", "/api/v1/people/",
-                 "/api/v1/locations/", "/api/v1/auth/tokens/"):
+    for path in (
+        "/api/v1/tickets/",
+        "/api/v1/tickets/{id}/transition/",
+        "/api/v1/workflows/",
+        "/api/v1/people/",
+        "/api/v1/locations/",
+        "/api/v1/auth/tokens/",
+    ):
         assert path in paths, path
     params = {p["name"] for p in paths["/api/v1/tickets/"]["get"]["parameters"]}
     assert {"type", "assignee", "q", "ordering", "cursor"} <= params

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 
@@ -34,12 +35,13 @@ class Person:
     def api(self, method, path, **kwargs):
         return self.server.request(method, self.mall.host, f"/api/v1{path}", headers=self.headers, **kwargs)
 
+    @contextlib.contextmanager
     def socket(self):
-        ws = self.server.ws_connect(self.mall.host, "/ws/", self.headers)
-        hello = json.loads(ws.recv(timeout=5))
-        assert hello["type"] == "hello" and hello["account"] == self.mall.made.account.slug
-        ws.hello = hello
-        return ws
+        with self.server.ws_connect(self.mall.host, "/ws/", self.headers) as ws:
+            hello = json.loads(ws.recv(timeout=5))
+            assert hello["type"] == "hello" and hello["account"] == self.mall.made.account.slug
+            ws.hello = hello
+            yield ws
 
 
 def subscribe(ws, **message):

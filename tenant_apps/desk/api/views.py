@@ -35,7 +35,7 @@ class NumbersIn(df.BaseInFilter, df.NumberFilter):
 class TicketFilter(df.FilterSet):
     type = CsvIn(field_name="ticket_type__code", help_text="Type codes, comma-separated")
     status = CsvIn(field_name="status__key")
-    category = df.MultipleChoiceFilter(choices=Category.choices)
+    category = df.MultipleChoiceFilter(choices=Category.choices, distinct=False)  # no join: no DISTINCT
     priority = NumbersIn(field_name="priority")
     is_open = df.BooleanFilter()
     group = df.CharFilter(method="filter_group", help_text="Group id, or 'mine'")
@@ -165,7 +165,11 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @staticmethod
     def _fresh(ticket):
-        return Ticket.objects.select_related(*selectors.LIST_RELATED).get(pk=ticket.pk)
+        return (
+            Ticket.objects.select_related(*selectors.LIST_JOINED)
+            .prefetch_related(*selectors.LIST_PREFETCHED)
+            .get(pk=ticket.pk)
+        )
 
     @extend_schema(request=s.TransitionRequestSerializer, responses={200: s.TicketDetailSerializer})
     @action(detail=True, methods=["post"])

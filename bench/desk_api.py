@@ -1,0 +1,520 @@
+"""Desk API at scale: a filtered, sorted page of 50 tickets and ticket creation, over real HTTP.
+
+    ./dev bench desk_api [--tickets 100000] [--small 1000] [--requests 200]
+
+Two mall_operator accounts (1,000 and 100,000 tickets, with ~1 comment and ~3 events per ticket,
+40 companies, 180 units, 20 agents, 200 requesters) are seeded with set-based SQL. daphne serves
+them on 127.0.0.1; a separate client process (persistent keep-alive session, Token auth) times:
+
+  list A   ?category=new&category=open&ordering=-created_at&page_size=50    (dispatcher)
+  list B   ?group=<plumbing>&ordering=-updated_at&page_size=50              (dispatcher)
+  list q   ?q=escalator&page_size=50                                        (dispatcher)
+  create   POST /api/v1/tickets/ leak with a severity and a unit            (key user; routing runs)
+
+Targets (issue): list p95 <= 60 ms, create p95 <= 35 ms on the 2-core machine, and the list cost at
+100k must not grow beyond the index lookups compared to 1k. Prints figures, never pass/fail exits.
+In-process diagnostics follow: queries per request and EXPLAIN (ANALYZE, BUFFERS) summaries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _desk_seed import PASSWORD, SEARCH_WORD, counts, seed_directory, seed_tickets
+from _setup import ROOT, percentile, setup_django, summary
+
+LIST_TARGET_MS = 60.0
+CREATE_TARGET_MS = 35.0
+
+
+# ---------------------------------------------------------------------------- client process
+def run_client(base: str, plans: list[dict]) -> dict:
+    """Runs in its own process: times each plan with one keep-alive session per plan. Only
+    127.0.0.1 is ever contacted."""
+    import requests
+
+    assert base.startswith("http://127.0.0.1:")
+    results: dict[str, dict] = {}
+    for plan in plans:
+        session = requests.Session()
+        session.headers.update({"Host": plan["host"], "Authorization": f"Token {plan['token']}"})
+        url = base + plan["path"]
+        times: list[float] = []
+        errors: list[str] = []
+        for i in range(plan["warmup"] + plan["count"]):
+            t0 = time.perf_counter()
+            if plan["method"] == "GET":
+                response = session.get(url, params=plan.get("params"), timeout=30)
+            else:
+                body = dict(plan["json"], title=f"{plan['json']['title']} #{i}")
+                response = session.post(url, json=body, timeout=30)
+            _ = response.content
+            elapsed = time.perf_counter() - t0
+            if response.status_code != plan["expect"]:
+                errors.append(f"{response.status_code}: {response.text[:200]}")
+            elif plan["method"] == "GET" and i == 0 and plan["path"] == "/api/v1/tickets/":
+                results.setdefault("_first_page_rows", {})[plan["label"]] = len(response.json()["results"])
+            if i >= plan["warmup"]:
+                times.append(elapsed)
+        session.close()
+        results[plan["label"]] = {"times": times, "errors": errors}
+    return results
+
+
+# ---------------------------------------------------------------------------- daphne
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_daphne(log_path: Path) -> tuple[subprocess.Popen, str]:
+    import requests
+
+    port = free_port()
+    env = dict(os.environ)  # DATABASE_URL already points at the bench database (fresh_database)
+    env["ATRIUM_ACCOUNT_CACHE_SECONDS"] = "5"
+    env["ATRIUM_REDIS_DB_OFFSET"] = "4"
+    paths = [str(ROOT / "platform"), str(ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
+    env["PYTHONPATH"] = os.pathsep.join(paths)
+    log = log_path.open("w")
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "daphne"),
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "atrium.asgi:application",
+        ],
+        env=env,
+        cwd=str(ROOT),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if requests.get(base + "/healthz", timeout=1).status_code == 200:
+                return proc, base
+        except requests.RequestException:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"daphne did not start:\n{log_path.read_text()[-3000:]}")
+        time.sleep(0.2)
+
+
+def stop_daphne(proc: subprocess.Popen | None) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
+
+
+def get_token(base: str, host: str, email: str) -> str:
+    import requests
+
+    response = requests.post(
+        base + "/api/v1/auth/tokens/",
+        json={"email": email, "password": PASSWORD},
+        headers={"Host": host},
+        timeout=30,
+    )
+    if response.status_code != 201:
+        raise RuntimeError(f"token for {email}: {response.status_code} {response.text[:300]}")
+    return response.json()["token"]
+
+
+# ---------------------------------------------------------------------------- in-process diagnostics
+def _plan_lines(sql: str) -> list[str]:
+    """Top plan node, the scans of desk_ticket (which index), sorts, buffers, planning/execution."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        lines = [row[0] for row in cur.fetchall()]
+    keep = ("Unique", "Sort", "Incremental Sort", "GroupAggregate", "HashAggregate", "Bitmap")
+    picked = []
+    for raw in lines[1:]:
+        node = raw.strip().removeprefix("->").strip()
+        if node.startswith("Sort Method"):
+            continue
+        if (" Scan " in node and ("desk_ticket" in node or "people_user " in node)) or node.startswith(keep):
+            picked.append(node)
+    planning = next((ln.strip() for ln in lines if ln.startswith("Planning Time")), "")
+    execution = next((ln.strip() for ln in lines if ln.startswith("Execution Time")), "")
+    buffers = next((ln.strip() for ln in lines if ln.strip().startswith("Buffers")), "")
+    out = [f"top: {lines[0].strip()[:170]}"]
+    out += [f"  {node[:170]}" for node in picked[:7]]
+    out += [f"  {buffers}; {planning}; {execution}"]
+    return out
+
+
+WHAT_IF_LEAST_OPEN = """
+SELECT u.id, (SELECT count(*) FROM desk_ticket t WHERE t.assignee_id = u.id AND t.is_open) AS open_count
+  FROM people_user u JOIN people_responsibilitygroup_members m ON m.user_id = u.id
+ WHERE m.responsibilitygroup_id = %s AND u.is_active AND u.blocked_at IS NULL
+   AND u.role IN ('account_admin', 'dispatcher', 'engineer', 'guard', 'approver')
+   AND (u.access_expires_at IS NULL OR u.access_expires_at > now())
+ ORDER BY open_count, u.id LIMIT 1"""
+
+
+def _timed(view, make_request, *, fresh: bool, n: int, rollback: bool = False):
+    """Median ms of n in-process requests; fresh=True closes the DB connection first, as daphne
+    effectively does (one new PostgreSQL session per request under ASGI), connect time included."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    times = []
+    for _ in range(n):
+        if fresh:
+            connection.close()
+        request = make_request()
+        t0 = time.perf_counter()
+        with CaptureQueriesContext(connection) as captured:
+            if rollback:
+                with transaction.atomic():
+                    response = view(request)
+                    response.render()
+                    transaction.set_rollback(True)
+            else:
+                response = view(request)
+                response.render()
+        times.append((time.perf_counter() - t0) * 1000)
+        if response.status_code >= 300:
+            raise RuntimeError(f"in-process request failed: {response.status_code} {response.content[:300]}")
+    return percentile(times, 50), captured
+
+
+def diagnose(schema: str, account, host: str, directory: dict, label: str) -> None:
+    """In-process, same view code (no token auth, no HTTP): warm vs new-session cost, queries per
+    request, EXPLAIN (ANALYZE, BUFFERS) of the main query, and two what-ifs that need no data change
+    (list without the 8-way select_related/DISTINCT; least-open through the partial index)."""
+    import django_filters as df
+    from django.db import connection
+    from django_tenants.utils import schema_context
+    from rest_framework.test import APIRequestFactory, force_authenticate
+
+    from tenant_apps import permissions as perms
+    from tenant_apps.desk.api.views import TicketFilter, TicketViewSet
+    from tenant_apps.desk.models import Category, Ticket
+    from tenant_apps.desk.selectors import LIST_RELATED
+    from tenant_apps.people.models import User
+
+    class NoDistinctFilter(TicketFilter):
+        category = df.MultipleChoiceFilter(choices=Category.choices, distinct=False)
+
+    class PrefetchTicketViewSet(TicketViewSet):  # what-if only: product code is unchanged
+        filterset_class = NoDistinctFilter
+
+        def get_queryset(self):
+            return perms.visible_tickets(self.request.user, Ticket.objects.prefetch_related(*LIST_RELATED))
+
+    factory = APIRequestFactory()
+    list_view = TicketViewSet.as_view({"get": "list"})
+    what_if_view = PrefetchTicketViewSet.as_view({"get": "list"})
+    create_view = TicketViewSet.as_view({"post": "create"})
+    with schema_context(schema):
+        connection.tenant = account
+        dispatcher = User.objects.get(email=directory["dispatcher_email"])
+        key_user = User.objects.get(email=directory["key_user_email"])
+
+        def as_user(request, user):
+            user.__dict__.pop("_atrium_group_ids", None)
+            force_authenticate(request, user=user)
+            return request
+
+        lists = {
+            "list A": {"category": ["new", "open"], "ordering": "-created_at", "page_size": 50},
+            "list B": {"group": directory["plumbing_id"], "ordering": "-updated_at", "page_size": 50},
+            "list q": {"q": SEARCH_WORD, "page_size": 50},
+        }
+        for name, params in lists.items():
+
+            def make(params=params):
+                return as_user(factory.get("/api/v1/tickets/", params, HTTP_HOST=host), dispatcher)
+
+            warm, captured = _timed(list_view, make, fresh=False, n=7)
+            cold, _ = _timed(list_view, make, fresh=True, n=5)
+            alt_warm, alt_captured = _timed(what_if_view, make, fresh=False, n=7)
+            alt_cold, _ = _timed(what_if_view, make, fresh=True, n=5)
+            main = max(
+                (q for q in captured.captured_queries if 'FROM "desk_ticket"' in q["sql"]),
+                key=lambda q: float(q["time"]),
+            )
+            print(
+                f"  [{label}] {name}: {len(captured)} queries, in-process p50 {warm:.1f} ms warm / "
+                f"{cold:.1f} ms on a new DB session; what-if prefetch_related + no DISTINCT: "
+                f"{len(alt_captured)} queries, {alt_warm:.1f} ms warm / {alt_cold:.1f} ms new session"
+            )
+            for line in _plan_lines(main["sql"]):
+                print(f"      {line}")
+
+        def make_create():
+            return as_user(
+                factory.post(
+                    "/api/v1/tickets/",
+                    {
+                        "type": "leak",
+                        "title": "Diagnostic leak",
+                        "fields": {"severity": "drip"},
+                        "location": directory["unit_of_key_user"],
+                    },
+                    format="json",
+                    HTTP_HOST=host,
+                ),
+                key_user,
+            )
+
+        warm, captured = _timed(create_view, make_create, fresh=False, n=5, rollback=True)
+        cold, _ = _timed(create_view, make_create, fresh=True, n=5, rollback=True)
+        total_db = sum(float(q["time"]) for q in captured.captured_queries) * 1000
+        print(
+            f"  [{label}] create (rolled back): {len(captured)} queries ({total_db:.1f} ms in SQL, last run), "
+            f"in-process p50 {warm:.1f} ms warm / {cold:.1f} ms on a new DB session"
+        )
+        for q in sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:3]:
+            print(f"      {float(q['time']) * 1000:6.1f} ms  {' '.join(q['sql'].split())[:140]}")
+        routing_sql = next((q["sql"] for q in captured.captured_queries if '"open_count"' in q["sql"]), None)
+        if routing_sql:
+            print("      routing least_open (Count over assigned_tickets with FILTER):")
+            for line in _plan_lines(routing_sql):
+                print(f"        {line}")
+            with connection.cursor() as cur:
+                what_if = cur.mogrify(WHAT_IF_LEAST_OPEN, [directory["plumbing_id"]]).decode()
+            print(
+                "      what-if least_open as a correlated count on the partial index desk_ticket_open_assignee:"
+            )
+            for line in _plan_lines(what_if):
+                print(f"        {line}")
+    connection.set_schema_to_public()
+
+
+def pg_sessions() -> int:
+    """Sessions ever opened on the bench database (pg_stat_database.sessions, PostgreSQL 14+)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_stat_force_next_flush()")
+        cur.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+        return cur.fetchone()[0]
+
+
+# ---------------------------------------------------------------------------- main
+def seed_account(slug: str, tickets: int):
+    from django.db import connection
+    from django_tenants.utils import schema_context
+
+    from tenants_shared.accounts.services import provision_account
+
+    t0 = time.perf_counter()
+    made = provision_account(
+        name=f"Bench {slug}",
+        slug=slug,
+        kind="mall_operator",
+        admin_name="Bench Admin",
+        admin_email=f"admin@{slug}.example",
+        admin_password=PASSWORD,
+        send_welcome=False,
+    )
+    schema = made.account.schema_name
+    with schema_context(schema):
+        connection.tenant = made.account
+        directory = seed_directory(schema)
+        provisioned = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        timings = seed_tickets(schema, directory, tickets)
+        seeded = time.perf_counter() - t1
+        sizes = counts(schema)
+    connection.set_schema_to_public()
+    print(
+        f"seeded {slug}: account + directory {provisioned:.1f} s; {sizes['desk_ticket']} tickets, "
+        f"{sizes['desk_comment']} comments, {sizes['desk_ticketevent']} events in {seeded:.1f} s "
+        f"({', '.join(f'{k} {v:.1f} s' for k, v in timings.items())}); "
+        f"new+open {sizes['new_or_open']}, desk_ticket {sizes['desk_ticket_size']}",
+        flush=True,
+    )
+    return made, directory
+
+
+def plans_for(made, directory: dict, tokens: dict, count: int) -> list[dict]:
+    host = made.host
+    lists = [
+        (
+            "list A new+open -created_at",
+            {"category": ["new", "open"], "ordering": "-created_at", "page_size": 50},
+            count,
+        ),
+        (
+            "list B group -updated_at",
+            {"group": directory["plumbing_id"], "ordering": "-updated_at", "page_size": 50},
+            count,
+        ),
+        (f"list q={SEARCH_WORD}", {"q": SEARCH_WORD, "page_size": 50}, max(count // 2, 1)),
+    ]
+    plans = [
+        {
+            "label": "GET /me/ (auth + routing floor)",
+            "host": host,
+            "token": tokens["dispatcher"],
+            "method": "GET",
+            "path": "/api/v1/me/",
+            "warmup": 10,
+            "count": max(count // 4, 1),
+            "expect": 200,
+        },
+    ]
+    plans += [
+        {
+            "label": label,
+            "host": host,
+            "token": tokens["dispatcher"],
+            "method": "GET",
+            "path": "/api/v1/tickets/",
+            "params": params,
+            "warmup": 20,
+            "count": n,
+            "expect": 200,
+        }
+        for label, params, n in lists
+    ]
+    plans.append(
+        {
+            "label": "create leak (key user)",
+            "host": host,
+            "token": tokens["key_user"],
+            "method": "POST",
+            "path": "/api/v1/tickets/",
+            "warmup": 5,
+            "count": count,
+            "expect": 201,
+            "json": {
+                "type": "leak",
+                "title": "Bench leak",
+                "fields": {"severity": "drip"},
+                "location": directory["unit_of_key_user"],
+            },
+        }
+    )
+    return plans
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=1_000)
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    setup_django("atrium_bench_desk")
+    from django.db import connections
+
+    from tenants_shared.accounts.template import ensure_template
+
+    ensure_template()
+    sizes = {"small": args.small, "large": args.tickets}
+    accounts = {key: seed_account(f"bench-desk-{n}", n) for key, n in sizes.items()}
+    print(f"seeding total: {time.perf_counter() - started:.1f} s", flush=True)
+    connections.close_all()
+
+    log_dir = Path(tempfile.mkdtemp(prefix="atrium-bench-desk-"))
+    daphne = None
+    results: dict[str, dict] = {}
+    sessions: dict[str, float] = {}
+    loads: dict[str, tuple[float, float]] = {}
+    try:
+        daphne, base = start_daphne(log_dir / "daphne.log")
+        print(
+            f"daphne on {base} (log {log_dir / 'daphne.log'}); client: separate process, keep-alive session"
+        )
+        ctx = multiprocessing.get_context("spawn")
+        for key in ("large", "small"):
+            made, directory = accounts[key]
+            tokens = {
+                "dispatcher": get_token(base, made.host, directory["dispatcher_email"]),
+                "key_user": get_token(base, made.host, directory["key_user_email"]),
+            }
+            plans = plans_for(made, directory, tokens, args.requests)
+            before = pg_sessions()
+            load_before = os.getloadavg()[0]
+            with ctx.Pool(1) as pool:
+                results[key] = pool.apply(run_client, (base, plans))
+            requests_made = sum(p["warmup"] + p["count"] for p in plans)
+            sessions[key] = (pg_sessions() - before) / requests_made
+            loads[key] = (load_before, os.getloadavg()[0])
+    finally:
+        stop_daphne(daphne)
+
+    for key in ("large", "small"):
+        n = sizes[key]
+        print(
+            f"\n== account with {n:,} tickets ({accounts[key][0].host}); 1-min load average "
+            f"{loads[key][0]:.1f} -> {loads[key][1]:.1f} on {os.cpu_count()} CPUs =="
+        )
+        res = results[key]
+        rows = res.pop("_first_page_rows", {})
+        all_lists: list[float] = []
+        for label, data in res.items():
+            if data["errors"]:
+                print(f"  {label}: {len(data['errors'])} errors, first: {data['errors'][0]}")
+            if not data["times"]:
+                continue
+            extra = f"  rows={rows[label]}" if label in rows else ""
+            print("  " + summary(label, data["times"]) + extra)
+            if label.startswith("list "):
+                all_lists += data["times"]
+        print("  " + summary("all lists", all_lists))
+        print(f"  PostgreSQL sessions opened per HTTP request: {sessions[key]:.2f}")
+        res["_all_lists"] = {"times": all_lists, "errors": []}
+
+    def p95(key: str, label: str) -> float:
+        return percentile([t * 1000 for t in results[key][label]["times"]], 95)
+
+    create_label = "create leak (key user)"
+    list_large, list_small = p95("large", "_all_lists"), p95("small", "_all_lists")
+    print(
+        f"\nlist p95 at {sizes['large']:,} / at {sizes['small']:,}: {list_large:.1f} / {list_small:.1f} ms "
+        f"= x{list_large / list_small:.2f}"
+    )
+    for label in [k for k in results["large"] if k.startswith("list")]:
+        print(f"  {label:<34} x{p95('large', label) / p95('small', label):.2f}")
+    create_large, create_small = p95("large", create_label), p95("small", create_label)
+    print(
+        f"create p95 at {sizes['large']:,} / at {sizes['small']:,}: {create_large:.1f} / {create_small:.1f} ms "
+        f"= x{create_large / create_small:.2f}"
+    )
+
+    print("\nin-process diagnostics (same view code, RequestFactory; EXPLAIN ANALYZE of the heaviest query):")
+    for key in ("large", "small"):
+        made, directory = accounts[key]
+        diagnose(made.account.schema_name, made.account, made.host, directory, f"{sizes[key]:,}")
+
+    worst_list = max(p95("large", "_all_lists"), p95("small", "_all_lists"))
+    worst_create = max(create_large, create_small)
+    print(
+        f"\ntarget list p95 <= {LIST_TARGET_MS:.0f} ms: {'met' if worst_list <= LIST_TARGET_MS else 'NOT met'}"
+        f" (worst {worst_list:.1f} ms)"
+    )
+    print(
+        f"target create p95 <= {CREATE_TARGET_MS:.0f} ms: {'met' if worst_create <= CREATE_TARGET_MS else 'NOT met'}"
+        f" (worst {worst_create:.1f} ms)"
+    )
+    print(f"total bench time: {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

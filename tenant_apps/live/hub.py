@@ -1,0 +1,87 @@
+"""One channel-layer reader per process and account, fanning events out to the local sockets.
+
+Without it every socket is its own channel-layer member, so each event wakes every agent socket
+of the account through the layer (a Redis round trip and several asyncio tasks per socket) and a
+process saturates at a few events a second with a thousand agents (bench/live.py). With it, the
+process joins each audience group once, receives each message once, encodes the event once, and
+calls only the sockets that belong to the group, which then match their own subscriptions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import defaultdict
+from typing import Any
+
+from channels.layers import get_channel_layer
+
+log = logging.getLogger(__name__)
+
+
+class AccountHub:
+    def __init__(self, schema: str):
+        self.schema = schema
+        self.layer = get_channel_layer()
+        self.channel: str | None = None
+        self.reader: asyncio.Task | None = None
+        self.members: dict[str, set[Any]] = defaultdict(set)
+
+    async def join(self, consumer: Any, groups: list[str]) -> None:
+        if self.channel is None:
+            # the default prefix: channels-redis reads all of a process's channels through one loop
+            self.channel = await self.layer.new_channel()
+            self.reader = asyncio.get_running_loop().create_task(self._read())
+        for group in groups:
+            if not self.members[group]:
+                await self.layer.group_add(group, self.channel)
+            self.members[group].add(consumer)
+
+    async def leave(self, consumer: Any, groups: list[str]) -> None:
+        for group in groups:
+            members = self.members.get(group)
+            if members is None:
+                continue
+            members.discard(consumer)
+            if not members:
+                del self.members[group]
+                await self.layer.group_discard(group, self.channel)
+
+    async def _read(self) -> None:
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - a broken message must not stop live delivery
+                log.exception("live hub %s: receive failed", self.schema)
+                await asyncio.sleep(0.5)
+                continue
+            try:
+                await self._fan_out(message)
+            except Exception:  # noqa: BLE001
+                log.exception("live hub %s: fan-out failed", self.schema)
+
+    async def _fan_out(self, message: dict) -> None:
+        members = list(self.members.get(message.get("group", ""), ()))
+        if not members:
+            return
+        if message["type"] == "ticket.event":
+            event = message["event"]
+            encoded = json.dumps(event, separators=(",", ":"))
+            for consumer in members:
+                await consumer.hub_event(event, encoded)
+        elif message["type"] == "access.changed":
+            for consumer in members:
+                await consumer.access_changed(message)
+
+
+_hubs: dict[str, AccountHub] = {}
+
+
+def hub_for(schema: str) -> AccountHub:
+    hub = _hubs.get(schema)
+    if hub is None:
+        hub = _hubs[schema] = AccountHub(schema)
+    return hub

@@ -1,0 +1,825 @@
+"""Account isolation, endpoint by endpoint: account A's people never reach account B's data.
+
+Two mall accounts, A and B. B creates extra objects of every kind first, so the ids of those
+objects exist only in B (checked before anything else). Then, for every endpoint of
+atrium.urls_account:
+
+(a) "cross": A's admin's session cookie, and A's admin's API token, sent to B's host are refused
+    (401/403); signing in on B's host with A's credentials fails;
+(b) "local": A's admin on A's own host, naming B's ids in URLs or bodies, gets 404 (or a 400 field
+    error for a reference inside a body) and never B's data.
+
+Either way B's data is byte-for-byte unchanged afterwards (compared in B's schema), and no answer
+contains B's markers (its slug and the text "ZZB-secret" that every object of B carries).
+
+A new endpoint needs a row in ROUTES: test_every_account_endpoint_has_isolation_cases fails
+until each route name and HTTP method of the account URLconf has a "cross" and a "local" case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_tenants.utils import schema_context
+from knox.models import AuthToken
+
+from tenant_apps.desk.models import (
+    Attachment,
+    Comment,
+    FormField,
+    RoutingRule,
+    SavedView,
+    Status,
+    Ticket,
+    TicketEvent,
+    TicketType,
+    Transition,
+    Workflow,
+)
+from tenant_apps.objects.models import Equipment, Location
+from tenant_apps.people.models import Company, Contact, ResponsibilityGroup, User
+from tests.conftest import PASSWORD
+from tests.desk.conftest import Mall, make_mall
+
+pytestmark = pytest.mark.django_db
+
+MARK = "ZZB-secret"
+NEW_PASSWORD = "Another-Horse-77-staple"
+
+
+# ---------------------------------------------------------------------------- the two accounts
+@dataclass
+class World:
+    a: Mall
+    b: Mall
+    ids: dict[str, Any]  # b_* exist only in B; a_* are A's own
+    a_session: Client  # A's admin, signed in on A's host
+    b_session: Client  # B's admin, signed in on B's host
+    a_token: str
+    b_token: str
+    invitations: dict[str, dict[str, str]]
+    markers: tuple[str, ...] = ()
+
+    def url(self, route: str, kwargs: dict[str, str]) -> str:
+        return reverse(
+            route, urlconf="atrium.urls_account", kwargs={k: self.ids[v] for k, v in kwargs.items()}
+        )
+
+
+def _ok(client: Client, host: str, method: str, path: str, data=None, status=200, **extra):
+    if data is not None and not extra.pop("multipart", False):
+        extra["content_type"] = "application/json"
+    response = getattr(client, method)(f"/api/v1{path}", data, HTTP_HOST=host, **extra)
+    assert response.status_code == status, (method, path, response.status_code, response.content)
+    return response.json() if response.content else None
+
+
+def _token(host: str, email: str) -> str:
+    return _ok(Client(), host, "post", "/auth/tokens/", {"email": email, "password": PASSWORD}, status=201)[
+        "token"
+    ]
+
+
+def _invitation(mall: Mall, pk: int) -> dict[str, str]:
+    with schema_context(mall.schema):
+        user = User.objects.get(pk=pk)
+        return {
+            "uid": urlsafe_base64_encode(force_bytes(pk)),
+            "token": default_token_generator.make_token(user),
+            "password": NEW_PASSWORD,
+        }
+
+
+def _leak(mall: Mall, client: Client, title: str) -> int:
+    return _ok(
+        client,
+        mall.host,
+        "post",
+        "/tickets/",
+        {
+            "type": "leak",
+            "title": title,
+            "fields": {"severity": "drip"},
+            "location": mall.unit.pk,
+        },
+        status=201,
+    )["id"]
+
+
+def _upload(mall: Mall, client: Client, tid: int, name: str, content: bytes) -> int:
+    return _ok(
+        client,
+        mall.host,
+        "post",
+        f"/tickets/{tid}/attachments/",
+        {"file": SimpleUploadedFile(name, content)},
+        status=201,
+        multipart=True,
+    )["id"]
+
+
+@pytest.fixture
+def world(db, settings, tmp_path) -> World:
+    settings.MEDIA_ROOT = str(tmp_path)
+    a, b = make_mall(), make_mall()
+    ids: dict[str, Any] = {}
+
+    # A: a little of everything, fewer than B
+    a_admin, a_key = a.client("admin"), a.client("key_user")
+    ids["a_ticket"] = _leak(a, a_key, "Dripping tap in A")
+    ids["a_attachment"] = _upload(a, a_key, ids["a_ticket"], "a.txt", b"file of account A")
+    ids["a_key_user"] = a.people["key_user"].pk
+    ids["a_saved_view"] = _ok(a_admin, a.host, "post", "/saved-views/", {"name": "A view"}, status=201)["id"]
+
+    # B: more of everything, all of it marked
+    b_admin, b_key = b.client("admin"), b.client("key_user")
+    for n in range(3):
+        ids["b_ticket"] = _leak(b, b_key, f"{MARK} leak {n}")
+    _ok(
+        b_admin,
+        b.host,
+        "post",
+        f"/tickets/{ids['b_ticket']}/comments/",
+        {"body": f"{MARK} public"},
+        status=201,
+    )
+    _ok(
+        b_admin,
+        b.host,
+        "post",
+        f"/tickets/{ids['b_ticket']}/comments/",
+        {"body": f"{MARK} internal", "internal": True},
+        status=201,
+    )
+    for n in range(2):
+        ids["b_attachment"] = _upload(b, b_key, ids["b_ticket"], f"b{n}.txt", f"{MARK} file {n}".encode())
+    for n in range(2):
+        ids["b_saved_view"] = _ok(
+            b_admin,
+            b.host,
+            "post",
+            "/saved-views/",
+            {"name": f"{MARK} view {n}", "filters": {"type": "leak"}, "shared": True},
+            status=201,
+        )["id"]
+    with schema_context(b.schema):
+        incident = Workflow.objects.get(code="incident").pk
+        plumbing = ResponsibilityGroup.objects.get(code="plumbing").pk
+    ids["b_workflow"] = _ok(
+        b_admin,
+        b.host,
+        "post",
+        "/workflows/",
+        {
+            "code": "zzb",
+            "name": f"{MARK} flow",
+            "statuses": [
+                {"key": "open", "name": "Open", "category": "new", "is_initial": True},
+                {"key": "done", "name": "Done", "category": "closed"},
+            ],
+            "transitions": [{"source": "open", "target": "done", "name": "Finish"}],
+        },
+        status=201,
+    )["id"]
+    ids["b_ticket_type"] = _ok(
+        b_admin,
+        b.host,
+        "post",
+        "/ticket-types/",
+        {
+            "code": "zzb",
+            "name": f"{MARK} type",
+            "prefix": "ZZB",
+            "workflow": incident,
+            "filing_roles": ["employee"],
+        },
+        status=201,
+    )["id"]
+    ids["b_routing_rule"] = _ok(
+        b_admin,
+        b.host,
+        "post",
+        "/routing-rules/",
+        {
+            "name": f"{MARK} rule",
+            "order": 99,
+            "conditions": {"types": ["dirt"]},
+            "actions": {"group": plumbing},
+        },
+        status=201,
+    )["id"]
+    ids["b_group"] = _ok(
+        b_admin, b.host, "post", "/groups/", {"code": "zzb", "name": f"{MARK} group"}, status=201
+    )["id"]
+    ids["b_person"] = _ok(
+        b_admin,
+        b.host,
+        "post",
+        "/people/",
+        {
+            "email": "zzb-secret@b.example",
+            "full_name": f"{MARK} Person",
+            "role": "engineer",
+        },
+        status=201,
+    )["id"]
+    ids["b_external_id"] = "ext-zzb-1"
+    ids["b_company"] = _ok(
+        b_admin,
+        b.host,
+        "post",
+        "/companies/",
+        {
+            "name": f"{MARK} Co",
+            "external_id": ids["b_external_id"],
+            "contacts": [{"name": f"{MARK} contact", "email": "c@b.example"}],
+        },
+        status=201,
+    )["id"]
+    ids["b_location"] = _ok(
+        b_admin,
+        b.host,
+        "post",
+        "/locations/",
+        {
+            "kind": "unit",
+            "name": f"{MARK} unit",
+            "parent": b.unit.parent_id,
+        },
+        status=201,
+    )["id"]
+    ids["b_equipment"] = _ok(
+        b_admin,
+        b.host,
+        "post",
+        "/equipment/",
+        {
+            "kind": "pump",
+            "name": f"{MARK} pump",
+            "location": ids["b_location"],
+        },
+        status=201,
+    )["id"]
+
+    # the b_* ids must not exist in A, or the "local" checks would prove nothing
+    models = {
+        "b_ticket": Ticket,
+        "b_attachment": Attachment,
+        "b_saved_view": SavedView,
+        "b_workflow": Workflow,
+        "b_ticket_type": TicketType,
+        "b_routing_rule": RoutingRule,
+        "b_group": ResponsibilityGroup,
+        "b_person": User,
+        "b_company": Company,
+        "b_location": Location,
+        "b_equipment": Equipment,
+    }
+    with schema_context(a.schema):
+        present = [name for name, model in models.items() if model.objects.filter(pk=ids[name]).exists()]
+        assert present == [], f"B's ids also exist in A: {present}"
+        assert not Company.objects.filter(external_id=ids["b_external_id"]).exists()
+    connection.set_schema_to_public()
+
+    w = World(
+        a=a,
+        b=b,
+        ids=ids,
+        a_session=a_admin,
+        b_session=b_admin,
+        a_token=_token(a.host, a.people["admin"].email),
+        b_token=_token(b.host, b.people["admin"].email),
+        invitations={
+            # A's visitor has the same id as B's visitor: a link of A must not work on B's host
+            "a_same_pk": _invitation(a, a.people["visitor"].pk),
+            # B's invited person exists only in B
+            "b_invited": _invitation(b, ids["b_person"]),
+        },
+        markers=(MARK, b.made.account.slug),
+    )
+    assert w.a.people["visitor"].pk == w.b.people["visitor"].pk
+    return w
+
+
+def snapshot(mall: Mall) -> dict[str, list]:
+    """Every row of the account's data that an endpoint could touch."""
+    tables = {
+        "tickets": Ticket.objects.all(),
+        "comments": Comment.objects.all(),
+        "events": TicketEvent.objects.all(),
+        "attachments": Attachment.objects.all(),
+        "watchers": Ticket.watchers.through.objects.all(),
+        "types": TicketType.objects.all(),
+        "form_fields": FormField.objects.all(),
+        "workflows": Workflow.objects.all(),
+        "statuses": Status.objects.all(),
+        "transitions": Transition.objects.all(),
+        "rules": RoutingRule.objects.all(),
+        "views": SavedView.objects.all(),
+        "groups": ResponsibilityGroup.objects.all(),
+        "members": ResponsibilityGroup.members.through.objects.all(),
+        "companies": Company.objects.all(),
+        "contacts": Contact.objects.all(),
+        "locations": Location.objects.all(),
+        "equipment": Equipment.objects.all(),
+    }
+    with schema_context(mall.schema):
+        rows = {name: list(qs.order_by("pk").values()) for name, qs in tables.items()}
+        rows["people"] = list(
+            User.objects.order_by("pk").values(
+                "pk",
+                "email",
+                "full_name",
+                "role",
+                "password",
+                "is_active",
+                "company_id",
+                "blocked_at",
+                "blocked_reason",
+                "access_expires_at",
+                "phone",
+                "language",
+            )
+        )
+        rows["tokens"] = list(AuthToken.objects.order_by("digest").values("digest", "user_id"))
+    connection.set_schema_to_public()
+    return rows
+
+
+# ---------------------------------------------------------------------------- the table
+@dataclass(frozen=True)
+class Req:
+    """One request. `kwargs` maps URL arguments to names in World.ids.
+
+    local: expected when A's admin sends it on A's host (None: not a "local" case);
+    cross: expected when A's admin's session, then A's token, send it to B's host (None: not a "cross" case).
+    Expectations: "refused" (401 or 403), "404", "400:f1,f2" (400 naming those fields), "200", "201", "204",
+    or alternatives joined by "|".
+    as_: who sends a "local" request: "a_session" (default), "anonymous", "b_session", "b_token".
+    """
+
+    method: str
+    kwargs: dict[str, str] = field(default_factory=dict)
+    body: Callable[[World], Any] | None = None
+    query: dict[str, str] | None = None
+    local: str | None = "404"
+    cross: str | None = "refused"
+    as_: str = "a_session"
+    multipart: bool = False
+
+
+def _pk(name: str) -> dict[str, str]:
+    return {"pk": name}
+
+
+def _file(w: World):
+    return {"file": SimpleUploadedFile("note.txt", b"hello from A")}
+
+
+def _a_credentials(w: World):
+    return {"email": w.a.people["admin"].email, "password": PASSWORD}
+
+
+def _b_credentials(w: World):
+    return {"email": w.b.people["admin"].email, "password": PASSWORD}
+
+
+def _ticket_refs(w: World):
+    i = w.ids
+    return {
+        "group": i["b_group"],
+        "assignee": i["b_person"],
+        "location": i["b_location"],
+        "company": i["b_company"],
+        "equipment": i["b_equipment"],
+        "parent": i["b_ticket"],
+    }
+
+
+def _workflow_doc(w: World, **transition):
+    return {
+        "code": "a-flow",
+        "name": "A flow",
+        "statuses": [
+            {"key": "open", "name": "Open", "category": "new", "is_initial": True},
+            {"key": "done", "name": "Done", "category": "closed"},
+        ],
+        "transitions": [{"source": "open", "target": "done", "name": "Finish", **transition}],
+    }
+
+
+TICKET_REF_FIELDS = "400:group,assignee,location,company,equipment,parent"
+
+ROUTES: dict[str, list[Req]] = {
+    # ------------------------------------------------------------------ tickets
+    "ticket-list": [
+        Req("get", local="200"),
+        Req("get", query={"view": "b_saved_view"}, local="400:view", cross=None),
+        Req(
+            "post",
+            body=lambda w: {
+                "type": "leak",
+                "title": "A leak",
+                "fields": {"severity": "drip"},
+                "location": w.ids["b_location"],
+                "equipment": w.ids["b_equipment"],
+            },
+            local="400:location,equipment",
+        ),
+        Req(
+            "post",
+            body=lambda w: {
+                "type": "leak",
+                "title": "A leak",
+                "fields": {"severity": "drip"},
+                "requester": w.ids["b_person"],
+                "parent": w.ids["b_ticket"],
+                "company": w.ids["b_company"],
+            },
+            local="400:requester,parent,company",
+            cross=None,
+        ),
+    ],
+    "ticket-detail": [
+        Req("get", _pk("b_ticket")),
+        Req("patch", _pk("b_ticket"), lambda w: {"priority": 1}),
+        Req("patch", _pk("a_ticket"), _ticket_refs, local=TICKET_REF_FIELDS),
+    ],
+    "ticket-bulk": [
+        Req("post", body=lambda w: {"ids": [w.ids["b_ticket"]], "changes": {"priority": 1}}, local="400:ids"),
+        Req(
+            "post",
+            body=lambda w: {"ids": [w.ids["a_ticket"], w.ids["b_ticket"]], "changes": {"priority": 1}},
+            local="400:ids",
+            cross=None,
+        ),
+    ],
+    "ticket-transition": [Req("post", _pk("b_ticket"), lambda w: {"to": "in_progress"})],
+    "ticket-comments": [
+        Req("get", _pk("b_ticket")),
+        Req("post", _pk("b_ticket"), lambda w: {"body": "hello"}),
+    ],
+    "ticket-events": [Req("get", _pk("b_ticket"))],
+    "ticket-attachments": [
+        Req("get", _pk("b_ticket")),
+        Req("post", _pk("b_ticket"), _file, multipart=True),
+    ],
+    "ticket-watchers": [
+        Req("post", _pk("b_ticket"), lambda w: {"add": [w.a.people["admin"].pk]}),
+        Req("post", _pk("a_ticket"), lambda w: {"add": [w.ids["b_person"]]}, local="400:add"),
+    ],
+    "attachment-download": [Req("get", _pk("b_attachment"))],
+    # ------------------------------------------------------------------ desk configuration
+    "ticket-type-list": [
+        Req("get", local="200"),
+        Req(
+            "post",
+            body=lambda w: {
+                "code": "a-type",
+                "name": "A type",
+                "prefix": "AT",
+                "workflow": w.ids["b_workflow"],
+                "filing_roles": ["employee"],
+            },
+            local="400:workflow",
+        ),
+    ],
+    "ticket-type-detail": [
+        Req("get", _pk("b_ticket_type")),
+        Req("patch", _pk("b_ticket_type"), lambda w: {"name": "renamed"}),
+        Req("put", _pk("b_ticket_type"), lambda w: {"code": "x", "name": "x", "prefix": "X", "workflow": 1}),
+        Req("delete", _pk("b_ticket_type")),
+    ],
+    "workflow-list": [
+        Req("get", local="200"),
+        Req(
+            "post",
+            body=lambda w: _workflow_doc(
+                w,
+                set_group=w.ids["b_group"],
+                allowed_groups=[w.ids["b_group"]],
+                set_assignee=w.ids["b_person"],
+            ),
+            local="400:transitions.0.set_group,transitions.0.allowed_groups,transitions.0.set_assignee",
+        ),
+    ],
+    "workflow-detail": [
+        Req("get", _pk("b_workflow")),
+        Req("put", _pk("b_workflow"), _workflow_doc),
+        Req("patch", _pk("b_workflow"), _workflow_doc),
+        Req("delete", _pk("b_workflow")),
+    ],
+    "routing-rule-list": [
+        Req("get", local="200"),
+        Req(
+            "post",
+            body=lambda w: {
+                "name": "A rule",
+                "conditions": {},
+                "actions": {"group": w.ids["b_group"], "watchers": [w.ids["b_person"]]},
+            },
+            local="400:actions.group,actions.watchers",
+        ),
+    ],
+    "routing-rule-detail": [
+        Req("get", _pk("b_routing_rule")),
+        Req("patch", _pk("b_routing_rule"), lambda w: {"name": "renamed"}),
+        Req(
+            "put",
+            _pk("b_routing_rule"),
+            lambda w: {"name": "renamed", "conditions": {}, "actions": {"priority": 1}},
+        ),
+        Req("delete", _pk("b_routing_rule")),
+    ],
+    "saved-view-list": [
+        Req("get", local="200"),
+        Req(
+            "post",
+            body=lambda w: {"name": "A view 2", "filters": {"company": w.ids["b_company"]}},
+            local="201",
+            cross="refused",
+        ),
+    ],
+    "saved-view-detail": [
+        Req("get", _pk("b_saved_view")),
+        Req("patch", _pk("b_saved_view"), lambda w: {"name": "renamed"}),
+        Req("put", _pk("b_saved_view"), lambda w: {"name": "renamed", "filters": {}}),
+        Req("delete", _pk("b_saved_view")),
+    ],
+    # ------------------------------------------------------------------ people, groups, companies
+    "person-list": [
+        Req("get", local="200"),
+        Req("get", query={"company": "b_company"}, local="400:company|200", cross=None),
+        Req(
+            "post",
+            body=lambda w: {
+                "email": "new@a.example",
+                "full_name": "New",
+                "role": "employee",
+                "company": w.ids["b_company"],
+            },
+            local="400:company",
+        ),
+    ],
+    "person-detail": [
+        Req("get", _pk("b_person")),
+        Req("patch", _pk("b_person"), lambda w: {"full_name": "renamed"}),
+        Req("patch", _pk("a_key_user"), lambda w: {"company": w.ids["b_company"]}, local="400:company"),
+    ],
+    "person-block": [Req("post", _pk("b_person"), lambda w: {"reason": "testing"})],
+    "person-unblock": [Req("post", _pk("b_person"))],
+    "person-access-expiry": [Req("post", _pk("b_person"), lambda w: {"until": "2099-01-01T00:00:00Z"})],
+    "group-list": [
+        Req("get", local="200"),
+        Req(
+            "post",
+            body=lambda w: {"code": "a-group", "name": "A group", "members": [w.ids["b_person"]]},
+            local="400:members",
+        ),
+    ],
+    "group-detail": [
+        Req("get", _pk("b_group")),
+        Req("put", _pk("b_group"), lambda w: {"code": "zzb", "name": "renamed"}),
+        Req("patch", _pk("b_group"), lambda w: {"code": "zzb", "name": "renamed"}),
+        Req("delete", _pk("b_group")),
+    ],
+    "company-list": [
+        Req("get", local="200"),
+        Req("post", body=lambda w: {"name": "A company"}, local="201"),
+    ],
+    "company-detail": [
+        Req("get", _pk("b_company")),
+        Req("patch", _pk("b_company"), lambda w: {"name": "renamed"}),
+        Req("put", _pk("b_company"), lambda w: {"name": "renamed"}),
+        Req("delete", _pk("b_company")),
+    ],
+    # upsert by B's external id on A's host makes a new card in A: nothing of B's is read or changed
+    "company-upsert-external": [
+        Req("put", {"external_id": "b_external_id"}, lambda w: {"name": "A's own card"}, local="201"),
+    ],
+    # ------------------------------------------------------------------ objects
+    "location-list": [
+        Req("get", local="200"),
+        Req("get", query={"under": "b_location"}, local="200", cross=None),
+        Req(
+            "post",
+            body=lambda w: {
+                "kind": "unit",
+                "name": "A unit",
+                "parent": w.ids["b_location"],
+                "company": w.ids["b_company"],
+            },
+            local="400:parent,company",
+        ),
+    ],
+    "location-detail": [
+        Req("get", _pk("b_location")),
+        Req("patch", _pk("b_location"), lambda w: {"name": "renamed"}),
+        Req("put", _pk("b_location"), lambda w: {"kind": "unit", "name": "renamed"}),
+        Req("delete", _pk("b_location")),
+    ],
+    "equipment-list": [
+        Req("get", local="200"),
+        Req(
+            "post",
+            body=lambda w: {"kind": "pump", "name": "A pump", "location": w.ids["b_location"]},
+            local="400:location",
+        ),
+    ],
+    "equipment-detail": [
+        Req("get", _pk("b_equipment")),
+        Req("patch", _pk("b_equipment"), lambda w: {"name": "renamed"}),
+        Req("put", _pk("b_equipment"), lambda w: {"kind": "pump", "name": "renamed"}),
+        Req("delete", _pk("b_equipment")),
+    ],
+    # ------------------------------------------------------------------ who am I, signing in and out
+    "me": [Req("get", local="200")],
+    "auth-session": [
+        Req("post", body=_a_credentials, local=None, cross="401"),  # A's password is not B's
+        Req("post", body=_b_credentials, local="401", cross=None, as_="anonymous"),
+        # signing out on the other host is harmless; the session still works at home (checked below)
+        Req("delete", local="204|refused", cross="204|refused", as_="b_session"),
+    ],
+    "auth-tokens": [
+        Req("post", body=_a_credentials, local=None, cross="401"),
+        Req("post", body=_b_credentials, local="401", cross=None, as_="anonymous"),
+    ],
+    "auth-token-current": [
+        Req("delete", local="refused", cross="refused", as_="b_token"),
+    ],
+    "invitation-accept": [
+        Req("post", body=lambda w: w.invitations["a_same_pk"], local=None, cross="400:token"),
+        Req(
+            "post", body=lambda w: w.invitations["b_invited"], local="400:token", cross=None, as_="anonymous"
+        ),
+    ],
+}
+
+
+def _clone(client: Client) -> Client:
+    """A client with the same cookies, so an answer that clears a cookie does not sign the original out."""
+    copy = Client()
+    for key, morsel in client.cookies.items():
+        copy.cookies[key] = morsel.value
+    return copy
+
+
+def _resolve_query(w: World, query: dict[str, str] | None) -> dict[str, Any] | None:
+    return {k: w.ids.get(v, v) for k, v in query.items()} if query else None
+
+
+def _send(client: Client, host: str, req: Req, w: World, route: str, **headers):
+    path = w.url(route, req.kwargs)
+    data = req.body(w) if req.body else _resolve_query(w, req.query)
+    kwargs = {"HTTP_HOST": host, **headers}
+    if req.body and not req.multipart:
+        kwargs["content_type"] = "application/json"
+    call = getattr(client, req.method)
+    return call(path, data, **kwargs) if data is not None else call(path, **kwargs)
+
+
+def _matches(response, expected: str) -> bool:
+    for option in expected.split("|"):
+        if option == "refused" and response.status_code in (401, 403):
+            return True
+        status, _, fields = option.partition(":")
+        if status.isdigit() and response.status_code == int(status):
+            if not fields:
+                return True
+            got = set(response.json().get("fields") or {})
+            if set(fields.split(",")) <= got:
+                return True
+    return False
+
+
+def _content(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode("utf-8", "replace")
+    return response.content.decode("utf-8", "replace")
+
+
+def _describe(route: str, req: Req, who: str, response, body: str) -> str:
+    return f"{route} {req.method.upper()} {req.kwargs or ''} as {who}: {response.status_code} {body[:300]}"
+
+
+def _check(w: World, route: str, req: Req, who: str, response, expected: str, problems: list[str]) -> None:
+    body = _content(response)
+    if not _matches(response, expected):
+        problems.append(f"expected {expected}; got " + _describe(route, req, who, response, body))
+    leaked = [m for m in w.markers if m in body]
+    if leaked:
+        problems.append(f"B's data {leaked} in " + _describe(route, req, who, response, body))
+
+
+# ---------------------------------------------------------------------------- (a) and (b), route by route
+def _cross(w: World, route: str, problems: list[str]) -> None:
+    """(a) A's admin's session, then A's admin's token, sent to B's host."""
+    for req in ROUTES[route]:
+        if req.cross is None:
+            continue
+        by_session = _send(_clone(w.a_session), w.b.host, req, w, route)
+        _check(w, route, req, "(a) A's session on B's host", by_session, req.cross, problems)
+        by_token = _send(Client(), w.b.host, req, w, route, HTTP_AUTHORIZATION=f"Token {w.a_token}")
+        _check(w, route, req, "(a) A's token on B's host", by_token, req.cross, problems)
+
+
+def _local(w: World, route: str, problems: list[str]) -> None:
+    """(b) B's ids (and B's credentials) on A's host."""
+    for req in ROUTES[route]:
+        if req.local is None:
+            continue
+        if req.as_ == "b_token":
+            response = _send(Client(), w.a.host, req, w, route, HTTP_AUTHORIZATION=f"Token {w.b_token}")
+        else:
+            client = {"a_session": w.a_session, "b_session": w.b_session, "anonymous": Client()}[req.as_]
+            response = _send(_clone(client), w.a.host, req, w, route)
+        _check(w, route, req, f"(b) {req.as_} on A's host", response, req.local, problems)
+
+
+@pytest.mark.parametrize("route", sorted(ROUTES))
+def test_account_b_is_out_of_reach_from_account_a(world, route):
+    w = world
+    before = snapshot(w.b)
+    assert any(MARK in t["title"] for t in before["tickets"])  # the snapshot really is B's data
+    problems: list[str] = []
+    _cross(w, route, problems)
+    _local(w, route, problems)
+    assert problems == []
+    assert snapshot(w.b) == before, "B's data changed"
+    # both accounts' own credentials still work at home
+    for mall, session, token in ((w.a, w.a_session, w.a_token), (w.b, w.b_session, w.b_token)):
+        assert _ok(session, mall.host, "get", "/me/")["user"]["email"] == mall.people["admin"].email
+        me = Client().get("/api/v1/me/", HTTP_HOST=mall.host, HTTP_AUTHORIZATION=f"Token {token}")
+        assert me.status_code == 200, me.content
+
+
+# ---------------------------------------------------------------------------- files
+def test_files_of_account_b_cannot_be_downloaded_through_account_a(world):
+    w = world
+    b_file = f"/attachments/{w.ids['b_attachment']}/download/"
+    # the file is real: B's admin downloads it on B's host
+    own = w.b_session.get(f"/api/v1{b_file}", HTTP_HOST=w.b.host)
+    assert own.status_code == 200 and MARK.encode() in b"".join(own.streaming_content)
+    # B's id on A's host: unknown
+    assert w.a_session.get(f"/api/v1{b_file}", HTTP_HOST=w.a.host).status_code == 404
+    # A's credentials on B's host: refused
+    assert _clone(w.a_session).get(f"/api/v1{b_file}", HTTP_HOST=w.b.host).status_code in (401, 403)
+    token = Client().get(f"/api/v1{b_file}", HTTP_HOST=w.b.host, HTTP_AUTHORIZATION=f"Token {w.a_token}")
+    assert token.status_code in (401, 403)
+    # the id both accounts have (1) gives each account its own file
+    assert w.ids["a_attachment"] == 1
+    a_one = w.a_session.get("/api/v1/attachments/1/download/", HTTP_HOST=w.a.host)
+    assert a_one.status_code == 200 and b"".join(a_one.streaming_content) == b"file of account A"
+    b_one = w.b_session.get("/api/v1/attachments/1/download/", HTTP_HOST=w.b.host)
+    assert b_one.status_code == 200 and b"".join(b_one.streaming_content) == f"{MARK} file 0".encode()
+    # B's ticket's attachment list is not reachable from A either
+    listing = w.a_session.get(f"/api/v1/tickets/{w.ids['b_ticket']}/attachments/", HTTP_HOST=w.a.host)
+    assert listing.status_code == 404
+
+
+# ---------------------------------------------------------------------------- the table covers every endpoint
+def _account_endpoints() -> set[tuple[str, str]]:
+    """(route name, method) of every api/v1 endpoint in the account URLconf."""
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            else:
+                yield prefix + str(pattern.pattern), pattern
+
+    endpoints = set()
+    for route, pattern in walk(get_resolver("atrium.urls_account").url_patterns):
+        if not route.startswith("api/v1/"):
+            continue
+        assert pattern.name, f"unnamed account endpoint {route}: name it and add it to ROUTES"
+        callback = pattern.callback
+        actions = getattr(callback, "actions", None)
+        if actions:
+            methods = set(actions)
+        else:
+            view = callback.view_class
+            methods = {m for m in view.http_method_names if m not in ("options", "head") and hasattr(view, m)}
+        methods -= {"options", "head"}  # answered by every view from its other methods
+        endpoints |= {(pattern.name, m) for m in methods}
+    return endpoints
+
+
+def test_every_account_endpoint_has_isolation_cases():
+    endpoints = _account_endpoints()
+    assert ("ticket-detail", "patch") in endpoints and ("auth-session", "delete") in endpoints  # sanity
+    cross = {(route, req.method) for route, reqs in ROUTES.items() for req in reqs if req.cross is not None}
+    local = {(route, req.method) for route, reqs in ROUTES.items() for req in reqs if req.local is not None}
+    assert sorted(endpoints - cross) == [], "endpoints without a cross-host case in ROUTES"
+    assert sorted(endpoints - local) == [], "endpoints without a same-host foreign-id case in ROUTES"
+    assert sorted((cross | local) - endpoints) == [], "ROUTES names endpoints that do not exist"
