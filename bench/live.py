@@ -197,7 +197,8 @@ def flush_channel_layer() -> None:
     import redis
     from django.conf import settings
 
-    redis.Redis.from_url(settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]).flushdb()
+    host = settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]
+    redis.Redis.from_url(host["address"] if isinstance(host, dict) else host).flushdb()
 
 
 class CpuWatch:
