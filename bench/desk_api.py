@@ -294,7 +294,8 @@ def diagnose(schema: str, account, host: str, directory: dict, label: str) -> No
             for line in _plan_lines(routing_sql):
                 print(f"        {line}")
             with connection.cursor() as cur:
-                what_if = cur.mogrify(WHAT_IF_LEAST_OPEN, [directory["plumbing_id"]]).decode()
+                what_if = cur.mogrify(WHAT_IF_LEAST_OPEN, [directory["plumbing_id"]])
+            what_if = what_if.decode() if isinstance(what_if, bytes) else what_if
             print(
                 "      what-if least_open as a correlated count on the partial index desk_ticket_open_assignee:"
             )

@@ -1,5 +1,6 @@
 """ASGI entry point (daphne): HTTP goes to Django, websockets to consumers behind account resolution."""
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -11,6 +12,38 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from tenant_apps.live.middleware import AccountWebsocketMiddleware  # noqa: E402
 from tenant_apps.live.routing import websocket_urlpatterns  # noqa: E402
+
+
+def _enable_tcp_nodelay() -> None:
+    """Live frames are small and often come in twos and threes (created + routed, status +
+    assignment). With Nagle's algorithm on, the second waits for the client's delayed ACK
+    (40-200 ms on Linux); daphne has no option for TCP_NODELAY, so every connection Twisted accepts
+    in this process gets it (bench/live.py shows the difference)."""
+    try:
+        from twisted.internet import tcp
+    except ImportError:  # not served by daphne
+        return
+    original = tcp.Server.__init__
+    if getattr(original, "atrium_nodelay", False):
+        return
+
+    def accept_without_nagle(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        try:
+            self.setTcpNoDelay(True)
+        except OSError:
+            pass
+
+    accept_without_nagle.atrium_nodelay = True
+    tcp.Server.__init__ = accept_without_nagle
+
+
+_enable_tcp_nodelay()
+
+# Everything loaded so far lives as long as the process: move it out of the collector's way, so
+# the periodic full collections (while serving thousands of sockets) do not rescan it each time.
+gc.collect()
+gc.freeze()
 
 application = ProtocolTypeRouter(
     {

@@ -154,7 +154,8 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
         self.last_sent = 0
         # A socket can sit in several audience groups (a key user's own and their company's), so
         # one event may arrive more than once: remember the last ids delivered.
-        self.recent_ids: deque[int] = deque(maxlen=1024)
+        self.recent_order: deque[int] = deque()
+        self.recent_ids: set[int] = set()
         self.buffer: list[dict] | None = None
         self.group_ids = await in_account(self.account, self._group_ids)
         await self._join(await in_account(self.account, self._audience))
@@ -320,7 +321,7 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
         subs = self._matching(event)
         if not subs:
             return
-        self.recent_ids.append(event["id"])
+        self._remember(event["id"])
         checked = []
         for sub in subs:
             if sub.needs_db and not await in_account(
@@ -332,6 +333,12 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
             encoded = encoded or json.dumps(event, separators=(",", ":"))
             # the event is encoded once per process (hub.py); only the subscription ids differ per socket
             await self.send(text_data=f'{{"type":"event","subs":{json.dumps(checked)},"event":{encoded}}}')
+
+    def _remember(self, event_id: int) -> None:
+        self.recent_ids.add(event_id)
+        self.recent_order.append(event_id)
+        if len(self.recent_order) > 1024:
+            self.recent_ids.discard(self.recent_order.popleft())
 
     # ------------------------------------------------------------------ from the process's hub
     async def hub_event(self, event: dict, encoded: str) -> None:
