@@ -282,6 +282,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=env.int("ATRIUM_TOKEN_TTL_HOURS", default=12)),
     "AUTO_REFRESH": True,
+    "MIN_REFRESH_INTERVAL": 60,  # extend the expiry at most once a minute, not with a write per request
     "TOKEN_LIMIT_PER_USER": 20,
     "AUTH_HEADER_PREFIX": "Token",
 }

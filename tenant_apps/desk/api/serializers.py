@@ -43,7 +43,26 @@ class StatusRef(serializers.Serializer):
     category = serializers.CharField()
 
 
+_datetime = serializers.DateTimeField()
+
+
+def _when(value):
+    return _datetime.to_representation(value) if value is not None else None
+
+
+def _ref(obj) -> dict | None:
+    return {"id": obj.pk, "name": str(obj)} if obj is not None else None
+
+
+def _person(obj) -> dict | None:
+    return {"id": obj.pk, "name": obj.full_name} if obj is not None else None
+
+
 class TicketListSerializer(serializers.ModelSerializer):
+    """A ticket row. The declared fields describe it (OpenAPI); `to_representation` builds the same
+    shape directly, because a page of 50 rows through nested serializers costs more than the
+    queries behind it."""
+
     key = serializers.CharField(read_only=True)
     type = TypeRef(source="ticket_type")
     status = StatusRef()
@@ -78,6 +97,30 @@ class TicketListSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
+    def to_representation(self, t) -> dict:
+        tt, st = t.ticket_type, t.status
+        return {
+            "id": t.pk,
+            "key": f"{tt.prefix}-{t.number}",
+            "number": t.number,
+            "title": t.title,
+            "type": {"id": tt.pk, "code": tt.code, "name": tt.name, "prefix": tt.prefix},
+            "status": {"id": st.pk, "key": st.key, "name": st.name, "category": st.category},
+            "priority": t.priority,
+            "requester": _person(t.requester),
+            "company": _ref(t.company),
+            "location": _ref(t.location),
+            "equipment": _ref(t.equipment),
+            "group": _ref(t.group),
+            "assignee": _person(t.assignee),
+            "channel": t.channel,
+            "fields": t.fields,
+            "planned_start": _when(t.planned_start),
+            "planned_finish": _when(t.planned_finish),
+            "created_at": _when(t.created_at),
+            "updated_at": _when(t.updated_at),
+        }
+
 
 class AvailableTransition(serializers.Serializer):
     to = serializers.CharField(source="target.key")
@@ -101,6 +144,18 @@ class TicketDetailSerializer(TicketListSerializer):
             "closed_at",
             "transitions",
         ]
+
+    def to_representation(self, t) -> dict:
+        row = super().to_representation(t)
+        row.update(
+            description=t.description,
+            parent=t.parent_id,
+            watchers=self.get_watchers(t),
+            resolved_at=_when(t.resolved_at),
+            closed_at=_when(t.closed_at),
+            transitions=self.get_transitions(t),
+        )
+        return row
 
     def get_watchers(self, ticket) -> list[int]:
         return sorted(ticket.watchers.values_list("id", flat=True))
