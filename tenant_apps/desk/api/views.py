@@ -150,10 +150,9 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         )
         if ticket_type is None:
             raise InvalidInput(fields={"type": [_("No such ticket type.")]})
+        # file_ticket returns the ticket with every reference it set already loaded: no re-read
         ticket = services.file_ticket(actor=request.user, ticket_type=ticket_type, **values)
-        return Response(
-            s.TicketDetailSerializer(self._fresh(ticket), context={"request": request}).data, status=201
-        )
+        return Response(s.TicketDetailSerializer(ticket, context={"request": request}).data, status=201)
 
     @extend_schema(request=s.TicketUpdateSerializer, responses={200: s.TicketDetailSerializer})
     def partial_update(self, request, pk=None):
