@@ -38,6 +38,18 @@ def pending_schemas(schema_names: list[str]) -> list[str]:
     return pending
 
 
+def _release_pools_before_fork() -> None:
+    """The multiprocessing executor forks. A psycopg pool (its connections and worker threads)
+    cannot cross a fork: the children would wait for ever on a pool whose threads do not exist.
+    Close it first; every process then opens its own."""
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        conn.close()
+        if hasattr(conn, "close_pool"):
+            conn.close_pool()
+
+
 def get_executor(codename: str | None = None):
     base_cls = tenants_get_executor(codename=codename)
     skip = os.environ.get("ATRIUM_MIGRATE_SKIP_CURRENT", "1") != "0"
@@ -54,6 +66,8 @@ def get_executor(codename: str | None = None):
                     log.info("migrate_schemas: %d schemas up to date, skipped", len(tenants) - len(kept))
                 tenants = kept
             if tenants:
+                if self.codename == "multiprocessing":
+                    _release_pools_before_fork()
                 super().run_migrations(tenants=tenants)
 
     return SkipCurrentExecutor

@@ -184,3 +184,28 @@ def test_filters_custom_fields_and_cursor_pages(mall):
     assert len(page["results"]) == 2 and page["next"]
     assert mall.api("dispatcher", "get", "/tickets/", {"ordering": "bogus"}).status_code == 200
     assert mall.api("dispatcher", "get", "/tickets/", {"created_after": "not-a-date"}).status_code == 400
+
+
+def test_a_requester_only_transition_is_the_requesters_alone(mall):
+    ticket = mall.api(
+        "key_user",
+        "post",
+        "/tickets/",
+        {
+            "type": "goods_in",
+            "title": "Move-in",
+            "fields": {"when": "2026-12-01T07:00:00+03:00", "goods": "boxes"},
+        },
+    ).json()
+    assert ticket["status"]["key"] == "submitted"
+    # "Withdraw" names only the requester: the dispatcher, who may change the ticket, may not make it
+    assert (
+        mall.api(
+            "dispatcher", "post", f"/tickets/{ticket['id']}/transition/", {"to": "withdrawn"}
+        ).status_code
+        == 403
+    )
+    assert (
+        mall.api("key_user", "post", f"/tickets/{ticket['id']}/transition/", {"to": "withdrawn"}).status_code
+        == 200
+    )
