@@ -113,10 +113,22 @@ def can_see_internal(user) -> bool:
     return is_agent(user)
 
 
+def can_download(user, attachment) -> bool:
+    return can_view_ticket(user, attachment.ticket) and (not attachment.internal or can_see_internal(user))
+
+
 def can_file(user, ticket_type) -> bool:
     if not _active(user) or not ticket_type.is_active:
         return False
     return user.role in (ticket_type.filing_roles or []) or user.role in MANAGERS
+
+
+def fileable_ticket_types(user, queryset: QuerySet) -> QuerySet:
+    """The queryset form of can_file: what this person may file now."""
+    if not _active(user):
+        return queryset.none()
+    queryset = queryset.filter(is_active=True)
+    return queryset if user.role in MANAGERS else queryset.filter(filing_roles__contains=[user.role])
 
 
 def can_file_for_others(user) -> bool:

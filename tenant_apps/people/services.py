@@ -124,7 +124,7 @@ def send_welcome_email(*, user_id: int) -> bool:
         if user is None:
             return False
         account = connection.tenant
-        host = account.get_primary_domain().domain if hasattr(account, "get_primary_domain") else ""
+        host = account.get_primary_domain().domain
         send_mail(
             subject=_("Welcome to Atrium: %(account)s") % {"account": account.name},
             message=_("Hello %(name)s,\n\nyour desk is ready at http://%(host)s/ — sign in with %(email)s.\n")
@@ -144,6 +144,13 @@ def queue_welcome_email(*, user: User) -> None:
 # ---------------------------------------------------------------------------- people management
 
 
+def _check_groups(groups: list[int] | None, errors: dict) -> None:
+    if groups:
+        found = set(ResponsibilityGroup.objects.filter(pk__in=groups).values_list("pk", flat=True))
+        if set(groups) - found:
+            errors["groups"] = [_("Unknown groups: %(ids)s.") % {"ids": sorted(set(groups) - found)}]
+
+
 def _check_company_and_role(role: str, company: Company | None, errors: dict) -> None:
     if role in (Role.KEY_USER, Role.EMPLOYEE) and company is None:
         errors["company"] = [_("Key users and employees belong to a company.")]
@@ -161,17 +168,24 @@ def invitation_link(user: User) -> str:
 @transaction.atomic
 def invite_person(
     *,
-    email: str,
-    full_name: str,
-    role: str,
+    email: str = "",
+    full_name: str = "",
+    role: str = "",
     company: Company | None = None,
     groups: list[int] | None = None,
     access_expires_at: datetime | None = None,
     phone: str = "",
     language: str = "en",
 ) -> User:
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = {
+        name: [_("This field is required.")]
+        for name, value in (("email", email), ("role", role))
+        if not value
+    }
+    if errors:
+        raise InvalidInput(fields=errors)
     _check_company_and_role(role, company, errors)
+    _check_groups(groups, errors)
     if access_expires_at is not None and access_expires_at <= timezone.now():
         errors["access_expires_at"] = [_("Choose a moment in the future.")]
     if role in AGENT_ROLES:
@@ -238,6 +252,7 @@ def update_person(*, person: User, changes: dict) -> User:
     role = changes.get("role", person.role)
     company = changes.get("company", person.company)
     _check_company_and_role(role, company, errors)
+    _check_groups(changes.get("groups"), errors)
     if errors:
         raise InvalidInput(fields=errors)
     if role in AGENT_ROLES and not person.is_agent and person.blocked_at is None:

@@ -189,3 +189,11 @@ def test_moving_a_location_moves_its_subtree(mall):
     with schema_context(mall.schema):
         unit = Location.objects.get(pk=mall.unit.pk)
         assert unit.path.startswith(f"/{site['id']}/")
+
+
+def test_unknown_groups_are_refused_not_ignored(mall):
+    body = {"email": "g@y.example", "full_name": "G", "role": "guard", "groups": [999999]}
+    invited = mall.api("admin", "post", "/people/", body)
+    assert invited.status_code == 400 and "groups" in invited.json()["fields"]
+    edited = mall.api("admin", "patch", f"/people/{mall.people['guard'].pk}/", {"groups": [999999]})
+    assert edited.status_code == 400 and "groups" in edited.json()["fields"]

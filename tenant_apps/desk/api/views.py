@@ -250,11 +250,7 @@ class AttachmentDownloadView(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     def get(self, request, pk: int):
         attachment = Attachment.objects.filter(pk=pk).select_related("ticket").first()
-        if (
-            attachment is None
-            or not perms.can_view_ticket(request.user, attachment.ticket)
-            or (attachment.internal and not perms.can_see_internal(request.user))
-        ):
+        if attachment is None or not perms.can_download(request.user, attachment):
             raise NotFound()
         response = FileResponse(
             attachment.file.open("rb"),
@@ -276,16 +272,14 @@ class TicketTypeViewSet(viewsets.ModelViewSet):
     pagination_class = None
 
     def get_queryset(self):
-        """Mirrors permissions.can_file: managers file every active type, others those naming their role."""
-        user = self.request.user
+        """Agents who configure or dispatch see every type; everyone else (and `?fileable=1`) sees
+        the types they may file now."""
         queryset = TicketType.objects.prefetch_related("form_fields").order_by("order", "name")
         if getattr(self, "swagger_fake_view", False):
             return queryset.none()
-        fileable = bool(self.request.query_params.get("fileable"))
-        if perms.is_manager(user):
-            return queryset.filter(is_active=True) if fileable else queryset
-        if fileable or not perms.is_agent(user):
-            return queryset.filter(is_active=True, filing_roles__contains=[user.role])
+        user = self.request.user
+        if self.request.query_params.get("fileable") or not perms.is_agent(user):
+            return perms.fileable_ticket_types(user, queryset)
         return queryset
 
     def perform_create(self, serializer):

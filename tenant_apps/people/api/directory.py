@@ -94,11 +94,6 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
         data = PersonWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        missing = {
-            k: [_("This field is required.")] for k in ("email", "full_name", "role") if not values.get(k)
-        }
-        if missing:
-            raise InvalidInput(fields=missing)
         values["company"] = _company(values.get("company"))
         person = services.invite_person(**values)
         return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
