@@ -141,16 +141,12 @@ def provision_account(
     try:
         if method == "clone":
             with transaction.atomic():
-                account = Account.objects.create(**fields)
-                Domain.objects.create(domain=host, tenant=account, is_primary=True)
+                account = _register(fields, host)
                 template.clone_template(account_template, account.schema_name, kind)
-                start_trial(account=account)
                 admin = _finish_account(account, admin_name, cleaned["email"], admin_password, send_welcome)
         else:
             with transaction.atomic():
-                account = Account.objects.create(**fields)
-                Domain.objects.create(domain=host, tenant=account, is_primary=True)
-                start_trial(account=account)
+                account = _register(fields, host)
             try:
                 account.create_schema(check_if_exists=True, verbosity=0)
                 with transaction.atomic():
@@ -172,6 +168,14 @@ def provision_account(
         connection.set_schema_to_public()
     selectors.forget_cached_accounts()
     return Provisioned(account=account, admin=admin, host=host)
+
+
+def _register(fields: dict, host: str) -> Account:
+    """The registry side of a new account: its row, primary domain and trial subscription."""
+    account = Account.objects.create(**fields)
+    Domain.objects.create(domain=host, tenant=account, is_primary=True)
+    start_trial(account=account)
+    return account
 
 
 def _finish_account(

@@ -164,11 +164,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @staticmethod
     def _fresh(ticket):
-        return (
-            Ticket.objects.select_related(*selectors.LIST_JOINED)
-            .prefetch_related(*selectors.LIST_PREFETCHED)
-            .get(pk=ticket.pk)
-        )
+        return selectors.with_relations(Ticket.objects.filter(pk=ticket.pk)).get()
 
     @extend_schema(request=s.TransitionRequestSerializer, responses={200: s.TicketDetailSerializer})
     @action(detail=True, methods=["post"])
