@@ -16,6 +16,16 @@ from django.db import connection, transaction
 from .models import Ticket, TicketEvent
 
 _listeners: list[Callable[[str, int], None]] = []
+_recorded: list[Callable[[TicketEvent], None]] = []
+
+
+def on_event_recorded(listener: Callable[[TicketEvent], None]) -> Callable[[TicketEvent], None]:
+    """Register `listener(event)`, called inside the change's transaction right after the row is
+    written. For domain reactions that must commit or roll back with the change (e.g. passes
+    following their request's approval). Listeners may write (through their own services) and
+    may raise a DomainError to refuse the whole change."""
+    _recorded.append(listener)
+    return listener
 
 
 def on_event_committed(listener: Callable[[str, int], None]) -> Callable[[str, int], None]:
@@ -41,5 +51,7 @@ def record(ticket: Ticket, kind: str, actor=None, *, public: bool = True, **data
         public=public,
         data=data,
     )
+    for listener in _recorded:
+        listener(event)
     transaction.on_commit(partial(_dispatch, connection.schema_name, event.pk))
     return event

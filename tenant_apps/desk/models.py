@@ -268,6 +268,13 @@ class EventKind(models.TextChoices):
     COMMENTED = "commented", _("Commented")
     ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
     WATCHERS_CHANGED = "watchers_changed", _("Watchers changed")
+    CHECKLIST_CHANGED = "checklist_changed", _("Checklist changed")
+    APPROVAL_REQUESTED = "approval_requested", _("Approval requested")
+    APPROVAL_DECIDED = "approval_decided", _("Approval decision")
+    APPROVAL_COMPLETED = "approval_completed", _("Approval completed")
+    PASS_ISSUED = "pass_issued", _("Pass issued")
+    PASS_CHANGED = "pass_changed", _("Pass changed")
+    GATE_CHECKED = "gate_checked", _("Checked at the gate")
 
 
 class TicketEvent(models.Model):
