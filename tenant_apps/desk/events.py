@@ -39,11 +39,10 @@ def _dispatch(schema_name: str, event_id: int) -> None:
         listener(schema_name, event_id)
 
 
-def record(ticket: Ticket, kind: str, actor=None, *, public: bool = True, **data) -> TicketEvent:
-    if not connection.in_atomic_block:
-        raise RuntimeError("ticket events are written inside the change's transaction")
+def entry(ticket: Ticket, kind: str, actor=None, *, public: bool = True, **data) -> TicketEvent:
+    """An unsaved event row; `record_all` writes several in one statement."""
     has_actor = actor is not None and getattr(actor, "pk", None) is not None
-    event = TicketEvent.objects.create(
+    return TicketEvent(
         ticket=ticket,
         kind=kind,
         actor=actor if has_actor else None,
@@ -51,7 +50,23 @@ def record(ticket: Ticket, kind: str, actor=None, *, public: bool = True, **data
         public=public,
         data=data,
     )
-    for listener in _recorded:
-        listener(event)
-    transaction.on_commit(partial(_dispatch, connection.schema_name, event.pk))
-    return event
+
+
+def record_all(entries: list[TicketEvent]) -> list[TicketEvent]:
+    """Write events (in this order) inside the change's transaction, in one INSERT."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("ticket events are written inside the change's transaction")
+    if len(entries) == 1:
+        entries[0].save(force_insert=True)
+    else:
+        TicketEvent.objects.bulk_create(entries)
+    schema = connection.schema_name
+    for event in entries:
+        for listener in _recorded:
+            listener(event)
+        transaction.on_commit(partial(_dispatch, schema, event.pk))
+    return entries
+
+
+def record(ticket: Ticket, kind: str, actor=None, *, public: bool = True, **data) -> TicketEvent:
+    return record_all([entry(ticket, kind, actor, public=public, **data)])[0]

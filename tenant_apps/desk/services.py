@@ -8,6 +8,7 @@ from typing import Any
 import filetype
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -135,6 +136,17 @@ def refresh_search(ticket_id: int) -> None:
         )
 
 
+_VECTOR_SQL = (
+    "setweight(to_tsvector('russian', %s), 'A') || setweight(to_tsvector('english', %s), 'A')"
+    " || setweight(to_tsvector('russian', %s), 'B') || setweight(to_tsvector('english', %s), 'B')"
+)
+
+
+def _search_vector(title: str, description: str) -> RawSQL:
+    """The vector refresh_search would compute for a ticket with no comments yet."""
+    return RawSQL(_VECTOR_SQL, [title, title, description, description])
+
+
 def _next_number() -> int:
     with connection.cursor() as cur:
         cur.execute("SELECT nextval('desk_ticket_number_seq')")
@@ -221,7 +233,7 @@ def file_ticket(
         errors["company"] = [_("A requester files for their own company.")]
     if errors:
         raise InvalidInput(fields=errors)
-    initial = ticket_type.workflow.statuses.filter(is_initial=True).first()
+    initial = Status.objects.filter(workflow_id=ticket_type.workflow_id, is_initial=True).first()
     if initial is None:
         raise InvalidInput(fields={"ticket_type": [_("This type's workflow has no initial status.")]})
 
@@ -240,36 +252,44 @@ def file_ticket(
         planned_finish=planned_finish,
         channel=channel,
         parent=refs["parent"],
+        search=_search_vector(title.strip(), description or ""),  # computed by the INSERT itself
     )
     _set_status(ticket, initial)
     outcome = routing.route(ticket)
-    ticket.save()
+    ticket.save(force_insert=True)
     watcher_ids = set(watchers or []) | set(getattr(ticket, "_routing_watchers", []))
     if watcher_ids:
-        ticket.watchers.set(User.objects.filter(pk__in=watcher_ids))
-    events.record(
-        ticket,
-        EventKind.CREATED,
-        actor,
-        public=True,
-        number=ticket.number,
-        status=initial.key,
-        channel=channel,
-        title=ticket.title,
-    )
-    if outcome.applied:
-        events.record(
+        found = list(User.objects.filter(pk__in=watcher_ids).values_list("pk", flat=True))
+        ticket.watchers.add(*found)
+        watcher_ids = set(found)
+    ticket.known_watcher_ids = sorted(watcher_ids)  # the detail answer needs no re-read
+    history = [
+        events.entry(
             ticket,
-            EventKind.ROUTED,
-            None,
-            public=False,
-            actor_name=_("Routing"),
-            rules=outcome.applied,
-            group=_display(ticket.group),
-            assignee=_display(ticket.assignee),
-            priority=ticket.priority,
+            EventKind.CREATED,
+            actor,
+            public=True,
+            number=ticket.number,
+            status=initial.key,
+            channel=channel,
+            title=ticket.title,
         )
-    refresh_search(ticket.pk)
+    ]
+    if outcome.applied:
+        history.append(
+            events.entry(
+                ticket,
+                EventKind.ROUTED,
+                None,
+                public=False,
+                actor_name=_("Routing"),
+                rules=outcome.applied,
+                group=_display(ticket.group),
+                assignee=_display(ticket.assignee),
+                priority=ticket.priority,
+            )
+        )
+    events.record_all(history)
     return ticket
 
 

@@ -11,9 +11,12 @@ can cross accounts. Consumers match the payload against their own subscriptions.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
 import os
+import queue
 import threading
+import time
 
 from channels.layers import get_channel_layer
 from django_tenants.utils import schema_context
@@ -79,23 +82,111 @@ def load_event(event_id: int) -> TicketEvent | None:
     )
 
 
+def messages_for(schema: str, event_ids: list[int]) -> list[tuple[list[str], dict]]:
+    """(groups, message) for each of the events, in id order: two queries whatever their number."""
+    events = list(
+        TicketEvent.objects.select_related("ticket__ticket_type", "ticket__status")
+        .filter(pk__in=event_ids)
+        .order_by("id")
+    )
+    public_tickets = {e.ticket_id for e in events if e.public}
+    watchers: dict[int, list[int]] = {}
+    if public_tickets:
+        through = TicketEvent.ticket.field.related_model.watchers.through
+        for ticket_id, user_id in through.objects.filter(ticket_id__in=public_tickets).values_list(
+            "ticket_id", "user_id"
+        ):
+            watchers.setdefault(ticket_id, []).append(user_id)
+    return [
+        (
+            audience(schema, e, watchers.get(e.ticket_id, []) if e.public else []),
+            {"type": "ticket.event", "event": event_payload(e)},
+        )
+        for e in events
+    ]
+
+
 @on_event_committed
 def publish_event(schema: str, event_id: int) -> None:
-    """Runs in whichever process committed the change: web, worker, beat, federation."""
-    layer = get_channel_layer()
-    if layer is None:
+    """Runs in whichever process committed the change (web, worker, beat, federation), after the
+    commit. It only queues the id: the per-process loader thread reads the events (a batch at a
+    time) and hands them to the sender, so the committing request never waits for live delivery."""
+    if get_channel_layer() is None:
         return
-    try:
-        with schema_context(schema):
-            event = load_event(event_id)
-            if event is None:
-                return
-            watchers = list(event.ticket.watchers.values_list("id", flat=True)) if event.public else []
-            payload = event_payload(event)
-            groups = audience(schema, event, watchers)
-        _publish(groups, {"type": "ticket.event", "event": payload})
-    except Exception:  # noqa: BLE001 - a live push must never undo or fail the committed change
-        log.exception("live publish failed for event %s in %s", event_id, schema)
+    _loader_for_process().submit(schema, event_id)
+
+
+class _Loader:
+    """One thread per process that turns committed event ids into messages, in commit order.
+
+    It drains whatever has queued up and reads it with two queries per account, then submits the
+    messages to the sender. It uses its own database connection (returned to the pool after each
+    batch). At interpreter exit `flush()` waits (briefly) until everything queued was sent."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.queue: queue.Queue[tuple[str, int]] = queue.Queue()
+        threading.Thread(target=self._run, name="live-loader", daemon=True).start()
+
+    def submit(self, schema: str, event_id: int) -> None:
+        self.queue.put((schema, event_id))
+
+    def _run(self) -> None:
+        from django.db import connection
+
+        while True:
+            batch = [self.queue.get()]
+            while True:
+                try:
+                    batch.append(self.queue.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                self._send(batch)
+            except Exception:  # noqa: BLE001 - a live push must never stop later pushes
+                log.exception("live publish failed for %d events", len(batch))
+            finally:
+                connection.close()
+                for _ in batch:
+                    self.queue.task_done()
+
+    @staticmethod
+    def _send(batch: list[tuple[str, int]]) -> None:
+        by_schema: dict[str, list[int]] = {}
+        order: list[str] = []
+        for schema, event_id in batch:
+            if schema not in by_schema:
+                order.append(schema)
+            by_schema.setdefault(schema, []).append(event_id)
+        for schema in order:
+            with schema_context(schema):
+                messages = messages_for(schema, by_schema[schema])
+            for groups, message in messages:
+                _publish(groups, message)
+
+    def flush(self, timeout: float = 5.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self.queue.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+
+_loader: _Loader | None = None
+
+
+def _loader_for_process() -> _Loader:
+    global _loader
+    with _sender_lock:
+        if _loader is None or _loader.pid != os.getpid():
+            _loader = _Loader()
+            atexit.register(_flush_at_exit)
+    return _loader
+
+
+def _flush_at_exit() -> None:
+    if _loader is not None and _loader.pid == os.getpid():
+        _loader.flush()
+    if _sender is not None and _sender.pid == os.getpid():
+        _sender.flush()
 
 
 class _Sender:
@@ -110,6 +201,8 @@ class _Sender:
         self.pid = os.getpid()
         self.loop = asyncio.new_event_loop()
         self.queue: asyncio.Queue | None = None
+        self.pending = 0  # submitted, not yet sent
+        self.lock = threading.Lock()
         ready = threading.Event()
         threading.Thread(target=self._run, args=(ready,), name="live-publisher", daemon=True).start()
         ready.wait(5)
@@ -129,9 +222,18 @@ class _Sender:
                     await layer.group_send(group, {**message, "group": group})
                 except Exception:  # noqa: BLE001 - keep sending later events
                     log.exception("live publish to %s failed", group)
+            with self.lock:
+                self.pending -= 1
 
     def submit(self, groups: list[str], message: dict) -> None:
+        with self.lock:
+            self.pending += 1
         self.loop.call_soon_threadsafe(self.queue.put_nowait, (groups, message))
+
+    def flush(self, timeout: float = 5.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self.pending and time.monotonic() < deadline:
+            time.sleep(0.01)
 
 
 _sender: _Sender | None = None

@@ -158,7 +158,8 @@ class TicketDetailSerializer(TicketListSerializer):
         return row
 
     def get_watchers(self, ticket) -> list[int]:
-        return sorted(ticket.watchers.values_list("id", flat=True))
+        known = getattr(ticket, "known_watcher_ids", None)  # set by file_ticket
+        return known if known is not None else sorted(ticket.watchers.values_list("id", flat=True))
 
     def get_transitions(self, ticket) -> list[dict]:
         from ..services import available_transitions
