@@ -103,6 +103,12 @@ def can_transition(user, ticket, transition) -> bool:
     return user.role in roles or bool(allowed_groups & group_ids(user))
 
 
+def can_tick_checklist(user, ticket) -> bool:
+    """Checklists are filled in by whoever may change the ticket (e.g. guards on goods tickets in
+    the guards' responsibility); requesters read them."""
+    return can_change_ticket(user, ticket)
+
+
 def can_comment(user, ticket, *, internal: bool) -> bool:
     if internal:
         return is_agent(user)
@@ -164,3 +170,17 @@ def can_view_directory(user) -> bool:
 
 def can_use_saved_view(user, view) -> bool:
     return _active(user) and (view.owner_id == user.pk or (view.shared and is_agent(user)))
+
+
+# ---------------------------------------------------------------------------- approvals
+def may_decide_approval_step(user, step) -> bool:
+    """A step is decided by its named person, or by any active agent member of its group."""
+    if not is_agent(user) or user.access_expired:
+        return False
+    if step.approver_id is not None:
+        return step.approver_id == user.pk
+    return step.group_id in group_ids(user)
+
+
+def can_see_approval_queue(user) -> bool:
+    return is_agent(user)

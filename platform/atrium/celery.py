@@ -17,5 +17,10 @@ app.conf.beat_schedule = {
         "schedule": 3600.0,
         "kwargs": {"task_name": "people.purge_expired_tokens", "spread_seconds": 300},
     },
+    "approval-reminders": {
+        "task": "atrium.fan_out_to_accounts",
+        "schedule": 900.0,
+        "kwargs": {"task_name": "approvals.remind_overdue", "spread_seconds": 120},
+    },
     "drop-closed-accounts": {"task": "accounts.drop_closed_accounts", "schedule": 24 * 3600.0},
 }

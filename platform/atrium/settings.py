@@ -132,6 +132,7 @@ TENANT_APPS = [
     "tenant_apps.people",
     "tenant_apps.objects",
     "tenant_apps.desk",
+    "tenant_apps.approvals",
     "tenant_apps.live",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from tenant_apps.approvals.api import views as approvals
 from tenant_apps.desk.api import views as desk
 from tenant_apps.objects.api import views as objects
 from tenant_apps.people.api import directory
@@ -14,11 +15,14 @@ router.register("tickets", desk.TicketViewSet, basename="ticket")
 router.register("ticket-types", desk.TicketTypeViewSet, basename="ticket-type")
 router.register("workflows", desk.WorkflowViewSet, basename="workflow")
 router.register("routing-rules", desk.RoutingRuleViewSet, basename="routing-rule")
+router.register("checklist-templates", desk.ChecklistTemplateViewSet, basename="checklist-template")
 router.register("saved-views", desk.SavedViewViewSet, basename="saved-view")
 router.register("people", directory.PersonViewSet, basename="person")
 router.register("groups", directory.GroupViewSet, basename="group")
 router.register("companies", directory.CompanyViewSet, basename="company")
 router.register("locations", objects.LocationViewSet, basename="location")
+router.register("approvals", approvals.ApprovalQueueView, basename="approval")
+router.register("approval-policies", approvals.PolicyViewSet, basename="approval-policy")
 router.register("equipment", objects.EquipmentViewSet, basename="equipment")
 
 api_v1 = [
@@ -28,6 +32,13 @@ api_v1 = [
     path("auth/invitations/accept/", directory.InvitationAcceptView.as_view(), name="invitation-accept"),
     path("me/", people.MeView.as_view(), name="me"),
     path("tickets/bulk/", desk.BulkUpdateView.as_view(), name="ticket-bulk"),
+    path("tickets/<int:pk>/approvals/", approvals.TicketApprovalView.as_view(), name="ticket-approvals"),
+    path("tickets/<int:pk>/approvals/decide/", approvals.DecideView.as_view(), name="ticket-approval-decide"),
+    path(
+        "tickets/<int:pk>/approvals/resubmit/",
+        approvals.ResubmitView.as_view(),
+        name="ticket-approval-resubmit",
+    ),
     path("attachments/<int:pk>/download/", desk.AttachmentDownloadView.as_view(), name="attachment-download"),
     path("", include(router.urls)),
 ]

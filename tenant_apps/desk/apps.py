@@ -7,3 +7,6 @@ class DeskConfig(AppConfig):
     label = "desk"
     verbose_name = _("Service desk")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import checklists  # noqa: F401 - registers its listener on the ticket-event spine

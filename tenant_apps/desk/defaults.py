@@ -11,7 +11,7 @@ from __future__ import annotations
 from tenant_apps.people.models import ResponsibilityGroup, Role
 
 from .config import save_routing_rule, save_ticket_type, save_workflow
-from .models import Priority
+from .models import Priority, TicketType
 
 REQUESTERS = [Role.KEY_USER, Role.EMPLOYEE]
 EVERYONE = [Role.KEY_USER, Role.EMPLOYEE, Role.VISITOR, Role.DISPATCHER, Role.ENGINEER, Role.GUARD]
@@ -116,6 +116,79 @@ def _request_workflow(review_group: ResponsibilityGroup, done_group: Responsibil
     )
 
 
+def _approval_workflow():
+    """Tenant activities that the mall's services approve (tenant_apps.approvals moves the ticket
+    between the first five statuses; people move it on from "approved")."""
+    requester_or_desk = ["requester", Role.DISPATCHER, Role.ACCOUNT_ADMIN]
+    return save_workflow(
+        workflow=None,
+        code="approval",
+        name="Request with approval",
+        statuses=[
+            {"key": "pending_approval", "name": "Pending approval", "category": "new", "is_initial": True},
+            {"key": "needs_rework", "name": "Needs rework", "category": "waiting"},
+            {"key": "approved", "name": "Approved", "category": "open"},
+            {"key": "approved_with_remarks", "name": "Approved with remarks", "category": "open"},
+            {"key": "rejected", "name": "Rejected", "category": "cancelled"},
+            {"key": "completed", "name": "Completed", "category": "resolved"},
+            {"key": "closed", "name": "Closed", "category": "closed"},
+            {"key": "withdrawn", "name": "Withdrawn", "category": "cancelled"},
+        ],
+        transitions=[
+            {
+                "source": "pending_approval",
+                "target": "withdrawn",
+                "name": "Withdraw",
+                "allowed_roles": ["requester"],
+            },
+            {
+                "source": "needs_rework",
+                "target": "withdrawn",
+                "name": "Withdraw",
+                "allowed_roles": ["requester"],
+            },
+            {"source": "approved", "target": "completed", "name": "Complete"},
+            {"source": "approved_with_remarks", "target": "completed", "name": "Complete"},
+            {"source": "completed", "target": "closed", "name": "Close", "allowed_roles": requester_or_desk},
+        ],
+    )
+
+
+def _policy(type_code: str, name: str, groups: list, *, approved_group=None, hours=None) -> None:
+    from tenant_apps.approvals.services import save_policy
+
+    save_policy(
+        policy=None,
+        data={
+            "ticket_type": TicketType.objects.get(code=type_code),
+            "name": name,
+            "order": 10,  # room for narrower policies before it
+            "approver_groups": [g.pk for g in groups],
+            "pending_status": "pending_approval",
+            "rework_status": "needs_rework",
+            "approved_status": "approved",
+            "remarks_status": "approved_with_remarks",
+            "rejected_status": "rejected",
+            "approved_group": approved_group.pk if approved_group else None,
+            "deadline_hours": hours,
+        },
+    )
+
+
+def _checklist(type_code: str, name: str, items: list[dict], required_for: list[str]) -> None:
+    from .checklists import save_template
+
+    save_template(
+        template=None,
+        data={
+            "ticket_type": TicketType.objects.get(code=type_code).pk,
+            "name": name,
+            "required_for": required_for,
+            "items": items,
+        },
+    )
+
+
 def _groups(*specs: tuple[str, str]) -> dict[str, ResponsibilityGroup]:
     return {code: ResponsibilityGroup.objects.create(code=code, name=name) for code, name in specs}
 
@@ -157,7 +230,7 @@ def install_mall_operator() -> None:
         ("marketing", "Marketing"),
     )
     incident = _incident_workflow()
-    request = _request_workflow(g["operations"], done_group=g["security"])
+    request = _approval_workflow()
     when = {"key": "when", "label": "Noticed at", "kind": "datetime"}
     _type(
         "breakdown",
@@ -303,6 +376,42 @@ def install_mall_operator() -> None:
     _rule("Goods to operations", 50, ["goods_in", "goods_out"], g["operations"])
     _rule("Marketing events", 60, ["marketing_event"], g["marketing"])
     _rule("Passes to security", 70, ["pass"], g["security"])
+    _policy("works_permit", "Works: engineering and security", [g["engineering"], g["security"]], hours=24)
+    for code in ("goods_in", "goods_out"):
+        _policy(code, "Goods: operations", [g["operations"]], approved_group=g["security"], hours=4)
+    _policy(
+        "marketing_event", "Events: marketing and operations", [g["marketing"], g["operations"]], hours=48
+    )
+    _policy("pass", "Passes: security", [g["security"]], approved_group=g["security"], hours=8)
+    _checklist(
+        "goods_in",
+        "At the gate",
+        [
+            {"label": "Goods brought in", "kind": "check", "required": True},
+            {"label": "Vehicle plate matches the request", "kind": "yes_no"},
+            {"label": "Number of loaders", "kind": "number"},
+        ],
+        ["completed"],
+    )
+    _checklist(
+        "goods_out",
+        "At the gate",
+        [
+            {"label": "Goods taken out", "kind": "check", "required": True},
+            {"label": "Vehicle plate matches the request", "kind": "yes_no"},
+        ],
+        ["completed"],
+    )
+    _checklist(
+        "works_permit",
+        "Before closing the works",
+        [
+            {"label": "Workplace cleaned", "kind": "check", "required": True},
+            {"label": "Fire safety checked", "kind": "check", "required": True},
+            {"label": "Notes for the next shift", "kind": "text"},
+        ],
+        ["completed"],
+    )
 
 
 def install_retail_chain() -> None:

@@ -386,3 +386,64 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# ---------------------------------------------------------------------------- checklists
+class ChecklistItemKind(models.TextChoices):
+    CHECK = "check", _("Tick")
+    YES_NO = "yes_no", _("Yes / no")
+    NUMBER = "number", _("Number")
+    TEXT = "text", _("Text")
+
+
+class ChecklistTemplate(models.Model):
+    """Items a ticket of a type gets when it reaches a stage (a status; none = when filed).
+
+    `items` is a list of {"label", "kind", "required"}; they are copied onto the ticket, so editing
+    a template never rewrites what was ticked. Required items must be done before any transition
+    into a status named in `required_for`."""
+
+    ticket_type = models.ForeignKey(TicketType, on_delete=models.CASCADE, related_name="checklist_templates")
+    name = models.CharField(_("name"), max_length=150)
+    stage = models.ForeignKey(Status, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    required_for = models.JSONField(_("required before"), default=list, blank=True)
+    items = models.JSONField(_("items"), default=list)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("checklist template")
+        verbose_name_plural = _("checklist templates")
+        ordering = ["ticket_type", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChecklistItem(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="checklist")
+    template = models.ForeignKey(
+        ChecklistTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    checklist = models.CharField(_("checklist"), max_length=150)
+    position = models.PositiveSmallIntegerField(default=0)
+    label = models.CharField(_("item"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=10, choices=ChecklistItemKind.choices)
+    required = models.BooleanField(_("required"), default=False)
+    required_for = models.JSONField(default=list, blank=True)
+    value = models.JSONField(null=True, blank=True)
+    done = models.BooleanField(default=False)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    photo = models.ForeignKey(
+        "Attachment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["ticket", "id"]
+        indexes = [models.Index(fields=["ticket", "template"], name="desk_checklist_ticket")]
+
+    def __str__(self) -> str:
+        return self.label

@@ -167,12 +167,21 @@ def route(ticket: Ticket, *, now: dt.datetime | None = None) -> RoutingOutcome:
 
 def validate_rule(conditions: Any, actions: Any) -> dict[str, list[str]]:
     """Field messages for a rule definition (used by the configuration service)."""
-    errors: dict[str, list[str]] = {}
+    errors = validate_conditions(conditions)
     if not isinstance(conditions, dict):
-        return {"conditions": [_("Send an object.")]}
+        return errors
     if not isinstance(actions, dict) or not actions:
         errors["actions"] = [_("Give at least one action.")]
         actions = {}
+    errors.update(_validate_actions(actions))
+    return errors
+
+
+def validate_conditions(conditions: Any) -> dict[str, list[str]]:
+    """Field messages for routing-like conditions (routing rules, approval policies)."""
+    errors: dict[str, list[str]] = {}
+    if not isinstance(conditions, dict):
+        return {"conditions": [_("Send an object.")]}
     for key in ("types", "priorities", "channels", "companies", "locations", "fields"):
         if key in conditions and not isinstance(conditions[key], list):
             errors[f"conditions.{key}"] = [_("Send a list.")]
@@ -192,6 +201,11 @@ def validate_rule(conditions: Any, actions: Any) -> dict[str, list[str]]:
                 raise ValueError
         except (AttributeError, TypeError, ValueError):
             errors["conditions.time"] = [_('Use {"from": "HH:MM", "to": "HH:MM", "weekdays": [0-6]}.')]
+    return errors
+
+
+def _validate_actions(actions: dict) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
     if "group" in actions and not ResponsibilityGroup.objects.filter(pk=actions["group"]).exists():
         errors["actions.group"] = [_("No such group.")]
     if "priority" in actions and actions["priority"] not in Priority.values:

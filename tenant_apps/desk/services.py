@@ -17,7 +17,7 @@ from tenant_apps import permissions as perms
 from tenant_apps.objects.models import Equipment, Location
 from tenant_apps.people.models import Company, ResponsibilityGroup, User
 
-from . import events, routing
+from . import checklists, events, routing
 from .fields import clean_field_values
 from .models import (
     OPEN_CATEGORIES,
@@ -297,14 +297,28 @@ def _lock(ticket: Ticket) -> Ticket:
     return Ticket.objects.select_for_update().select_related("ticket_type", "status").get(pk=ticket.pk)
 
 
+REQUESTER_EDITABLE = ("title", "description", "location", "equipment", "planned_start", "planned_finish")
+
+
 @transaction.atomic
-def update_ticket(*, actor: User, ticket: Ticket, changes: dict[str, Any]) -> Ticket:
-    """Change standard and custom fields; one 'changed' event with the diff (and 'assigned')."""
+def update_ticket(
+    *, actor: User, ticket: Ticket, changes: dict[str, Any], requester_edit: bool = False
+) -> Ticket:
+    """Change standard and custom fields; one 'changed' event with the diff (and 'assigned').
+
+    `requester_edit`: a process (approval rework) lets the requester edit their own request's
+    form (title, description, place, dates, custom fields), nothing else."""
     ticket = _lock(ticket)
-    if not perms.can_change_ticket(actor, ticket):
-        raise PermissionDenied()
+    if requester_edit:
+        if ticket.requester_id != actor.pk and not perms.can_change_ticket(actor, ticket):
+            raise PermissionDenied()
+        editable = set(REQUESTER_EDITABLE)
+    else:
+        if not perms.can_change_ticket(actor, ticket):
+            raise PermissionDenied()
+        editable = set(STANDARD_EDITABLE)
     errors: dict[str, list[str]] = {}
-    unknown = set(changes) - set(STANDARD_EDITABLE) - {"fields"}
+    unknown = set(changes) - editable - {"fields"}
     for name in unknown:
         errors[name] = [_("This field cannot be changed here.")]
     data = _resolve_references({k: v for k, v in changes.items() if k in STANDARD_EDITABLE}, errors)
@@ -356,6 +370,58 @@ def update_ticket(*, actor: User, ticket: Ticket, changes: dict[str, Any]) -> Ti
     return ticket
 
 
+def move_by_process(
+    *,
+    ticket: Ticket,
+    target: Status,
+    actor: User | None,
+    process: str,
+    note: str = "",
+    set_group: ResponsibilityGroup | None = None,
+    clear_assignee: bool = False,
+) -> Ticket:
+    """A process (approvals, federation) moves a locked ticket to `target`, bypassing the manual
+    transitions; the status_changed event names the process. Call inside the process's transaction."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("processes move tickets inside their own transaction")
+    old_status = ticket.status
+    assignment = {}
+    if old_status.pk != target.pk:
+        _set_status(ticket, target)
+    if set_group is not None and set_group.pk != ticket.group_id:
+        assignment["group"] = [_display(ticket.group), _display(set_group)]
+        ticket.group = set_group
+    if clear_assignee and ticket.assignee_id:
+        assignment["assignee"] = [_display(ticket.assignee), None]
+        ticket.assignee = None
+    ticket.save()
+    history = []
+    if old_status.pk != target.pk:
+        history.append(
+            events.entry(
+                ticket,
+                EventKind.STATUS_CHANGED,
+                actor,
+                public=True,
+                process=process,
+                transition=note,
+                changes={"status": [old_status.key, target.key]},
+                category=target.category,
+                from_category=old_status.category,
+            )
+        )
+    if assignment:
+        history.append(events.entry(ticket, EventKind.ASSIGNED, actor, public=True, changes=assignment))
+    if history:
+        events.record_all(history)
+    return ticket
+
+
+def lock_ticket(ticket: Ticket) -> Ticket:
+    """The ticket row locked for the rest of the caller's transaction (processes use it)."""
+    return _lock(ticket)
+
+
 def available_transitions(user: User, ticket: Ticket) -> list[Transition]:
     transitions = (
         Transition.objects.filter(source_id=ticket.status_id)
@@ -400,6 +466,9 @@ def transition_ticket(
             errors[f"fields.{name}" if name not in STANDARD_EDITABLE else name] = [
                 _("Fill this in before “%(t)s”.") % {"t": transition.name}
             ]
+    missing = checklists.unfinished_required(ticket, transition.target.key)
+    if missing:
+        errors["checklist"] = [_("Complete the checklist first: %(items)s.") % {"items": "; ".join(missing)}]
     if errors:
         raise InvalidInput(fields=errors)
 

@@ -6,6 +6,9 @@ from rest_framework import serializers
 
 from ..models import (
     Attachment,
+    ChecklistItem,
+    ChecklistItemKind,
+    ChecklistTemplate,
     Comment,
     FormField,
     RoutingRule,
@@ -363,3 +366,64 @@ class BulkUpdateSerializer(serializers.Serializer):
 
 class BulkAcceptedSerializer(serializers.Serializer):
     queued = serializers.IntegerField()
+
+
+class ChecklistItemSerializer(serializers.ModelSerializer):
+    done_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ChecklistItem
+        fields = [
+            "id",
+            "checklist",
+            "position",
+            "label",
+            "kind",
+            "required",
+            "required_for",
+            "value",
+            "done",
+            "done_by",
+            "done_at",
+            "comment",
+            "photo",
+        ]
+
+    def get_done_by(self, item) -> dict | None:
+        return {"id": item.done_by_id, "name": item.done_by.full_name} if item.done_by_id else None
+
+
+class ChecklistTickSerializer(serializers.Serializer):
+    value = serializers.JSONField(
+        allow_null=True, help_text="true/false (tick, yes/no), a number, a text; null clears the item"
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    photo = serializers.FileField(required=False, allow_null=True, default=None)
+
+
+class ChecklistTemplateItemSerializer(serializers.Serializer):
+    label = serializers.CharField(max_length=300)
+    kind = serializers.ChoiceField(choices=ChecklistItemKind.choices, default=ChecklistItemKind.CHECK)
+    required = serializers.BooleanField(default=False)
+
+
+class ChecklistTemplateSerializer(serializers.ModelSerializer):
+    ticket_type = serializers.IntegerField(source="ticket_type_id")
+    stage = serializers.CharField(source="stage.key", required=False, allow_null=True, default=None)
+    required_for = serializers.ListField(child=serializers.CharField(), required=False)
+    items = ChecklistTemplateItemSerializer(many=True)
+
+    class Meta:
+        model = ChecklistTemplate
+        fields = ["id", "ticket_type", "name", "stage", "required_for", "items", "order"]
+
+    def service_data(self) -> dict:
+        data = dict(self.validated_data)
+        if "ticket_type_id" in data:
+            data["ticket_type"] = data.pop("ticket_type_id")
+        if "stage" in data:
+            stage = data["stage"]
+            data["stage"] = stage.get("key") if isinstance(stage, dict) else stage
+        if "items" in data:
+            data["items"] = [dict(i) for i in data["items"]]
+        return data

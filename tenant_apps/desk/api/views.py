@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import django_filters as df
 from django.db import transaction
 from django.http import FileResponse, QueryDict
@@ -10,7 +12,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import filters, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -19,8 +21,17 @@ from atrium.errors import InvalidInput
 from tenant_apps import permissions as perms
 from tenant_apps.objects.models import Location
 
-from .. import config, selectors, services
-from ..models import Attachment, Category, RoutingRule, SavedView, Ticket, TicketType, Workflow
+from .. import checklists, config, selectors, services
+from ..models import (
+    Attachment,
+    Category,
+    ChecklistTemplate,
+    RoutingRule,
+    SavedView,
+    Ticket,
+    TicketType,
+    Workflow,
+)
 from . import serializers as s
 
 
@@ -210,6 +221,38 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             s.AttachmentSerializer(selectors.attachments_for(request.user, ticket), many=True).data
         )
 
+    @extend_schema(responses={200: s.ChecklistItemSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def checklist(self, request, pk=None):
+        ticket = self.get_object()
+        items = ticket.checklist.select_related("done_by").order_by("id")
+        return Response(s.ChecklistItemSerializer(items, many=True).data)
+
+    @extend_schema(request=s.ChecklistTickSerializer, responses={200: s.ChecklistItemSerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"checklist/(?P<item_id>[0-9]+)",
+        url_name="checklist-item",
+        parser_classes=[JSONParser, MultiPartParser, FormParser],
+    )
+    def checklist_item(self, request, pk=None, item_id=None):
+        """Answer one item: JSON, or multipart with a `photo` (then `value` is JSON text)."""
+        ticket = self.get_object()
+        payload = request.data
+        if request.content_type.startswith("multipart/"):
+            payload = {k: payload.get(k) for k in ("comment", "photo") if k in payload}
+            try:
+                payload["value"] = json.loads(request.data.get("value", "null"))
+            except ValueError:
+                raise InvalidInput(
+                    fields={"value": [_("Send JSON: true, false, a number or a text.")]}
+                ) from None
+        data = s.ChecklistTickSerializer(data=payload)
+        data.is_valid(raise_exception=True)
+        item = checklists.tick(actor=request.user, ticket=ticket, item_id=int(item_id), **data.validated_data)
+        return Response(s.ChecklistItemSerializer(item).data)
+
     @extend_schema(request=s.WatchersSerializer, responses={200: s.TicketDetailSerializer})
     @action(detail=True, methods=["post"])
     def watchers(self, request, pk=None):
@@ -342,6 +385,27 @@ class RoutingRuleViewSet(viewsets.ModelViewSet):
         serializer.instance = config.save_routing_rule(
             rule=serializer.instance, data=dict(serializer.validated_data)
         )
+
+
+class ChecklistTemplateViewSet(viewsets.ModelViewSet):
+    """Checklist templates per ticket type and stage: agents read, the account admin edits."""
+
+    serializer_class = s.ChecklistTemplateSerializer
+    permission_classes = [Predicates]
+    predicates = {"read": perms.is_agent, "write": perms.can_configure_desk}
+    pagination_class = None
+    queryset = ChecklistTemplate.objects.select_related("stage")
+
+    def perform_create(self, serializer):
+        serializer.instance = checklists.save_template(template=None, data=serializer.service_data())
+
+    def perform_update(self, serializer):
+        serializer.instance = checklists.save_template(
+            template=serializer.instance, data=serializer.service_data()
+        )
+
+    def perform_destroy(self, instance):
+        checklists.delete_template(template=instance)
 
 
 class SavedViewViewSet(viewsets.ModelViewSet):
