@@ -312,6 +312,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PriorityEnum": "tenant_apps.desk.models.Priority",
         "TicketCategoryEnum": "tenant_apps.desk.models.Category",
+        "ChecklistItemKindEnum": "tenant_apps.desk.models.ChecklistItemKind",
     },
 }
 

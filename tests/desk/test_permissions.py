@@ -106,7 +106,7 @@ def leak_watched_by_outsiders(desk) -> int:
     return tid
 
 
-def goods_in_moved_to_security(desk) -> int:
+def goods_in_approved_for_security(desk) -> int:
     ticket = desk.ok(
         "employee",
         "post",
@@ -119,10 +119,16 @@ def goods_in_moved_to_security(desk) -> int:
         status=201,
     )
     assert ticket["group"]["name"] == "Operations" and ticket["assignee"] is None
+    # Operations approves: the ticket passes to the guards, who tick the goods in at the gate
+    desk.ok("dispatcher", "post", f"/tickets/{ticket['id']}/approvals/decide/", {"decision": "approved"})
     with schema_context(desk.mall.schema):
         security = ResponsibilityGroup.objects.get(code="security").pk
-    moved = desk.ok("dispatcher", "patch", f"/tickets/{ticket['id']}/", {"group": security})
-    assert moved["group"]["id"] == security
+    moved = desk.ok("dispatcher", "get", f"/tickets/{ticket['id']}/")
+    assert moved["group"]["id"] == security and moved["status"]["key"] == "approved"
+    items = desk.ok("guard", "get", f"/tickets/{ticket['id']}/checklist/")
+    required = [i for i in items if i["required"]]
+    for item in required:
+        desk.ok("guard", "post", f"/tickets/{ticket['id']}/checklist/{item['id']}/", {"value": True})
     _notes(desk, ticket["id"])
     return ticket["id"]
 
@@ -140,7 +146,7 @@ def closed_leak(desk) -> int:
 SITUATIONS = {
     "leak": (leak_filed_by_employee, "in_progress"),
     "watched_leak": (leak_watched_by_outsiders, "in_progress"),
-    "goods_in_security": (goods_in_moved_to_security, "in_review"),
+    "goods_in_security": (goods_in_approved_for_security, "completed"),
     "closed_leak": (closed_leak, "in_progress"),  # no way out of "closed": 409 for whoever sees it
 }
 

@@ -197,7 +197,7 @@ def test_a_requester_only_transition_is_the_requesters_alone(mall):
             "fields": {"when": "2026-12-01T07:00:00+03:00", "goods": "boxes"},
         },
     ).json()
-    assert ticket["status"]["key"] == "submitted"
+    assert ticket["status"]["key"] == "pending_approval"
     # "Withdraw" names only the requester: the dispatcher, who may change the ticket, may not make it
     assert (
         mall.api(

@@ -33,8 +33,11 @@ from django.utils.http import urlsafe_base64_encode
 from django_tenants.utils import schema_context
 from knox.models import AuthToken
 
+from tenant_apps.approvals.models import ApprovalPolicy, ApprovalRound, ApprovalStep
 from tenant_apps.desk.models import (
     Attachment,
+    ChecklistItem,
+    ChecklistTemplate,
     Comment,
     FormField,
     RoutingRule,
@@ -271,6 +274,48 @@ def world(db, settings, tmp_path) -> World:
         status=201,
     )["id"]
 
+    # B: a goods move-in waiting for approval (rounds, steps, checklist items), a policy, a template
+    ids["b_goods_ticket"] = _ok(
+        b_key,
+        b.host,
+        "post",
+        "/tickets/",
+        {
+            "type": "goods_in",
+            "title": f"{MARK} goods",
+            "fields": {"when": "2030-01-01T08:00:00Z", "goods": MARK},
+        },
+        status=201,
+    )["id"]
+    ids["b_checklist_item"] = _ok(b_admin, b.host, "get", f"/tickets/{ids['b_goods_ticket']}/checklist/")[0][
+        "id"
+    ]
+    types = {t["code"]: t["id"] for t in _ok(b_admin, b.host, "get", "/ticket-types/")}
+    ids["b_policy"] = _ok(
+        b_admin,
+        b.host,
+        "post",
+        "/approval-policies/",
+        {
+            "ticket_type": types["goods_out"],
+            "name": f"{MARK} policy",
+            "approver_groups": [plumbing],
+            "pending_status": "pending_approval",
+            "rework_status": "needs_rework",
+            "approved_status": "approved",
+            "rejected_status": "rejected",
+        },
+        status=201,
+    )["id"]
+    ids["b_checklist_template"] = _ok(
+        b_admin,
+        b.host,
+        "post",
+        "/checklist-templates/",
+        {"ticket_type": types["dirt"], "name": f"{MARK} checklist", "items": [{"label": MARK}]},
+        status=201,
+    )["id"]
+
     # the b_* ids must not exist in A, or the "local" checks would prove nothing
     models = {
         "b_ticket": Ticket,
@@ -284,6 +329,10 @@ def world(db, settings, tmp_path) -> World:
         "b_company": Company,
         "b_location": Location,
         "b_equipment": Equipment,
+        "b_goods_ticket": Ticket,
+        "b_checklist_item": ChecklistItem,
+        "b_policy": ApprovalPolicy,
+        "b_checklist_template": ChecklistTemplate,
     }
     with schema_context(a.schema):
         present = [name for name, model in models.items() if model.objects.filter(pk=ids[name]).exists()]
@@ -332,6 +381,13 @@ def snapshot(mall: Mall) -> dict[str, list]:
         "contacts": Contact.objects.all(),
         "locations": Location.objects.all(),
         "equipment": Equipment.objects.all(),
+        "checklist_items": ChecklistItem.objects.all(),
+        "checklist_templates": ChecklistTemplate.objects.all(),
+        "policies": ApprovalPolicy.objects.all(),
+        "policy_approvers": ApprovalPolicy.approvers.through.objects.all(),
+        "policy_groups": ApprovalPolicy.approver_groups.through.objects.all(),
+        "rounds": ApprovalRound.objects.all(),
+        "steps": ApprovalStep.objects.all(),
     }
     with schema_context(mall.schema):
         rows = {name: list(qs.order_by("pk").values()) for name, qs in tables.items()}
@@ -470,6 +526,76 @@ ROUTES: dict[str, list[Req]] = {
         Req("post", _pk("b_ticket"), lambda w: {"body": "hello"}),
     ],
     "ticket-events": [Req("get", _pk("b_ticket"))],
+    "ticket-checklist": [Req("get", _pk("b_goods_ticket"))],
+    "ticket-checklist-item": [
+        Req("post", {"pk": "b_goods_ticket", "item_id": "b_checklist_item"}, lambda w: {"value": True}),
+        Req("post", {"pk": "a_ticket", "item_id": "b_checklist_item"}, lambda w: {"value": True}, cross=None),
+    ],
+    "ticket-approvals": [Req("get", _pk("b_goods_ticket"))],
+    "ticket-approval-decide": [Req("post", _pk("b_goods_ticket"), lambda w: {"decision": "approved"})],
+    "ticket-approval-resubmit": [Req("post", _pk("b_goods_ticket"), lambda w: {"changes": {"title": "x"}})],
+    "approval-list": [
+        Req("get", local="200"),
+        Req("get", query={"state": "decided"}, local="200", cross=None),
+    ],
+    "approval-policy-list": [
+        Req("get", local="200"),
+        Req(
+            "post",
+            body=lambda w: {
+                "ticket_type": w.ids["b_ticket_type"],
+                "name": "A policy",
+                "approvers": [w.ids["b_person"]],
+                "approver_groups": [w.ids["b_group"]],
+                "approved_group": w.ids["b_group"],
+                "pending_status": "new",
+                "rework_status": "waiting",
+                "approved_status": "in_progress",
+                "rejected_status": "cancelled",
+            },
+            local="400:approvers,approver_groups",
+        ),
+    ],
+    "approval-policy-detail": [
+        Req("get", _pk("b_policy")),
+        Req("patch", _pk("b_policy"), lambda w: {"name": "renamed"}),
+        Req(
+            "put",
+            _pk("b_policy"),
+            lambda w: {
+                "ticket_type": 1,
+                "name": "renamed",
+                "approver_groups": [1],
+                "pending_status": "pending_approval",
+                "rework_status": "needs_rework",
+                "approved_status": "approved",
+                "rejected_status": "rejected",
+            },
+        ),
+        Req("delete", _pk("b_policy")),
+    ],
+    "checklist-template-list": [
+        Req("get", local="200"),
+        Req(
+            "post",
+            body=lambda w: {
+                "ticket_type": w.ids["b_ticket_type"],
+                "name": "A list",
+                "items": [{"label": "x"}],
+            },
+            local="400:ticket_type",
+        ),
+    ],
+    "checklist-template-detail": [
+        Req("get", _pk("b_checklist_template")),
+        Req("patch", _pk("b_checklist_template"), lambda w: {"name": "renamed"}),
+        Req(
+            "put",
+            _pk("b_checklist_template"),
+            lambda w: {"ticket_type": 1, "name": "x", "items": [{"label": "x"}]},
+        ),
+        Req("delete", _pk("b_checklist_template")),
+    ],
     "ticket-attachments": [
         Req("get", _pk("b_ticket")),
         Req("post", _pk("b_ticket"), _file, multipart=True),
