@@ -164,3 +164,25 @@ def can_view_directory(user) -> bool:
 
 def can_use_saved_view(user, view) -> bool:
     return _active(user) and (view.owner_id == user.pk or (view.shared and is_agent(user)))
+
+
+# ---------------------------------------------------------------------------- a company's key user and their team
+# Key users manage the employees of their own company (invite, list, remove); mall staff manage
+# everyone through the people directory. A key user never reaches agents, other key users or
+# another company's people, and never makes anyone an agent or a key user.
+def can_manage_team(user) -> bool:
+    return _active(user) and user.role == Role.KEY_USER and user.company_id is not None
+
+
+def can_manage_team_member(user, person) -> bool:
+    """May this key user remove (or re-invite) this person?"""
+    return (
+        can_manage_team(user)
+        and person.pk != user.pk
+        and person.company_id == user.company_id
+        and person.role == Role.EMPLOYEE
+    )
+
+
+def can_change_own_password(user) -> bool:
+    return _active(user)
