@@ -12,7 +12,8 @@ docs/permissions.md and tests/desk/test_permissions.py spell the rules out:
   transitions that name the "requester" role (confirm, reopen...);
 - internal comments, internal attachments and internal history are for agents only;
 - configuration (types, workflows, routing, groups, people) is the account admin's; companies and
-  locations are changed by admins and dispatchers only.
+  locations are changed by admins and dispatchers only;
+- a company's key user invites, lists and removes the employees of their own company, nobody else.
 """
 
 from __future__ import annotations

@@ -576,3 +576,16 @@ def test_sign_in_reset_and_links_are_rate_limited(mall, monkeypatch, scope, path
     # another account's counters are its own
     other = make_mall()
     assert post(other.host, path, body or {"email": "someone@x.example"}).status_code != 429
+
+
+def test_link_errors_follow_the_language(mall):
+    body = {"uid": "MQ", "token": "1-abc", "password": NEW_PASSWORD}
+    russian = post(mall.host, "/auth/password-reset/confirm/", body, HTTP_ACCEPT_LANGUAGE="ru")
+    english = post(mall.host, "/auth/password-reset/confirm/", body, HTTP_ACCEPT_LANGUAGE="en")
+    assert russian.json()["code"] == english.json()["code"] == "link_invalid"
+    assert english.json()["fields"]["token"] == [
+        "This link is not valid: it was already used, or it belongs to another account."
+    ]
+    assert russian.json()["fields"]["token"] == [
+        "Ссылка недействительна: она уже использована или относится к другому аккаунту."
+    ]

@@ -259,7 +259,6 @@ class CompanySerializer(serializers.ModelSerializer):
         return [p.pk for p in company.people.all() if p.role == Role.KEY_USER]
 
 
-
 class CompanyFilter(filters.FilterSet):
     is_active = filters.BooleanFilter(field_name="is_active")
 
