@@ -12,7 +12,8 @@ docs/permissions.md and tests/desk/test_permissions.py spell the rules out:
   transitions that name the "requester" role (confirm, reopen...);
 - internal comments, internal attachments and internal history are for agents only;
 - configuration (types, workflows, routing, groups, people) is the account admin's; companies and
-  locations are changed by admins and dispatchers only.
+  locations are changed by admins and dispatchers only;
+- a company's key user invites, lists and removes the employees of their own company, nobody else.
 """
 
 from __future__ import annotations
@@ -184,3 +185,25 @@ def may_decide_approval_step(user, step) -> bool:
 
 def can_see_approval_queue(user) -> bool:
     return is_agent(user)
+
+
+# ---------------------------------------------------------------------------- a company's key user and their team
+# Key users manage the employees of their own company (invite, list, remove); mall staff manage
+# everyone through the people directory. A key user never reaches agents, other key users or
+# another company's people, and never makes anyone an agent or a key user.
+def can_manage_team(user) -> bool:
+    return _active(user) and user.role == Role.KEY_USER and user.company_id is not None
+
+
+def can_manage_team_member(user, person) -> bool:
+    """May this key user remove (or re-invite) this person?"""
+    return (
+        can_manage_team(user)
+        and person.pk != user.pk
+        and person.company_id == user.company_id
+        and person.role == Role.EMPLOYEE
+    )
+
+
+def can_change_own_password(user) -> bool:
+    return _active(user)

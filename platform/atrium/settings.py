@@ -272,6 +272,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Links mailed to people: an invitation (set the first password) and a password reset. Both are
+# signed, single use and bound to the account (tenant_apps/people/tokens.py).
+ATRIUM_INVITATION_SECONDS = env.int("ATRIUM_INVITATION_SECONDS", default=7 * 24 * 3600)
+PASSWORD_RESET_TIMEOUT = env.int("ATRIUM_PASSWORD_RESET_SECONDS", default=2 * 3600)
 SESSION_COOKIE_AGE = env.int("ATRIUM_SESSION_SECONDS", default=14 * 24 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -302,6 +306,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "signup": env("ATRIUM_SIGNUP_RATE", default="20/hour"),
         "login": env("ATRIUM_LOGIN_RATE", default="30/minute"),
+        # per client address and account: asking for reset mails, and per e-mail address asked about
+        "password_reset": env("ATRIUM_PASSWORD_RESET_RATE", default="10/hour"),
+        "password_reset_email": env("ATRIUM_PASSWORD_RESET_EMAIL_RATE", default="3/hour"),
+        # per client address and account: using mailed links (invitation accept, reset confirm)
+        "password_link": env("ATRIUM_PASSWORD_LINK_RATE", default="30/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -20,6 +20,7 @@ router.register("saved-views", desk.SavedViewViewSet, basename="saved-view")
 router.register("people", directory.PersonViewSet, basename="person")
 router.register("groups", directory.GroupViewSet, basename="group")
 router.register("companies", directory.CompanyViewSet, basename="company")
+router.register("team", directory.TeamViewSet, basename="team")
 router.register("locations", objects.LocationViewSet, basename="location")
 router.register("approvals", approvals.ApprovalQueueView, basename="approval")
 router.register("approval-policies", approvals.PolicyViewSet, basename="approval-policy")
@@ -30,6 +31,13 @@ api_v1 = [
     path("auth/tokens/", people.TokenView.as_view(), name="auth-tokens"),
     path("auth/tokens/current/", people.CurrentTokenView.as_view(), name="auth-token-current"),
     path("auth/invitations/accept/", directory.InvitationAcceptView.as_view(), name="invitation-accept"),
+    path("auth/password-reset/", people.PasswordResetView.as_view(), name="password-reset"),
+    path(
+        "auth/password-reset/confirm/",
+        people.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
+    path("auth/password/", people.PasswordChangeView.as_view(), name="password-change"),
     path("me/", people.MeView.as_view(), name="me"),
     path("tickets/bulk/", desk.BulkUpdateView.as_view(), name="ticket-bulk"),
     path("tickets/<int:pk>/approvals/", approvals.TicketApprovalView.as_view(), name="ticket-approvals"),

@@ -11,6 +11,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -53,8 +54,8 @@ class Company(models.Model):
     lease_start = models.DateField(_("lease start"), null=True, blank=True)
     lease_end = models.DateField(_("lease end"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Whether a card is active is not stored: it follows from its key users (selectors.companies).
 
     class Meta:
         verbose_name = _("company")
@@ -121,6 +122,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     blocked_at = models.DateTimeField(_("blocked"), null=True, blank=True)
     blocked_reason = models.CharField(_("reason for blocking"), max_length=300, blank=True)
     invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
+    # Raised to end every open browser session of the person at once (blocking, lapsed access):
+    # it is part of the session hash Django checks on every request.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -141,6 +145,21 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's session hash (an HMAC of the password hash), extended by the session generation.
+
+        A changed password or a raised generation makes every open session's stored hash stale, so
+        Django flushes those sessions on their next request. Generation 0 keeps Django's own value.
+        """
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "atrium.people.User.session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def is_agent(self) -> bool:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
@@ -20,8 +20,13 @@ from atrium.errors import InvalidCredentials, InvalidInput
 from atrium.tasks_util import enqueue_for_account
 from billing import licensing
 from billing.licensing import Feature
+from tenant_apps import permissions as perms
+from tenant_apps.objects.models import Location
 
+from . import selectors
+from .errors import LinkExpired, LinkInvalid
 from .models import AGENT_ROLES, Company, ResponsibilityGroup, Role, User, normalize_email
+from .tokens import AccountLinkTokens, LinkCheck, invitation_tokens, password_reset_tokens
 
 _access_listeners: list = []
 
@@ -107,9 +112,19 @@ def revoke_token(*, token: AuthToken) -> None:
     token.delete()
 
 
-def revoke_all_tokens(*, user: User) -> int:
-    deleted, _ = AuthToken.objects.filter(user=user).delete()
+def revoke_all_tokens(*, user: User, keep: AuthToken | None = None) -> int:
+    tokens = AuthToken.objects.filter(user=user)
+    if keep is not None:
+        tokens = tokens.exclude(pk=keep.pk)
+    deleted, _ = tokens.delete()
     return deleted
+
+
+def end_sessions(*, person: User) -> None:
+    """End every open browser session of the person: the session hash Django checks on each
+    request includes the session generation, so raising it makes every stored hash stale."""
+    User.objects.filter(pk=person.pk).update(session_generation=F("session_generation") + 1)
+    person.refresh_from_db(fields=["session_generation"])
 
 
 def purge_expired_tokens() -> int:
@@ -156,13 +171,43 @@ def _check_company_and_role(role: str, company: Company | None, errors: dict) ->
         errors["company"] = [_("Key users and employees belong to a company.")]
 
 
-def invitation_link(user: User) -> str:
-    """A signed, single-use link: it stops working once the password is set (Django's token
-    generator hashes the password and last login into it) and after PASSWORD_RESET_TIMEOUT."""
+def _link(user: User, tokens: AccountLinkTokens, page: str) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
+    token = tokens.make_token(user)
     host = connection.tenant.get_primary_domain().domain
-    return f"http://{host}/accept-invitation?uid={uid}&token={token}"
+    return f"http://{host}/{page}?uid={uid}&token={token}"
+
+
+def invitation_link(user: User) -> str:
+    """A signed link for this account only; single use (it stops working once a password is set)
+    and expiring after ATRIUM_INVITATION_SECONDS (tokens.py)."""
+    return _link(user, invitation_tokens, "accept-invitation")
+
+
+def password_reset_link(user: User) -> str:
+    """A signed link for this account only; single use (the new password changes what it signs)
+    and expiring after PASSWORD_RESET_TIMEOUT."""
+    return _link(user, password_reset_tokens, "reset-password")
+
+
+def _person_from_link(uid: str, token: str, tokens: AccountLinkTokens) -> User:
+    """The person a link names, locked for update; LinkInvalid or LinkExpired otherwise."""
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uid)))
+    except (TypeError, ValueError, OverflowError):
+        pk = None
+    user = User.objects.select_for_update().filter(pk=pk).first() if pk else None
+    check = tokens.examine(user, token) if user is not None else LinkCheck.INVALID
+    if check is LinkCheck.EXPIRED:
+        raise LinkExpired(fields={"token": [str(LinkExpired.default_detail)]})
+    if (
+        check is not LinkCheck.VALID
+        or user.blocked_at is not None
+        or not user.is_active
+        or user.access_expired
+    ):
+        raise LinkInvalid(fields={"token": [str(LinkInvalid.default_detail)]})
+    return user
 
 
 @transaction.atomic
@@ -225,20 +270,90 @@ def send_invitation(*, user_id: int) -> bool:
 
 @transaction.atomic
 def accept_invitation(*, uid: str, token: str, password: str) -> User:
-    try:
-        pk = int(force_str(urlsafe_base64_decode(uid)))
-    except (TypeError, ValueError, OverflowError):
-        pk = None
-    user = User.objects.select_for_update().filter(pk=pk).first() if pk else None
-    if user is None or not default_token_generator.check_token(user, token):
-        raise InvalidInput(fields={"token": [_("This invitation link is invalid or has expired.")]})
-    if user.blocked_at is not None or not user.is_active or user.access_expired:
-        raise InvalidInput(fields={"token": [_("This invitation link is invalid or has expired.")]})
+    """Set the first password from an invitation link. A key user who accepts attaches to their
+    company, which makes its card active (selectors.companies)."""
+    user = _person_from_link(uid, token, invitation_tokens)
+    if user.has_usable_password():
+        raise LinkInvalid(fields={"token": [str(LinkInvalid.default_detail)]})
     problems = password_problems(password, email=user.email, full_name=user.full_name)
     if problems:
         raise InvalidInput(fields={"password": problems})
     user.set_password(password)
     user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def resend_invitation(*, person: User) -> User:
+    """A fresh invitation mail (e.g. after the first link expired); only before it was accepted."""
+    if person.has_usable_password():
+        raise InvalidInput(fields={"person": [_("This person has already accepted the invitation.")]})
+    if person.blocked_at is not None or not person.is_active:
+        raise InvalidInput(fields={"person": [_("This person is blocked.")]})
+    person.invited_at = timezone.now()
+    person.save(update_fields=["invited_at"])
+    enqueue_for_account("people.send_invitation", schema_name=connection.schema_name, user_id=person.pk)
+    return person
+
+
+# ---------------------------------------------------------------------------- passwords
+
+
+def request_password_reset(*, email: str) -> None:
+    """Queue a reset mail if the e-mail names a person who may sign in here; otherwise do nothing.
+    The caller answers the same either way, so nobody learns which e-mails exist."""
+    person = selectors.people_with_access().filter(email=normalize_email(email)).first()
+    if person is not None:
+        enqueue_for_account(
+            "people.send_password_reset", schema_name=connection.schema_name, user_id=person.pk
+        )
+
+
+def send_password_reset(*, user_id: int) -> bool:
+    person = selectors.people_with_access().filter(pk=user_id).first()
+    if person is None:
+        return False
+    send_mail(
+        subject=_("Reset your password for %(account)s in Atrium") % {"account": connection.tenant.name},
+        message=_(
+            "Hello %(name)s,\n\nset a new password here: %(link)s\n\n"
+            "If you did not ask for this, ignore this message: your password stays as it is.\n"
+        )
+        % {"name": person.full_name, "link": password_reset_link(person)},
+        from_email=None,
+        recipient_list=[person.email],
+    )
+    return True
+
+
+@transaction.atomic
+def confirm_password_reset(*, uid: str, token: str, password: str) -> User:
+    """Set a new password from a reset link; every session and API token of the person ends."""
+    user = _person_from_link(uid, token, password_reset_tokens)
+    problems = password_problems(password, email=user.email, full_name=user.full_name)
+    if problems:
+        raise InvalidInput(fields={"password": problems})
+    user.set_password(password)  # a new password hash: every open session's stored hash is stale
+    user.save(update_fields=["password"])
+    revoke_all_tokens(user=user)
+    return user
+
+
+@transaction.atomic
+def change_password(*, request, user: User, old_password: str, new_password: str) -> User:
+    """Change one's own password. Every other session and API token of the person ends; the one
+    this request came with (session or token) stays signed in."""
+    if not user.check_password(old_password):
+        raise InvalidInput(fields={"old_password": [_("The current password is not correct.")]})
+    problems = password_problems(new_password, email=user.email, full_name=user.full_name)
+    if problems:
+        raise InvalidInput(fields={"new_password": problems})
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    current_token = request.auth if isinstance(request.auth, AuthToken) else None
+    revoke_all_tokens(user=user, keep=current_token)
+    if current_token is None and hasattr(request, "session"):
+        update_session_auth_hash(request, user)  # keep this session, with a fresh key
     return user
 
 
@@ -281,6 +396,7 @@ def block_person(*, person: User, reason: str, by: User) -> User:
     person.blocked_reason = reason.strip()[:300]
     person.save(update_fields=["blocked_at", "blocked_reason"])
     revoke_all_tokens(user=person)
+    end_sessions(person=person)  # they stay ended after an unblock: the person signs in again
     _access_changed(person)
     return person
 
@@ -300,10 +416,74 @@ def unblock_person(*, person: User) -> User:
 def set_access_expiry(*, person: User, until: datetime | None) -> User:
     if until is not None and until <= timezone.now():
         raise InvalidInput(fields={"until": [_("Choose a moment in the future.")]})
+    if person.access_expired:
+        # Sessions and tokens were refused while access had lapsed; extending it must not bring
+        # them back: the person signs in again.
+        revoke_all_tokens(user=person)
+        end_sessions(person=person)
     person.access_expires_at = until
     person.save(update_fields=["access_expires_at"])
     _access_changed(person)
     return person
+
+
+# ---------------------------------------------------------------------------- a key user's team
+
+
+@transaction.atomic
+def invite_employee(
+    *,
+    key_user: User,
+    email: str = "",
+    full_name: str = "",
+    role: str | None = None,
+    company: int | None = None,
+    phone: str = "",
+    language: str = "en",
+    access_expires_at: datetime | None = None,
+) -> User:
+    """A key user invites an employee of their own company (same signed, expiring, single-use
+    link as every invitation). They can never make an agent, a key user, or someone of another
+    company: `role` and `company`, when sent, must say exactly that."""
+    if not perms.can_manage_team(key_user):
+        raise InvalidInput(fields={"person": [_("Only a company's key user manages its employees.")]})
+    errors: dict[str, list[str]] = {}
+    if role is not None and role != Role.EMPLOYEE:
+        errors["role"] = [_("Key users invite employees only.")]
+    if company is not None and company != key_user.company_id:
+        errors["company"] = [_("Key users invite people of their own company only.")]
+    if errors:
+        raise InvalidInput(fields=errors)
+    return invite_person(
+        email=email,
+        full_name=full_name,
+        role=Role.EMPLOYEE,
+        company=key_user.company,
+        phone=phone,
+        language=language,
+        access_expires_at=access_expires_at,
+    )
+
+
+def resend_employee_invitation(*, key_user: User, person: User) -> User:
+    if not perms.can_manage_team_member(key_user, person):
+        raise InvalidInput(fields={"person": [_("Key users manage employees of their own company only.")]})
+    return resend_invitation(person=person)
+
+
+@transaction.atomic
+def remove_employee(*, key_user: User, person: User) -> User:
+    """Remove an employee from the key user's company: they are blocked at once (sessions and
+    tokens end), stay linked to the company for the history of their tickets, and need no seat."""
+    if not perms.can_manage_team_member(key_user, person):
+        raise InvalidInput(fields={"person": [_("Key users remove employees of their own company only.")]})
+    if person.blocked_at is not None:
+        return person
+    return block_person(
+        person=person,
+        reason=_("Removed from the company by %(name)s") % {"name": key_user.full_name},
+        by=key_user,
+    )
 
 
 @transaction.atomic
@@ -338,14 +518,23 @@ COMPANY_FIELDS = (
     "lease_start",
     "lease_end",
     "notes",
-    "is_active",
 )
 
 
 @transaction.atomic
 def save_company(*, company: Company | None, data: dict) -> Company:
+    """Create or change a card. `contacts` (a list) replaces the card's contacts; `premises` (a list
+    of location ids) becomes the set of locations the company leases: a location leased by another
+    company moves to this one (the latest lease wins), locations left out are no longer its."""
     errors: dict[str, list[str]] = {}
+    data = dict(data)
     contacts = data.pop("contacts", None)
+    premises = data.pop("premises", None)
+    if premises is not None:
+        premises = set(premises)
+        unknown = premises - set(Location.objects.filter(pk__in=premises).values_list("pk", flat=True))
+        if unknown:
+            errors["premises"] = [_("Unknown locations: %(ids)s.") % {"ids": sorted(unknown)}]
     if company is None and not (data.get("name") or "").strip():
         errors["name"] = [_("This field is required.")]
     start, end = (
@@ -368,13 +557,27 @@ def save_company(*, company: Company | None, data: dict) -> Company:
         company.contacts.all().delete()
         for contact in contacts:
             company.contacts.create(**{k: contact.get(k, "") for k in ("name", "position", "phone", "email")})
+    if premises is not None:
+        Location.objects.filter(company=company).exclude(pk__in=premises).update(company=None)
+        Location.objects.filter(pk__in=premises).exclude(company=company).update(company=company)
     return company
 
 
+@transaction.atomic
 def upsert_company_by_external_id(*, external_id: str, data: dict) -> tuple[Company, bool]:
-    """Idempotent import from an accounting system: same external id, same card."""
-    existing = Company.objects.filter(external_id=external_id).first()
-    return save_company(company=existing, data={**data, "external_id": external_id}), existing is None
+    """Idempotent import from an accounting system: same external id, same card. Fields left out
+    keep their values; sending the same payload again changes nothing. Two first sends racing
+    for one id end with one card: the loser of the unique index updates the winner's card."""
+    data = {**data, "external_id": external_id}
+    existing = Company.objects.select_for_update().filter(external_id=external_id).first()
+    if existing is not None:
+        return save_company(company=existing, data=data), False
+    try:
+        with transaction.atomic():
+            return save_company(company=None, data=dict(data)), True
+    except IntegrityError:
+        existing = Company.objects.select_for_update().get(external_id=external_id)
+        return save_company(company=existing, data=data), False
 
 
 def delete_group(*, group: ResponsibilityGroup) -> None:

@@ -18,3 +18,8 @@ def purge_expired_tokens() -> int:
 @shared_task(name="people.send_invitation", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_invitation(user_id: int) -> bool:
     return services.send_invitation(user_id=user_id)
+
+
+@shared_task(name="people.send_password_reset", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_password_reset(user_id: int) -> bool:
+    return services.send_password_reset(user_id=user_id)

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -51,6 +50,7 @@ from tenant_apps.desk.models import (
 )
 from tenant_apps.objects.models import Equipment, Location
 from tenant_apps.people.models import Company, Contact, ResponsibilityGroup, User
+from tenant_apps.people.tokens import invitation_tokens, password_reset_tokens
 from tests.conftest import PASSWORD
 from tests.desk.conftest import Mall, make_mall
 
@@ -70,7 +70,8 @@ class World:
     b_session: Client  # B's admin, signed in on B's host
     a_token: str
     b_token: str
-    invitations: dict[str, dict[str, str]]
+    invitations: dict[str, dict[str, str]]  # mailed links: invitations and password resets
+    a_key_session: Client | None = None  # A's company key user, signed in on A's host
     markers: tuple[str, ...] = ()
 
     def url(self, route: str, kwargs: dict[str, str]) -> str:
@@ -93,12 +94,12 @@ def _token(host: str, email: str) -> str:
     ]
 
 
-def _invitation(mall: Mall, pk: int) -> dict[str, str]:
+def _invitation(mall: Mall, pk: int, tokens=invitation_tokens) -> dict[str, str]:
     with schema_context(mall.schema):
         user = User.objects.get(pk=pk)
         return {
             "uid": urlsafe_base64_encode(force_bytes(pk)),
-            "token": default_token_generator.make_token(user),
+            "token": tokens.make_token(user),
             "password": NEW_PASSWORD,
         }
 
@@ -246,7 +247,17 @@ def world(db, settings, tmp_path) -> World:
             "name": f"{MARK} Co",
             "external_id": ids["b_external_id"],
             "contacts": [{"name": f"{MARK} contact", "email": "c@b.example"}],
+            "premises": [b.unit.pk],
         },
+        status=201,
+    )["id"]
+    # B's key user invites an employee of their own company
+    ids["b_employee"] = _ok(
+        b_key,
+        b.host,
+        "post",
+        "/team/",
+        {"email": "zzb-employee@b.example", "full_name": f"{MARK} Employee"},
         status=201,
     )["id"]
     ids["b_location"] = _ok(
@@ -326,6 +337,7 @@ def world(db, settings, tmp_path) -> World:
         "b_routing_rule": RoutingRule,
         "b_group": ResponsibilityGroup,
         "b_person": User,
+        "b_employee": User,
         "b_company": Company,
         "b_location": Location,
         "b_equipment": Equipment,
@@ -353,7 +365,11 @@ def world(db, settings, tmp_path) -> World:
             "a_same_pk": _invitation(a, a.people["visitor"].pk),
             # B's invited person exists only in B
             "b_invited": _invitation(b, ids["b_person"]),
+            # password reset links: A's visitor (same id as B's visitor), and B's admin
+            "a_reset_same_pk": _invitation(a, a.people["visitor"].pk, password_reset_tokens),
+            "b_reset": _invitation(b, b.people["admin"].pk, password_reset_tokens),
         },
+        a_key_session=a_key,
         markers=(MARK, b.made.account.slug),
     )
     assert w.a.people["visitor"].pk == w.b.people["visitor"].pk
@@ -421,7 +437,8 @@ class Req:
     cross: expected when A's admin's session, then A's token, send it to B's host (None: not a "cross" case).
     Expectations: "refused" (401 or 403), "404", "400:f1,f2" (400 naming those fields), "200", "201", "204",
     or alternatives joined by "|".
-    as_: who sends a "local" request: "a_session" (default), "anonymous", "b_session", "b_token".
+    as_: who sends a "local" request: "a_session" (default), "a_key_user" (A's company key user),
+    "anonymous", "b_session", "b_token".
     """
 
     method: str
@@ -719,9 +736,11 @@ ROUTES: dict[str, list[Req]] = {
         Req("patch", _pk("b_group"), lambda w: {"code": "zzb", "name": "renamed"}),
         Req("delete", _pk("b_group")),
     ],
+    "person-resend-invitation": [Req("post", _pk("b_person"))],
     "company-list": [
         Req("get", local="200"),
         Req("post", body=lambda w: {"name": "A company"}, local="201"),
+        Req("post", body=lambda w: {"name": "A co", "premises": [w.ids["b_location"]]}, local="400:premises"),
     ],
     "company-detail": [
         Req("get", _pk("b_company")),
@@ -732,7 +751,29 @@ ROUTES: dict[str, list[Req]] = {
     # upsert by B's external id on A's host makes a new card in A: nothing of B's is read or changed
     "company-upsert-external": [
         Req("put", {"external_id": "b_external_id"}, lambda w: {"name": "A's own card"}, local="201"),
+        Req(
+            "put",
+            {"external_id": "b_external_id"},
+            lambda w: {"name": "A's card", "premises": [w.ids["b_location"]]},
+            local="400:premises",
+            cross=None,
+        ),
     ],
+    # a key user's team: A's key user naming B's people gets 404; B's company is refused in a body
+    "team-list": [
+        Req("get", local="200", as_="a_key_user"),
+        Req(
+            "post",
+            body=lambda w: {"email": "new@a.example", "full_name": "New", "company": w.ids["b_company"]},
+            local="400:company",
+            as_="a_key_user",
+        ),
+    ],
+    "team-detail": [
+        Req("get", _pk("b_employee"), as_="a_key_user"),
+        Req("delete", _pk("b_employee"), as_="a_key_user"),
+    ],
+    "team-resend-invitation": [Req("post", _pk("b_employee"), as_="a_key_user")],
     # ------------------------------------------------------------------ objects
     "location-list": [
         Req("get", local="200"),
@@ -782,6 +823,24 @@ ROUTES: dict[str, list[Req]] = {
     ],
     "auth-token-current": [
         Req("delete", local="refused", cross="refused", as_="b_token"),
+    ],
+    # always 202 whoever asks; B's e-mail on A's host sends nothing (tests/people check the mail)
+    "password-reset": [
+        Req("post", body=_a_credentials, local=None, cross="202"),
+        Req("post", body=_b_credentials, local="202", cross=None, as_="anonymous"),
+    ],
+    "password-reset-confirm": [
+        Req("post", body=lambda w: w.invitations["a_reset_same_pk"], local=None, cross="400:token"),
+        Req("post", body=lambda w: w.invitations["b_reset"], local="400:token", cross=None, as_="anonymous"),
+    ],
+    "password-change": [
+        Req(
+            "post",
+            body=lambda w: {"old_password": PASSWORD, "new_password": NEW_PASSWORD},
+            local="refused",
+            cross="refused",
+            as_="b_session",
+        ),
     ],
     "invitation-accept": [
         Req("post", body=lambda w: w.invitations["a_same_pk"], local=None, cross="400:token"),
@@ -867,7 +926,12 @@ def _local(w: World, route: str, problems: list[str]) -> None:
         if req.as_ == "b_token":
             response = _send(Client(), w.a.host, req, w, route, HTTP_AUTHORIZATION=f"Token {w.b_token}")
         else:
-            client = {"a_session": w.a_session, "b_session": w.b_session, "anonymous": Client()}[req.as_]
+            client = {
+                "a_session": w.a_session,
+                "a_key_user": w.a_key_session,
+                "b_session": w.b_session,
+                "anonymous": Client(),
+            }[req.as_]
             response = _send(_clone(client), w.a.host, req, w, route)
         _check(w, route, req, f"(b) {req.as_} on A's host", response, req.local, problems)
 

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from atrium.api import Predicates
 from atrium.errors import InvalidInput
 from tenant_apps import permissions as perms
 
-from .. import services
+from .. import selectors, services
 from ..models import Company, Contact, ResponsibilityGroup, Role, User
 
 
@@ -31,6 +33,7 @@ def _company(pk):
 class PersonSerializer(serializers.ModelSerializer):
     groups = serializers.PrimaryKeyRelatedField(source="responsibility_groups", many=True, read_only=True)
     blocked = serializers.SerializerMethodField()
+    invitation_accepted = serializers.SerializerMethodField()
 
     class Meta:
         model = User
@@ -48,11 +51,15 @@ class PersonSerializer(serializers.ModelSerializer):
             "blocked_at",
             "blocked_reason",
             "invited_at",
+            "invitation_accepted",
             "date_joined",
         ]
 
     def get_blocked(self, person) -> bool:
         return person.blocked_at is not None
+
+    def get_invitation_accepted(self, person) -> bool:
+        return person.has_usable_password()
 
 
 class PersonWriteSerializer(serializers.Serializer):
@@ -133,6 +140,11 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
         person = services.set_access_expiry(person=self.get_object(), until=data.validated_data["until"])
         return Response(PersonSerializer(person).data)
 
+    @extend_schema(request=None, responses={200: PersonSerializer})
+    @action(detail=True, methods=["post"], url_path="resend-invitation")
+    def resend_invitation(self, request, pk=None):
+        return Response(PersonSerializer(services.resend_invitation(person=self.get_object())).data)
+
 
 class InvitationAcceptSerializer(serializers.Serializer):
     uid = serializers.CharField()
@@ -141,8 +153,12 @@ class InvitationAcceptSerializer(serializers.Serializer):
 
 
 class InvitationAcceptView(APIView):
+    """POST sets the first password from an invitation link (signed, expiring, single use)."""
+
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "password_link"
 
     @extend_schema(request=InvitationAcceptSerializer, responses={204: None})
     def post(self, request):
@@ -201,9 +217,24 @@ class ContactSerializer(serializers.ModelSerializer):
         fields = ["name", "position", "phone", "email"]
 
 
+class PremisesField(serializers.ListField):
+    """Location ids: read from the locations the company leases, written as the whole set."""
+
+    def get_attribute(self, company):
+        return sorted(location.pk for location in company.premises.all())
+
+
 class CompanySerializer(serializers.ModelSerializer):
     contacts = ContactSerializer(many=True, required=False)
+    premises = PremisesField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Ids of the locations the company leases (replaces the whole set when sent).",
+    )
     key_users = serializers.SerializerMethodField()
+    is_active = serializers.BooleanField(
+        read_only=True, help_text="A tenant's card is active while it has an attached key user."
+    )
 
     class Meta:
         model = Company
@@ -219,12 +250,21 @@ class CompanySerializer(serializers.ModelSerializer):
             "notes",
             "is_active",
             "contacts",
+            "premises",
             "key_users",
         ]
         extra_kwargs = {"external_id": {"validators": []}, "name": {"required": False}}
 
     def get_key_users(self, company) -> list[int]:
         return [p.pk for p in company.people.all() if p.role == Role.KEY_USER]
+
+
+class CompanyFilter(filters.FilterSet):
+    is_active = filters.BooleanFilter(field_name="is_active")
+
+    class Meta:
+        model = Company
+        fields = ["kind"]
 
 
 class CompanyViewSet(viewsets.ModelViewSet):
@@ -234,20 +274,26 @@ class CompanyViewSet(viewsets.ModelViewSet):
     serializer_class = CompanySerializer
     permission_classes = [Predicates]
     predicates = {"read": perms.can_view_directory, "write": perms.can_edit_companies}
-    filterset_fields = ["kind", "is_active"]
+    filterset_class = CompanyFilter
 
     def get_queryset(self):
-        queryset = Company.objects.prefetch_related("contacts", "people").order_by("id")
+        queryset = selectors.companies().prefetch_related("contacts", "people", "premises").order_by("id")
         if getattr(self, "swagger_fake_view", False):
             return queryset.none()
         user = self.request.user
         return queryset if perms.is_agent(user) else queryset.filter(pk=user.company_id)
 
+    def _card(self, company: Company) -> Company:
+        """The card as the list shows it (activity computed), re-read after a write."""
+        return self.get_queryset().get(pk=company.pk)
+
     def perform_create(self, serializer):
-        serializer.instance = services.save_company(company=None, data=self._data(serializer))
+        company = services.save_company(company=None, data=self._data(serializer))
+        serializer.instance = self._card(company)
 
     def perform_update(self, serializer):
-        serializer.instance = services.save_company(company=serializer.instance, data=self._data(serializer))
+        company = services.save_company(company=serializer.instance, data=self._data(serializer))
+        serializer.instance = self._card(company)
 
     @staticmethod
     def _data(serializer) -> dict:
@@ -267,4 +313,77 @@ class CompanyViewSet(viewsets.ModelViewSet):
         company, created = services.upsert_company_by_external_id(
             external_id=external_id, data=self._data(serializer)
         )
-        return Response(CompanySerializer(company).data, status=201 if created else 200)
+        return Response(CompanySerializer(self._card(company)).data, status=201 if created else 200)
+
+
+# ---------------------------------------------------------------------------- a key user's team
+class TeamMemberSerializer(serializers.ModelSerializer):
+    blocked = serializers.SerializerMethodField()
+    invitation_accepted = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "email",
+            "full_name",
+            "role",
+            "phone",
+            "language",
+            "access_expires_at",
+            "blocked",
+            "blocked_at",
+            "invited_at",
+            "invitation_accepted",
+        ]
+
+    def get_blocked(self, person) -> bool:
+        return person.blocked_at is not None
+
+    def get_invitation_accepted(self, person) -> bool:
+        return person.has_usable_password()
+
+
+class TeamInviteSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    full_name = serializers.CharField(max_length=150)
+    phone = serializers.CharField(max_length=50, allow_blank=True, required=False)
+    language = serializers.ChoiceField(choices=[("en", "English"), ("ru", "Русский")], required=False)
+    access_expires_at = serializers.DateTimeField(allow_null=True, required=False)
+    role = serializers.ChoiceField(
+        choices=Role.choices, required=False, help_text="Only `employee` is accepted (the default)."
+    )
+    company = serializers.IntegerField(required=False, help_text="Only the key user's own company.")
+
+
+class TeamViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """A company key user's own team: the people of their company. The key user invites employees
+    (POST), lists them, and removes them (DELETE blocks them at once); never anyone else."""
+
+    serializer_class = TeamMemberSerializer
+    permission_classes = [Predicates]
+    predicates = {"read": perms.can_manage_team, "write": perms.can_manage_team}
+    filterset_fields = ["role"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return User.objects.none()
+        return selectors.team_of(self.request.user).order_by("id")
+
+    @extend_schema(request=TeamInviteSerializer, responses={201: TeamMemberSerializer})
+    def create(self, request):
+        data = TeamInviteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        person = services.invite_employee(key_user=request.user, **data.validated_data)
+        return Response(TeamMemberSerializer(person).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        services.remove_employee(key_user=self.request.user, person=instance)
+
+    @extend_schema(request=None, responses={200: TeamMemberSerializer})
+    @action(detail=True, methods=["post"], url_path="resend-invitation")
+    def resend_invitation(self, request, pk=None):
+        person = services.resend_employee_invitation(key_user=request.user, person=self.get_object())
+        return Response(TeamMemberSerializer(person).data)

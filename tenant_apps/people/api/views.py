@@ -1,16 +1,22 @@
-"""Account-host API: sign in and out (browser session), API tokens, who am I."""
+"""Account-host API: sign in and out (browser session), API tokens, who am I, passwords."""
 
 from __future__ import annotations
+
+import hashlib
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 from rest_framework.views import APIView
+
+from atrium.api import Predicates
+from tenant_apps import permissions as perms
 
 from .. import services
 from ..auth import TokenAuthentication
+from ..models import normalize_email
 
 
 class CredentialsSerializer(serializers.Serializer):
@@ -98,3 +104,83 @@ class MeView(APIView):
     @extend_schema(responses={200: MeSerializer})
     def get(self, request):
         return Response(MeSerializer({"user": request.user, "account": request.tenant}).data)
+
+
+# ---------------------------------------------------------------------------- passwords
+class PasswordResetRequestSerializer(serializers.Serializer):
+    email = serializers.CharField(max_length=254)
+
+
+class PasswordLinkSerializer(serializers.Serializer):
+    """What a mailed link carries (uid, token) plus the password the person chooses."""
+
+    uid = serializers.CharField()
+    token = serializers.CharField()
+    password = serializers.CharField(trim_whitespace=False)
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    old_password = serializers.CharField(trim_whitespace=False)
+    new_password = serializers.CharField(trim_whitespace=False)
+
+
+class ResetEmailThrottle(SimpleRateThrottle):
+    """Reset mails per e-mail address asked about (whoever asks), so nobody floods one mailbox."""
+
+    scope = "password_reset_email"
+
+    def get_cache_key(self, request, view):
+        email = request.data.get("email") if hasattr(request.data, "get") else None
+        if not isinstance(email, str) or not email.strip():
+            return None
+        ident = hashlib.sha256(normalize_email(email).encode()).hexdigest()
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class PasswordResetView(APIView):
+    """POST asks for a password reset mail. Always 202, whether the e-mail is known here or not."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle, ResetEmailThrottle]
+    throttle_scope = "password_reset"
+
+    @extend_schema(request=PasswordResetRequestSerializer, responses={202: None})
+    def post(self, request):
+        data = PasswordResetRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.request_password_reset(email=data.validated_data["email"])
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetConfirmView(APIView):
+    """POST sets a new password from a reset link; every session and token of the person ends."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "password_link"
+
+    @extend_schema(request=PasswordLinkSerializer, responses={204: None})
+    def post(self, request):
+        data = PasswordLinkSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.confirm_password_reset(**data.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordChangeView(APIView):
+    """POST changes one's own password (current and new); other sessions and tokens end, this
+    one stays signed in."""
+
+    permission_classes = [Predicates]
+    predicates = {"write": perms.can_change_own_password}
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(request=PasswordChangeSerializer, responses={204: None})
+    def post(self, request):
+        data = PasswordChangeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.change_password(request=request, user=request.user, **data.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,17 @@
+"""Domain errors of people; atrium.errors maps every DomainError to its API response."""
+
+from django.utils.translation import gettext_lazy as _
+
+from atrium.errors import DomainError
+
+
+class LinkExpired(DomainError):
+    code = "link_expired"
+    status = 400
+    default_detail = _("This link has expired. Ask for a new one.")
+
+
+class LinkInvalid(DomainError):
+    code = "link_invalid"
+    status = 400
+    default_detail = _("This link is not valid: it was already used, or it belongs to another account.")
