@@ -66,3 +66,29 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} on {self.plan}"
+
+
+class BillingEvent(models.Model):
+    """A Stripe webhook event, stored under its unique id before it is processed (a duplicate
+    delivery is a no-op), and the account it concerned. Also what the console lists per account."""
+
+    stripe_id = models.CharField(max_length=100, unique=True)
+    type = models.CharField(max_length=100)
+    created = models.DateTimeField()  # the event's own creation time (Stripe's `created`)
+    account = models.ForeignKey(
+        "accounts.Account", null=True, blank=True, on_delete=models.SET_NULL, related_name="billing_events"
+    )
+    payload = models.JSONField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=300, blank=True)  # what processing did, or why it ignored it
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("billing event")
+        verbose_name_plural = _("billing events")
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["account", "-created"], name="billing_event_account")]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.stripe_id}"

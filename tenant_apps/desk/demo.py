@@ -122,6 +122,74 @@ def _mall(people: dict[str, User]) -> None:
             channel=rng.choice(["web", "web", "api", "qr"]),
         )
         _progress(ticket, people, rng)
+    _approval_stories(people, shops, types)
+
+
+def _approval_stories(people: dict[str, User], shops: list[User], types: dict[str, TicketType]) -> None:
+    """What the approval process looks like on a working day: a move-in approved and checked in
+    at the gate, works approved with remarks, a move-out returned for rework and resubmitted, an
+    event rejected; the rest of the requests above wait in the approvers' queues."""
+    from tenant_apps.approvals.services import decide, resubmit
+
+    from .checklists import tick
+
+    groups = {g.code: g for g in ResponsibilityGroup.objects.all()}
+    groups["marketing"].members.add(people["dispatcher"])
+    shop = shops[0]
+    place = premises_of(shop)
+
+    def filed(code, title, fields):
+        return file_ticket(actor=shop, ticket_type=types[code], title=title, fields=fields, location=place)
+
+    goods = {"when": "2026-12-02T07:30:00+03:00", "goods": "Shelving, 6 pallets", "vehicle_plate": "В456ОР77"}
+    move_in = filed("goods_in", "Move-in: shelving for the new section", goods)
+    decide(actor=people["dispatcher"], ticket=move_in, decision="approved")
+    move_in.refresh_from_db()
+    brought = move_in.checklist.get(label="Goods brought in")
+    tick(actor=people["guard"], ticket=move_in, item_id=brought.pk, value=True, comment="Gate 2, 07:40")
+    transition_ticket(actor=people["guard"], ticket=move_in, to="completed")
+
+    works = filed(
+        "works_permit",
+        "Electrical works: new lighting over the counter",
+        {
+            "works_kind": "electrical",
+            "start": "2026-12-04T23:00:00+03:00",
+            "finish": "2026-12-05T05:00:00+03:00",
+            "contractor": "Svet Montazh",
+            "hot_works": False,
+        },
+    )
+    decide(
+        actor=people["engineer"],
+        ticket=works,
+        decision="approved_with_remarks",
+        comment="Only after 23:00; switch off line 3 with the duty electrician.",
+    )
+    decide(actor=people["guard"], ticket=works, decision="approved")
+
+    move_out = filed(
+        "goods_out", "Move-out: old counters", {"when": "2026-12-06T08:00:00+03:00", "goods": "2 counters"}
+    )
+    decide(
+        actor=people["dispatcher"],
+        ticket=move_out,
+        decision="needs_rework",
+        comment="Give the truck's plate.",
+    )
+    move_out.refresh_from_db()
+    resubmit(
+        actor=shop, ticket=move_out, changes={"fields": {"vehicle_plate": "Е001КХ77"}}, comment="Plate added."
+    )
+    decide(actor=people["dispatcher"], ticket=move_out, decision="approved")
+
+    event = filed("marketing_event", "Kids' drawing contest", {"event_date": "2026-12-13", "place": "Atrium"})
+    decide(
+        actor=people["dispatcher"],
+        ticket=event,
+        decision="rejected",
+        comment="The atrium is booked that weekend.",
+    )
 
 
 def premises_of(user: User):

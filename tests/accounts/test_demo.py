@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django_tenants.utils import schema_context
 
-from tenant_apps.desk.models import Ticket
+from tenant_apps.approvals.models import ApprovalRound
+from tenant_apps.desk.models import ChecklistItem, Ticket
 from tenant_apps.people.models import User
 from tenants_shared.accounts.demo import load_demo
 from tenants_shared.accounts.models import Account
@@ -27,6 +28,11 @@ def test_demo_accounts_have_people_and_routed_tickets_and_loading_twice_changes_
         assert Ticket.objects.filter(group__code="plumbing", ticket_type__code="leak").exists()
         assert Ticket.objects.exclude(category="new").exists()
         assert User.objects.filter(role="key_user", company__isnull=False).count() == 12
+        # the approval stories: through the gate, with remarks, reworked, rejected, and a queue
+        statuses = set(Ticket.objects.values_list("status__key", flat=True))
+        assert {"completed", "approved_with_remarks", "rejected", "pending_approval"} <= statuses
+        assert ChecklistItem.objects.filter(label="Goods brought in", done=True).exists()
+        assert ApprovalRound.objects.filter(number=2, outcome="approved").exists()
     assert counts["petrovsky"] > 0 and counts["sever-service"] > 0
     load_demo()
     for slug, count in counts.items():
