@@ -133,6 +133,7 @@ TENANT_APPS = [
     "tenant_apps.objects",
     "tenant_apps.desk",
     "tenant_apps.live",
+    "tenant_apps.notices",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -311,6 +312,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PriorityEnum": "tenant_apps.desk.models.Priority",
         "TicketCategoryEnum": "tenant_apps.desk.models.Category",
+        "AnnouncementAudienceEnum": "tenant_apps.notices.models.Audience",
+        "AnnouncementStateEnum": "tenant_apps.notices.models.State",
     },
 }
 

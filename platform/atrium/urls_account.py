@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from tenant_apps.desk.api import views as desk
+from tenant_apps.notices.api import views as notices
 from tenant_apps.objects.api import views as objects
 from tenant_apps.people.api import directory
 from tenant_apps.people.api import views as people
@@ -20,6 +21,7 @@ router.register("groups", directory.GroupViewSet, basename="group")
 router.register("companies", directory.CompanyViewSet, basename="company")
 router.register("locations", objects.LocationViewSet, basename="location")
 router.register("equipment", objects.EquipmentViewSet, basename="equipment")
+router.register("announcements", notices.AnnouncementViewSet, basename="announcement")
 
 api_v1 = [
     path("auth/session/", people.SessionView.as_view(), name="auth-session"),
@@ -29,6 +31,11 @@ api_v1 = [
     path("me/", people.MeView.as_view(), name="me"),
     path("tickets/bulk/", desk.BulkUpdateView.as_view(), name="ticket-bulk"),
     path("attachments/<int:pk>/download/", desk.AttachmentDownloadView.as_view(), name="attachment-download"),
+    path(
+        "announcement-attachments/<int:pk>/download/",
+        notices.NoticeAttachmentDownloadView.as_view(),
+        name="announcement-attachment-download",
+    ),
     path("", include(router.urls)),
 ]
 
