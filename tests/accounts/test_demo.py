@@ -6,6 +6,7 @@ import pytest
 from django_tenants.utils import schema_context
 
 from tenant_apps.desk.models import Ticket
+from tenant_apps.notices.models import Announcement
 from tenant_apps.people.models import User
 from tenants_shared.accounts.demo import load_demo
 from tenants_shared.accounts.models import Account
@@ -27,8 +28,16 @@ def test_demo_accounts_have_people_and_routed_tickets_and_loading_twice_changes_
         assert Ticket.objects.filter(group__code="plumbing", ticket_type__code="leak").exists()
         assert Ticket.objects.exclude(category="new").exists()
         assert User.objects.filter(role="key_user", company__isnull=False).count() == 12
+        published = Announcement.objects.filter(state="published")
+        assert published.count() == 2
+        drill = published.get(audience="all_tenants")
+        confirmed = drill.receipts.filter(confirmed_at__isnull=False).count()
+        assert 0 < confirmed < drill.receipts.count() == 12  # partly confirmed
+        announcements = Announcement.objects.count()
     assert counts["petrovsky"] > 0 and counts["sever-service"] > 0
     load_demo()
+    with schema_context("a_zelenopark"):
+        assert Announcement.objects.count() == announcements
     for slug, count in counts.items():
         with schema_context(Account.objects.get(slug=slug).schema_name):
             assert Ticket.objects.count() == count
