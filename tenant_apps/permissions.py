@@ -207,3 +207,71 @@ def can_manage_team_member(user, person) -> bool:
 
 def can_change_own_password(user) -> bool:
     return _active(user)
+
+
+# ---------------------------------------------------------------------------- notices (announcements)
+MARKETING_GROUP = "marketing"  # responsibility group whose members manage announcements too
+ANNOUNCEMENT_READERS = frozenset({Role.KEY_USER, Role.EMPLOYEE})  # of an addressed company
+
+
+def in_marketing(user) -> bool:
+    cached = getattr(user, "_atrium_marketing", None)
+    if cached is None:
+        cached = user.responsibility_groups.filter(code=MARKETING_GROUP, is_active=True).exists()
+        user._atrium_marketing = cached
+    return cached
+
+
+def can_manage_announcements(user) -> bool:
+    """Write drafts, publish, archive, attach files and read receipts: account admins, dispatchers
+    and agents in the marketing group."""
+    return is_manager(user) or (is_agent(user) and in_marketing(user))
+
+
+def is_announcement_reader(user) -> bool:
+    """Key users and employees of a company: they read what is addressed to their company."""
+    return _active(user) and user.role in ANNOUNCEMENT_READERS and user.company_id is not None
+
+
+def can_use_announcements(user) -> bool:
+    return can_manage_announcements(user) or is_agent(user) or is_announcement_reader(user)
+
+
+def visible_announcements(user, queryset: QuerySet) -> QuerySet:
+    """Managers see every announcement (drafts too); other agents every published or archived one;
+    a company's key users and employees the published or archived ones addressed to their company."""
+    from tenant_apps.notices.models import Receipt, State
+
+    if not _active(user):
+        return queryset.none()
+    if can_manage_announcements(user):
+        return queryset
+    if is_agent(user):
+        return queryset.exclude(state=State.DRAFT)
+    if is_announcement_reader(user):
+        addressed = Exists(Receipt.objects.filter(announcement_id=OuterRef("pk"), company_id=user.company_id))
+        return queryset.exclude(state=State.DRAFT).filter(addressed)
+    return queryset.none()
+
+
+def can_view_announcement(user, announcement) -> bool:
+    from tenant_apps.notices.models import State
+
+    if not _active(user):
+        return False
+    if can_manage_announcements(user):
+        return True
+    if announcement.state == State.DRAFT:
+        return False
+    if is_agent(user):
+        return True
+    return is_announcement_reader(user) and announcement.receipts.filter(company_id=user.company_id).exists()
+
+
+def can_confirm_announcement(user, announcement) -> bool:
+    """Confirming is for the addressed company's own people (never staff on their behalf)."""
+    return is_announcement_reader(user) and can_view_announcement(user, announcement)
+
+
+def can_download_notice_attachment(user, attachment) -> bool:
+    return can_view_announcement(user, attachment.announcement)

@@ -134,6 +134,7 @@ TENANT_APPS = [
     "tenant_apps.desk",
     "tenant_apps.approvals",
     "tenant_apps.live",
+    "tenant_apps.notices",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -322,6 +323,8 @@ SPECTACULAR_SETTINGS = {
         "PriorityEnum": "tenant_apps.desk.models.Priority",
         "TicketCategoryEnum": "tenant_apps.desk.models.Category",
         "ChecklistItemKindEnum": "tenant_apps.desk.models.ChecklistItemKind",
+        "AnnouncementAudienceEnum": "tenant_apps.notices.models.Audience",
+        "AnnouncementStateEnum": "tenant_apps.notices.models.State",
     },
 }
 

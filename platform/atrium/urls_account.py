@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from tenant_apps.approvals.api import views as approvals
 from tenant_apps.desk.api import views as desk
+from tenant_apps.notices.api import views as notices
 from tenant_apps.objects.api import views as objects
 from tenant_apps.people.api import directory
 from tenant_apps.people.api import views as people
@@ -25,6 +26,7 @@ router.register("locations", objects.LocationViewSet, basename="location")
 router.register("approvals", approvals.ApprovalQueueView, basename="approval")
 router.register("approval-policies", approvals.PolicyViewSet, basename="approval-policy")
 router.register("equipment", objects.EquipmentViewSet, basename="equipment")
+router.register("announcements", notices.AnnouncementViewSet, basename="announcement")
 
 api_v1 = [
     path("auth/session/", people.SessionView.as_view(), name="auth-session"),
@@ -48,6 +50,11 @@ api_v1 = [
         name="ticket-approval-resubmit",
     ),
     path("attachments/<int:pk>/download/", desk.AttachmentDownloadView.as_view(), name="attachment-download"),
+    path(
+        "announcement-attachments/<int:pk>/download/",
+        notices.NoticeAttachmentDownloadView.as_view(),
+        name="announcement-attachment-download",
+    ),
     path("", include(router.urls)),
 ]
 

@@ -7,6 +7,7 @@ from django_tenants.utils import schema_context
 
 from tenant_apps.approvals.models import ApprovalRound
 from tenant_apps.desk.models import ChecklistItem, Ticket
+from tenant_apps.notices.models import Announcement
 from tenant_apps.people.models import User
 from tenants_shared.accounts.demo import load_demo
 from tenants_shared.accounts.models import Account
@@ -33,8 +34,16 @@ def test_demo_accounts_have_people_and_routed_tickets_and_loading_twice_changes_
         assert {"completed", "approved_with_remarks", "rejected", "pending_approval"} <= statuses
         assert ChecklistItem.objects.filter(label="Goods brought in", done=True).exists()
         assert ApprovalRound.objects.filter(number=2, outcome="approved").exists()
+        published = Announcement.objects.filter(state="published")
+        assert published.count() == 2
+        drill = published.get(audience="all_tenants")
+        confirmed = drill.receipts.filter(confirmed_at__isnull=False).count()
+        assert 0 < confirmed < drill.receipts.count() == 12  # partly confirmed
+        announcements = Announcement.objects.count()
     assert counts["petrovsky"] > 0 and counts["sever-service"] > 0
     load_demo()
+    with schema_context("a_zelenopark"):
+        assert Announcement.objects.count() == announcements
     for slug, count in counts.items():
         with schema_context(Account.objects.get(slug=slug).schema_name):
             assert Ticket.objects.count() == count

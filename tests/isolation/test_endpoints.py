@@ -48,6 +48,7 @@ from tenant_apps.desk.models import (
     Transition,
     Workflow,
 )
+from tenant_apps.notices.models import Announcement, NoticeAttachment, ReadMark, Receipt
 from tenant_apps.objects.models import Equipment, Location
 from tenant_apps.people.models import Company, Contact, ResponsibilityGroup, User
 from tenant_apps.people.tokens import invitation_tokens, password_reset_tokens
@@ -326,6 +327,36 @@ def world(db, settings, tmp_path) -> World:
         {"ticket_type": types["dirt"], "name": f"{MARK} checklist", "items": [{"label": MARK}]},
         status=201,
     )["id"]
+    # announcements: A has a draft; B has drafts and a published one with files, confirmed by a tenant
+    ids["a_announcement"] = _ok(
+        a_admin,
+        a.host,
+        "post",
+        "/announcements/",
+        {"title": "A notice", "body": "A", "audience": "all_tenants"},
+        status=201,
+    )["id"]
+    for n in range(3):
+        ids["b_announcement"] = _ok(
+            b_admin,
+            b.host,
+            "post",
+            "/announcements/",
+            {"title": f"{MARK} notice {n}", "body": f"{MARK} body", "audience": "all_tenants"},
+            status=201,
+        )["id"]
+    for n in range(2):
+        ids["b_notice_attachment"] = _ok(
+            b_admin,
+            b.host,
+            "post",
+            f"/announcements/{ids['b_announcement']}/attachments/",
+            {"file": SimpleUploadedFile(f"n{n}.txt", f"{MARK} notice file {n}".encode())},
+            status=201,
+            multipart=True,
+        )["id"]
+    _ok(b_admin, b.host, "post", f"/announcements/{ids['b_announcement']}/publish/")
+    _ok(b_key, b.host, "post", f"/announcements/{ids['b_announcement']}/confirm/")
 
     # the b_* ids must not exist in A, or the "local" checks would prove nothing
     models = {
@@ -345,6 +376,8 @@ def world(db, settings, tmp_path) -> World:
         "b_checklist_item": ChecklistItem,
         "b_policy": ApprovalPolicy,
         "b_checklist_template": ChecklistTemplate,
+        "b_announcement": Announcement,
+        "b_notice_attachment": NoticeAttachment,
     }
     with schema_context(a.schema):
         present = [name for name, model in models.items() if model.objects.filter(pk=ids[name]).exists()]
@@ -404,6 +437,12 @@ def snapshot(mall: Mall) -> dict[str, list]:
         "policy_groups": ApprovalPolicy.approver_groups.through.objects.all(),
         "rounds": ApprovalRound.objects.all(),
         "steps": ApprovalStep.objects.all(),
+        "announcements": Announcement.objects.all(),
+        "announcement_companies": Announcement.companies.through.objects.all(),
+        "announcement_premises": Announcement.premises.through.objects.all(),
+        "receipts": Receipt.objects.all(),
+        "read_marks": ReadMark.objects.all(),
+        "notice_attachments": NoticeAttachment.objects.all(),
     }
     with schema_context(mall.schema):
         rows = {name: list(qs.order_by("pk").values()) for name, qs in tables.items()}
@@ -842,6 +881,54 @@ ROUTES: dict[str, list[Req]] = {
             as_="b_session",
         ),
     ],
+    # ------------------------------------------------------------------ announcements
+    "announcement-list": [
+        Req("get", local="200"),
+        Req("get", query={"unconfirmed": "true", "state": "published"}, local="200", cross=None),
+        Req(
+            "post",
+            body=lambda w: {
+                "title": "A notice",
+                "body": "A",
+                "audience": "companies",
+                "companies": [w.ids["b_company"]],
+                "premises": [w.ids["b_location"]],
+            },
+            local="400:companies,premises",
+        ),
+    ],
+    "announcement-detail": [
+        Req("get", _pk("b_announcement")),
+        Req("patch", _pk("b_announcement"), lambda w: {"title": "renamed"}),
+        Req("put", _pk("b_announcement"), lambda w: {"title": "x", "body": "y", "audience": "all_tenants"}),
+        Req("delete", _pk("b_announcement")),
+        Req(
+            "patch",
+            _pk("a_announcement"),
+            lambda w: {"audience": "premises", "premises": [w.ids["b_location"]]},
+            local="400:premises",
+            cross=None,
+        ),
+    ],
+    "announcement-publish": [Req("post", _pk("b_announcement"))],
+    "announcement-archive": [Req("post", _pk("b_announcement"))],
+    # A's admin may not confirm at all (only an addressed company's people do): refused before any lookup
+    "announcement-confirm": [Req("post", _pk("b_announcement"), local="refused")],
+    "announcement-receipts": [Req("get", _pk("b_announcement"))],
+    "announcement-attachments": [
+        Req("get", _pk("b_announcement")),
+        Req("post", _pk("b_announcement"), _file, multipart=True),
+    ],
+    "announcement-attachment": [
+        Req("delete", {"pk": "b_announcement", "attachment_id": "b_notice_attachment"}),
+        Req(
+            "delete",
+            {"pk": "a_announcement", "attachment_id": "b_notice_attachment"},
+            local="404",
+            cross=None,
+        ),
+    ],
+    "announcement-attachment-download": [Req("get", _pk("b_notice_attachment"))],
     "invitation-accept": [
         Req("post", body=lambda w: w.invitations["a_same_pk"], local=None, cross="400:token"),
         Req(
