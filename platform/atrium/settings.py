@@ -133,6 +133,7 @@ TENANT_APPS = [
     "tenant_apps.objects",
     "tenant_apps.desk",
     "tenant_apps.live",
+    "tenant_apps.passes",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -311,6 +312,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PriorityEnum": "tenant_apps.desk.models.Priority",
         "TicketCategoryEnum": "tenant_apps.desk.models.Category",
+        "PassKindEnum": "tenant_apps.passes.models.PassKind",
+        "GateReasonEnum": "tenant_apps.passes.models.Reason",
+        "GateCheckMethodEnum": "tenant_apps.passes.models.CheckMethod",
     },
 }
 

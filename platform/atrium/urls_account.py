@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from tenant_apps.desk.api import views as desk
 from tenant_apps.objects.api import views as objects
+from tenant_apps.passes.api import views as passes
 from tenant_apps.people.api import directory
 from tenant_apps.people.api import views as people
 
@@ -20,6 +21,7 @@ router.register("groups", directory.GroupViewSet, basename="group")
 router.register("companies", directory.CompanyViewSet, basename="company")
 router.register("locations", objects.LocationViewSet, basename="location")
 router.register("equipment", objects.EquipmentViewSet, basename="equipment")
+router.register("passes", passes.PassViewSet, basename="pass")
 
 api_v1 = [
     path("auth/session/", people.SessionView.as_view(), name="auth-session"),
@@ -29,6 +31,10 @@ api_v1 = [
     path("me/", people.MeView.as_view(), name="me"),
     path("tickets/bulk/", desk.BulkUpdateView.as_view(), name="ticket-bulk"),
     path("attachments/<int:pk>/download/", desk.AttachmentDownloadView.as_view(), name="attachment-download"),
+    path("pass-requests/", passes.PassRequestView.as_view(), name="pass-request-list"),
+    path("pass-requests/<int:pk>/issue/", passes.PassRequestIssueView.as_view(), name="pass-request-issue"),
+    path("gate/check/", passes.GateCheckView.as_view(), name="gate-check"),
+    path("gate/checks/", passes.GateCheckListView.as_view(), name="gate-check-list"),
     path("", include(router.urls)),
 ]
 
