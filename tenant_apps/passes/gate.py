@@ -30,14 +30,9 @@ from .validity import Window, account_zone, reason_for
 MAX_CODE = 200
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 TICKET_KEY_RE = re.compile(r"^\s*([A-Za-z]{1,10})\s*-?\s*(\d{1,9})\s*$")
-PASS_RELATED = (
-    "request__ticket_type",
-    "request__status",
-    "linked_ticket__ticket_type",
-    "linked_ticket__status",
-    "company",
-    "premises",
-)
+# joined in the one lookup; the linked ticket (one pass in ten, say) is read only when there is one:
+# each extra join costs planning and SQL-compiling time on every check (bench/gate.py)
+PASS_RELATED = ("request__ticket_type", "request__status", "company", "premises")
 # when a ticket has several passes and none is valid, the one closest to valid explains the verdict
 CLOSEST_FIRST = [
     Reason.VALID,
@@ -69,24 +64,36 @@ def _find(raw: str) -> tuple[str, Pass | None, Ticket | None]:
     QR token (the scanner's case) is exactly one."""
     passes = Pass.objects.select_related(*PASS_RELATED)
     if TOKEN_RE.match(raw):
-        found = passes.filter(qr_token=raw).first()
+        found = _one(passes.filter(qr_token=raw))
         if found is not None:
             return CheckMethod.QR, found, found.request
     code = normalize_short_code(raw)
     if len(code) == SHORT_CODE_LENGTH and set(code) <= set(ALPHABET):
-        found = passes.filter(short_code=code).first()
+        found = _one(passes.filter(short_code=code))
         if found is not None:
             return CheckMethod.SHORT_CODE, found, found.request
     match = TICKET_KEY_RE.match(raw)
     if match:
-        ticket = (
-            Ticket.objects.select_related("ticket_type", "status")
-            .filter(ticket_type__prefix__iexact=match.group(1), number=int(match.group(2)))
-            .first()
+        ticket = _one(
+            Ticket.objects.select_related("ticket_type", "status").filter(
+                ticket_type__prefix__iexact=match.group(1), number=int(match.group(2))
+            )
         )
         if ticket is not None:
             return CheckMethod.TICKET, None, ticket
     return CheckMethod.UNKNOWN, None, None
+
+
+def _one(queryset):
+    """The row of a unique lookup (no ORDER BY, unlike first())."""
+    rows = list(queryset[:1])
+    return rows[0] if rows else None
+
+
+def _linked(p: Pass) -> Ticket | None:
+    if p.linked_ticket_id is None:
+        return None
+    return _one(Ticket.objects.select_related("ticket_type", "status").filter(pk=p.linked_ticket_id))
 
 
 # ---------------------------------------------------------------------------- verdicts
@@ -206,6 +213,7 @@ def check_code(*, actor, code: str, at: datetime | None = None) -> dict[str, Any
     at = at or timezone.now()
     tz = account_zone()
     method, found, ticket = _find(raw)
+    typed_ticket = ticket if method == CheckMethod.TICKET else None
 
     chosen: Pass | None = found
     passes_out: list[dict] = []
@@ -213,7 +221,7 @@ def check_code(*, actor, code: str, at: datetime | None = None) -> dict[str, Any
     if found is not None:
         reason = reason_for(found, at, tz)
         window = _pass_window(found, tz)
-        linked = found.linked_ticket
+        linked = _linked(found)
     elif ticket is not None:
         related = list(
             Pass.objects.select_related(*PASS_RELATED)
@@ -228,34 +236,41 @@ def check_code(*, actor, code: str, at: datetime | None = None) -> dict[str, Any
             if chosen.request_id != ticket.pk:  # the typed ticket is the works permit / goods ticket
                 linked, ticket = ticket, chosen.request
             else:
-                linked = chosen.linked_ticket
+                linked = _linked(chosen)
         else:
             reason, window = _ticket_reason(ticket, at, tz)
     else:
         reason, window = Reason.NOT_FOUND, None
 
     valid = reason == Reason.VALID
-    with transaction.atomic():
-        check = GateCheck.objects.create(
-            checked_at=at,
-            checked_by=actor,
-            checked_by_name=actor.full_name,
-            # a QR token is a secret: the log keeps the pass's short code instead
-            code=f"QR {format_short_code(found.short_code)}" if method == CheckMethod.QR else raw,
-            method=method,
-            valid=valid,
-            reason=reason,
-            pass_obj=chosen,
-            ticket=ticket,
-        )
-        if ticket is not None:
+    values = dict(
+        checked_at=at,
+        checked_by=actor,
+        checked_by_name=actor.full_name,
+        # a QR token is a secret: the log keeps the pass's short code instead
+        code=f"QR {format_short_code(found.short_code)}" if method == CheckMethod.QR else raw,
+        method=method,
+        valid=valid,
+        reason=reason,
+        pass_obj=chosen,
+        ticket=ticket,
+    )
+    if typed_ticket is None:
+        # a pass scan is logged in GateCheck only: one insert, no ticket event (a permanent pass
+        # would fill its request's history with a check a day, and the spine's readers would pay
+        # for each); the pass's checks are GET /gate/checks/?pass=<id>
+        check = GateCheck.objects.create(**values)
+    else:
+        # a ticket number typed at the gate (a goods move-in arriving, a works crew) is part of
+        # that ticket's story: its history records it
+        with transaction.atomic():
+            check = GateCheck.objects.create(**values)
             events.record(
-                ticket,
+                typed_ticket,
                 EventKind.GATE_CHECKED,
                 actor,
                 public=False,
                 check_id=check.pk,
-                method=method,
                 valid=valid,
                 reason=reason,
                 pass_id=chosen.pk if chosen else None,
