@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django_tenants.utils import schema_context
 
 from tenant_apps.desk.demo import fill_demo_desk
+from tenant_apps.passes.demo import fill_demo_passes
 from tenant_apps.people.models import Role, User
 from tenant_apps.people.services import create_person
 
@@ -118,6 +119,8 @@ def load_demo() -> list[str]:
                     )
             with transaction.atomic():
                 fill_demo_desk(demo.kind)
+            with transaction.atomic():
+                fill_demo_passes()
         connection.set_schema_to_public()
         lines.append(
             f"{demo.slug:<14} admin {admin_email} / {DEMO_PASSWORD}; also "

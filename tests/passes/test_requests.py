@@ -277,3 +277,22 @@ def test_who_sees_which_passes_and_list_filters(mall):
     bad = mall.api("guard", "get", "/passes/", {"state": "lost"})
     assert bad.status_code == 400 and "state" in bad.json()["fields"]
     assert mine["passes"][0]["id"] != coworkers["passes"][0]["id"]
+
+
+def test_demo_passes_cover_every_state_and_the_gate_log():
+    from tenants_shared.accounts.demo import load_demo
+
+    load_demo()
+    with schema_context("a_zelenopark"):
+        from tenant_apps.passes.models import GateCheck
+
+        states = set(Pass.objects.values_list("state", flat=True))
+        assert {"approved", "revoked", "requested"} <= states
+        courier = Pass.objects.get(holder_name="Courier Ilya")  # issued, then moved into the past
+        assert courier.state == "approved" and courier.valid_until.isoformat() < day(-5)
+        reasons = set(GateCheck.objects.values_list("reason", flat=True))
+        assert {"valid", "revoked", "expired", "not_found"} <= reasons
+        checks = GateCheck.objects.count()
+    load_demo()  # a second load adds nothing
+    with schema_context("a_zelenopark"):
+        assert GateCheck.objects.count() == checks
