@@ -275,3 +275,53 @@ def can_confirm_announcement(user, announcement) -> bool:
 
 def can_download_notice_attachment(user, attachment) -> bool:
     return can_view_announcement(user, attachment.announcement)
+
+
+# ---------------------------------------------------------------------------- passes and the gate
+SECURITY_GROUP = "security"  # members of this responsibility group work passes and the gate
+
+
+def group_codes(user) -> frozenset[str]:
+    """Codes of the person's active responsibility groups, read once per request object."""
+    cached = getattr(user, "_atrium_group_codes", None)
+    if cached is None:
+        cached = frozenset(user.responsibility_groups.filter(is_active=True).values_list("code", flat=True))
+        user._atrium_group_codes = cached
+    return cached
+
+
+def in_security(user) -> bool:
+    return is_agent(user) and SECURITY_GROUP in group_codes(user)
+
+
+def can_manage_passes(user) -> bool:
+    """Issue passes directly (approved at once), revoke and extend them: managers and Security."""
+    return is_manager(user) or in_security(user)
+
+
+def can_check_at_gate(user) -> bool:
+    """Check a code at the gate and read the gate log: guards, managers and Security."""
+    return _active(user) and (user.role == Role.GUARD or user.role in MANAGERS or in_security(user))
+
+
+def visible_passes(user, queryset: QuerySet) -> QuerySet:
+    """Agents see every pass; a key user their company's; everyone else the passes they requested."""
+    if not _active(user):
+        return queryset.none()
+    if user.role in AGENT_ROLES:
+        return queryset
+    mine = Q(request__requester_id=user.pk)
+    if user.role == Role.KEY_USER and user.company_id:
+        mine |= Q(company_id=user.company_id)
+    return queryset.filter(mine)
+
+
+def can_view_pass(user, pass_obj) -> bool:
+    """The object form of visible_passes (also who may fetch the pass's QR code)."""
+    if not _active(user):
+        return False
+    if user.role in AGENT_ROLES:
+        return True
+    if user.role == Role.KEY_USER and user.company_id and pass_obj.company_id == user.company_id:
+        return True
+    return pass_obj.request.requester_id == user.pk

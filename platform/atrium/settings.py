@@ -135,6 +135,7 @@ TENANT_APPS = [
     "tenant_apps.approvals",
     "tenant_apps.live",
     "tenant_apps.notices",
+    "tenant_apps.passes",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -325,6 +326,9 @@ SPECTACULAR_SETTINGS = {
         "ChecklistItemKindEnum": "tenant_apps.desk.models.ChecklistItemKind",
         "AnnouncementAudienceEnum": "tenant_apps.notices.models.Audience",
         "AnnouncementStateEnum": "tenant_apps.notices.models.State",
+        "PassKindEnum": "tenant_apps.passes.models.PassKind",
+        "GateReasonEnum": "tenant_apps.passes.models.Reason",
+        "GateCheckMethodEnum": "tenant_apps.passes.models.CheckMethod",
     },
 }
 

@@ -8,6 +8,7 @@ from tenant_apps.approvals.api import views as approvals
 from tenant_apps.desk.api import views as desk
 from tenant_apps.notices.api import views as notices
 from tenant_apps.objects.api import views as objects
+from tenant_apps.passes.api import views as passes
 from tenant_apps.people.api import directory
 from tenant_apps.people.api import views as people
 
@@ -27,6 +28,7 @@ router.register("approvals", approvals.ApprovalQueueView, basename="approval")
 router.register("approval-policies", approvals.PolicyViewSet, basename="approval-policy")
 router.register("equipment", objects.EquipmentViewSet, basename="equipment")
 router.register("announcements", notices.AnnouncementViewSet, basename="announcement")
+router.register("passes", passes.PassViewSet, basename="pass")
 
 api_v1 = [
     path("auth/session/", people.SessionView.as_view(), name="auth-session"),
@@ -55,6 +57,10 @@ api_v1 = [
         notices.NoticeAttachmentDownloadView.as_view(),
         name="announcement-attachment-download",
     ),
+    path("pass-requests/", passes.PassRequestView.as_view(), name="pass-request-list"),
+    path("pass-requests/<int:pk>/issue/", passes.PassRequestIssueView.as_view(), name="pass-request-issue"),
+    path("gate/check/", passes.GateCheckView.as_view(), name="gate-check"),
+    path("gate/checks/", passes.GateCheckListView.as_view(), name="gate-check-list"),
     path("", include(router.urls)),
 ]
 

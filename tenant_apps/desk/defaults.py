@@ -345,12 +345,12 @@ def install_mall_operator() -> None:
         ],
         order=13,
     )
-    _type(
+    _type(  # pass rows are written by tenant_apps.passes (holders, window, codes); see docs/passes.md
         "pass",
         "Pass request",
         "PASS",
         request,
-        REQUESTERS,
+        [*REQUESTERS, Role.GUARD],
         [
             {
                 "key": "pass_kind",
@@ -364,6 +364,7 @@ def install_mall_operator() -> None:
             {"key": "vehicle_plate", "label": "Vehicle plate", "kind": "text", "max_length": 20},
             {"key": "valid_from", "label": "Valid from", "kind": "date", "required": True},
             {"key": "valid_to", "label": "Valid to", "kind": "date"},
+            {"key": "purpose", "label": "Purpose", "kind": "long_text", "max_length": 2000},
         ],
         order=14,
     )

@@ -9,6 +9,7 @@ from django_tenants.utils import schema_context
 
 from tenant_apps.desk.demo import fill_demo_desk
 from tenant_apps.notices.demo import fill_demo_notices
+from tenant_apps.passes.demo import fill_demo_passes
 from tenant_apps.people.models import Role, User
 from tenant_apps.people.services import create_person
 
@@ -120,6 +121,8 @@ def load_demo() -> list[str]:
             with transaction.atomic():
                 fill_demo_desk(demo.kind)
                 fill_demo_notices(demo.kind)
+            with transaction.atomic():
+                fill_demo_passes()
         connection.set_schema_to_public()
         lines.append(
             f"{demo.slug:<14} admin {admin_email} / {DEMO_PASSWORD}; also "

@@ -50,6 +50,7 @@ from tenant_apps.desk.models import (
 )
 from tenant_apps.notices.models import Announcement, NoticeAttachment, ReadMark, Receipt
 from tenant_apps.objects.models import Equipment, Location
+from tenant_apps.passes.models import GateCheck, Pass
 from tenant_apps.people.models import Company, Contact, ResponsibilityGroup, User
 from tenant_apps.people.tokens import invitation_tokens, password_reset_tokens
 from tests.conftest import PASSWORD
@@ -357,6 +358,32 @@ def world(db, settings, tmp_path) -> World:
         )["id"]
     _ok(b_admin, b.host, "post", f"/announcements/{ids['b_announcement']}/publish/")
     _ok(b_key, b.host, "post", f"/announcements/{ids['b_announcement']}/confirm/")
+    made = _ok(
+        b_admin,
+        b.host,
+        "post",
+        "/pass-requests/",
+        {
+            "kind": "temporary",
+            "holders": [{"name": f"{MARK} holder", "vehicle_plate": "ZZB001"}, {"name": f"{MARK} second"}],
+            "company": ids["b_company"],
+            "premises": ids["b_location"],
+            "valid_from": "2026-01-01",
+            "valid_until": "2099-01-01",
+            "purpose": f"{MARK} purpose",
+            "linked_ticket": ids["b_ticket"],
+            "required_documents": [f"{MARK} document"],
+            "issue": True,
+        },
+        status=201,
+    )
+    ids["b_pass_request"] = made["ticket"]["id"]
+    ids["b_pass"] = made["passes"][-1]["id"]
+    ids["b_pass_code"] = made["passes"][-1]["short_code"]
+    with schema_context(b.schema):
+        ids["b_pass_token"] = Pass.objects.get(pk=ids["b_pass"]).qr_token
+    for code in (ids["b_pass_code"], ids["b_pass_token"], "ZZB-secret-unknown"):
+        _ok(b_admin, b.host, "post", "/gate/check/", {"code": code})
 
     # the b_* ids must not exist in A, or the "local" checks would prove nothing
     models = {
@@ -378,6 +405,8 @@ def world(db, settings, tmp_path) -> World:
         "b_checklist_template": ChecklistTemplate,
         "b_announcement": Announcement,
         "b_notice_attachment": NoticeAttachment,
+        "b_pass_request": Ticket,
+        "b_pass": Pass,
     }
     with schema_context(a.schema):
         present = [name for name, model in models.items() if model.objects.filter(pk=ids[name]).exists()]
@@ -443,6 +472,8 @@ def snapshot(mall: Mall) -> dict[str, list]:
         "receipts": Receipt.objects.all(),
         "read_marks": ReadMark.objects.all(),
         "notice_attachments": NoticeAttachment.objects.all(),
+        "passes": Pass.objects.all(),
+        "gate_checks": GateCheck.objects.all(),
     }
     with schema_context(mall.schema):
         rows = {name: list(qs.order_by("pk").values()) for name, qs in tables.items()}
@@ -848,6 +879,44 @@ ROUTES: dict[str, list[Req]] = {
         Req("put", _pk("b_equipment"), lambda w: {"kind": "pump", "name": "renamed"}),
         Req("delete", _pk("b_equipment")),
     ],
+    # ------------------------------------------------------------------ passes and the gate
+    "pass-request-list": [
+        Req(
+            "post",
+            body=lambda w: {
+                "kind": "temporary",
+                "holders": [{"name": "A's visitor"}],
+                "valid_from": "2026-01-01",
+                "valid_until": "2099-01-01",
+                "company": w.ids["b_company"],
+                "premises": w.ids["b_location"],
+                "linked_ticket": w.ids["b_ticket"],
+                "requester": w.ids["b_person"],
+            },
+            local="400:company,premises,linked_ticket,requester",
+        ),
+    ],
+    "pass-request-issue": [Req("post", _pk("b_pass_request"))],
+    "pass-list": [
+        Req("get", local="200"),
+        Req("get", query={"request": "b_pass_request", "q": "b_pass_code"}, local="200", cross=None),
+    ],
+    "pass-detail": [Req("get", _pk("b_pass"))],
+    "pass-revoke": [Req("post", _pk("b_pass"), lambda w: {"reason": "testing"})],
+    "pass-extend": [Req("post", _pk("b_pass"), lambda w: {"valid_until": "2099-12-31"})],
+    "pass-qr": [
+        Req("get", _pk("b_pass")),
+        Req("get", _pk("b_pass"), query={"format": "png"}, local="404", cross=None),
+    ],
+    # B's codes typed on A's gate are unknown there: a logged "not_found" in A, nothing of B's
+    "gate-check": [
+        Req("post", body=lambda w: {"code": w.ids["b_pass_token"]}, local="200"),
+        Req("post", body=lambda w: {"code": w.ids["b_pass_code"]}, local="200", cross=None),
+    ],
+    "gate-check-list": [
+        Req("get", local="200"),
+        Req("get", query={"pass": "b_pass"}, local="200", cross=None),
+    ],
     # ------------------------------------------------------------------ who am I, signing in and out
     "me": [Req("get", local="200")],
     "auth-session": [
@@ -1100,3 +1169,19 @@ def test_every_account_endpoint_has_isolation_cases():
     assert sorted(endpoints - cross) == [], "endpoints without a cross-host case in ROUTES"
     assert sorted(endpoints - local) == [], "endpoints without a same-host foreign-id case in ROUTES"
     assert sorted((cross | local) - endpoints) == [], "ROUTES names endpoints that do not exist"
+
+
+# ---------------------------------------------------------------------------- passes
+def test_codes_of_account_b_are_unknown_at_account_a_gate(world):
+    w = world
+    for code in (w.ids["b_pass_token"], w.ids["b_pass_code"]):
+        at_home = _ok(w.b_session, w.b.host, "post", "/gate/check/", {"code": code})
+        assert at_home["valid"] is True and MARK in at_home["pass"]["holder_name"]  # real in B
+        verdict = _ok(w.a_session, w.a.host, "post", "/gate/check/", {"code": code})
+        assert verdict["valid"] is False and verdict["reason"]["code"] == "not_found"
+        assert verdict["pass"] is None and verdict["ticket"] is None
+    # the ticket key of B's pass request names no ticket of A either (A has fewer tickets)
+    key = _ok(w.b_session, w.b.host, "get", f"/tickets/{w.ids['b_pass_request']}/")["key"]
+    verdict = _ok(w.a_session, w.a.host, "post", "/gate/check/", {"code": key})
+    assert verdict["reason"]["code"] == "not_found"
+    assert _ok(w.a_session, w.a.host, "get", "/passes/")["results"] == []
