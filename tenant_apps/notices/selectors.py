@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tenant_apps import permissions as perms
 from tenant_apps.objects.models import Location
+from tenant_apps.people import selectors as people_selectors
 from tenant_apps.people.models import Company, CompanyKind, User
 
 from .models import Announcement, Audience, ReadMark, Receipt, State
@@ -18,7 +19,7 @@ def addressed_companies(announcement: Announcement) -> QuerySet[Company]:
     """The companies an announcement goes to, resolved now: every active tenant; the selected
     companies that are active; or the active companies leasing the selected premises or anything
     under them (a floor, a building)."""
-    companies = Company.objects.filter(is_active=True)
+    companies = people_selectors.companies().filter(is_active=True)  # tenants: a key user attached
     if announcement.audience == Audience.ALL_TENANTS:
         return companies.filter(kind=CompanyKind.TENANT)
     if announcement.audience == Audience.COMPANIES:

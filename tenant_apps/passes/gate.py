@@ -288,5 +288,11 @@ def check_code(*, actor, code: str, at: datetime | None = None) -> dict[str, Any
         "ticket": _ticket_ref(ticket),
         "linked_ticket": _ticket_ref(linked),
         "required_documents": list(chosen.required_documents) if chosen is not None else [],
+        # a goods move-in typed at the gate: what the guard ticks next ("Goods brought in")
+        "checklist": list(
+            typed_ticket.checklist.order_by("id").values("id", "label", "kind", "required", "done")
+        )
+        if typed_ticket is not None
+        else [],
         "checked_at": at.astimezone(tz).isoformat(),
     }

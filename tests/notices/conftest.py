@@ -21,6 +21,15 @@ PNG = (
 )
 
 
+def attach_key_user(company: Company, email: str) -> User:
+    """A key user who accepted their invitation: what makes a tenant's card active."""
+    person = create_person(
+        email=email, full_name=company.name, password=PASSWORD, role=Role.KEY_USER, validate=False
+    )
+    User.objects.filter(pk=person.pk).update(company=company)
+    return person
+
+
 def make_notices_mall() -> Mall:
     mall = make_mall()
     with schema_context(mall.schema):
@@ -35,11 +44,12 @@ def make_notices_mall() -> Mall:
             location=None, data={"kind": "building", "name": "Building A", "parent": site}
         )
         far = Company.objects.create(name="Kids Planet", kind="tenant")
+        attach_key_user(far, f"kids@{mall.made.account.slug}.example")  # a card is active with a key user
         save_location(
             location=None, data={"kind": "unit", "name": "1-01", "parent": building_a, "company": far}
         )
         contractor = Company.objects.create(name="Glass Pro", kind="contractor")
-        closed = Company.objects.create(name="Gone Shoes", kind="tenant", is_active=False)
+        closed = Company.objects.create(name="Gone Shoes", kind="tenant")  # no key user: inactive
         florist = create_person(
             email=f"florist@{mall.made.account.slug}.example",
             full_name="Florist",

@@ -43,10 +43,11 @@ def test_selected_premises_address_the_companies_leasing_them_or_anything_under_
 
 def test_addressees_are_fixed_at_publishing(mall):
     from tenant_apps.people.models import Company
+    from tests.notices.conftest import attach_key_user
 
     aid = announce(mall)["id"]
     with schema_context(mall.schema):
-        Company.objects.create(name="Late Comer", kind="tenant")
+        attach_key_user(Company.objects.create(name="Late Comer", kind="tenant"), "late@comer.example")
     connection.set_schema_to_public()
     assert "Late Comer" not in receipt_names(mall, aid)
     assert "Late Comer" in receipt_names(mall, announce(mall)["id"])

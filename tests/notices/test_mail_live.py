@@ -47,14 +47,14 @@ def test_publishing_mails_every_addressee_once_through_the_worker(celery_worker)
         other = Company.objects.create(name="Glass Pro", kind="contractor")
         people = {}
         for name, role, company, language in (
-            ("manager", Role.KEY_USER, shop, "ru"),
+            ("manager", Role.KEY_USER, shop, "ru"),  # first: has set a password, the card is active
             ("cashier", Role.EMPLOYEE, shop, "en"),
             ("glazier", Role.KEY_USER, other, "en"),
         ):
             person = create_person(
                 email=f"{name}@{slug}.example",
                 full_name=name.title(),
-                password=None,
+                password="Manager-Pass-2026" if name == "manager" else None,
                 role=role,
                 language=language,
                 validate=False,

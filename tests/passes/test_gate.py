@@ -176,7 +176,7 @@ def test_a_qr_scan_answers_with_the_pass_its_tickets_and_documents_and_is_logged
     assert v["reason"]["message"] == "The pass is valid."
     assert v["pass"]["holder_name"] == "Driver Oleg" and v["pass"]["vehicle_plate"] == "A123BC77"
     assert v["pass"]["company"]["name"] == "Coffee Point" and v["pass"]["premises"]["name"] == "2-14"
-    assert v["ticket"]["key"] == made["ticket"]["key"] and v["ticket"]["status"] == "Submitted"
+    assert v["ticket"]["key"] == made["ticket"]["key"] and v["ticket"]["status"] == "Approved"
     assert v["linked_ticket"]["key"] == goods["key"] and v["linked_ticket"]["category"] == "new"
     assert v["required_documents"] == ["Driving licence", "Waybill"]
     assert v["window"]["valid_from"] == day(0) and v["window"]["time_zone"] == "UTC"
@@ -229,6 +229,12 @@ def test_a_ticket_without_passes_is_judged_by_its_approval_and_time(mall):
     ).json()
     first = mall.api("guard", "post", "/gate/check/", {"code": goods["key"]}).json()
     assert first["reason"]["code"] == "not_approved" and first["ticket"]["key"] == goods["key"]
+    # the guard sees what to tick for this move-in right in the verdict
+    assert [(i["label"], i["required"], i["done"]) for i in first["checklist"]][0] == (
+        "Goods brought in",
+        True,
+        False,
+    )
     complete_approval(mall, goods["id"])
     tomorrow = mall.api("guard", "post", "/gate/check/", {"code": goods["key"]}).json()
     assert tomorrow["reason"]["code"] == "not_yet_valid"

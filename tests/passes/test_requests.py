@@ -33,7 +33,7 @@ def test_a_request_files_a_routed_pass_ticket_with_one_pass_per_holder(mall):
         daily_until="06:00",
     )
     ticket = made["ticket"]
-    assert ticket["key"].startswith("PASS-") and ticket["status"] == "Submitted"
+    assert ticket["key"].startswith("PASS-") and ticket["status"] == "Pending approval"
     assert [p["holder_name"] for p in made["passes"]] == ["Ivan Petrov", "Oleg Sidorov", ""]
     assert made["passes"][1]["vehicle_plate"] == "А123ВС77"
     assert {p["state"] for p in made["passes"]} == {"requested"}

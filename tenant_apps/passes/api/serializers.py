@@ -215,6 +215,14 @@ class GateWindowSerializer(serializers.Serializer):
     time_zone = serializers.CharField()
 
 
+class GateChecklistItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    kind = serializers.CharField()
+    required = serializers.BooleanField()
+    done = serializers.BooleanField()
+
+
 class GateVerdictSerializer(serializers.Serializer):
     check_id = serializers.IntegerField()
     valid = serializers.BooleanField()
@@ -226,6 +234,11 @@ class GateVerdictSerializer(serializers.Serializer):
     ticket = PassTicketRef(allow_null=True, help_text="The pass request (or the ticket typed)")
     linked_ticket = PassTicketRef(allow_null=True, help_text="Works permit / goods ticket of the pass")
     required_documents = serializers.ListField(child=serializers.CharField())
+    checklist = GateChecklistItemSerializer(
+        many=True,
+        help_text="For a ticket number typed at the gate: its checklist (e.g. 'Goods brought in'), "
+        "ticked with POST /tickets/{id}/checklist/{item}/",
+    )
     checked_at = serializers.DateTimeField()
 
     def get_fields(self):
