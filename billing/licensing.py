@@ -130,7 +130,13 @@ def licence_for(account, *, now: dt.datetime | None = None) -> Licence:
             state = LicenceState.PAST_DUE if grace_until and now < grace_until else LicenceState.READ_ONLY
         else:
             state = LicenceState.READ_ONLY
-    reason = account.closed_reason if account.status == AccountStatus.CLOSED else ""
+    reason = (
+        account.closed_reason
+        if account.status == AccountStatus.CLOSED
+        else getattr(account, "suspended_reason", "")
+        if account.status == AccountStatus.SUSPENDED
+        else ""
+    )
     return Licence(
         state=state,
         plan=sub.plan.code,

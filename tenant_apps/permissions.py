@@ -325,3 +325,70 @@ def can_view_pass(user, pass_obj) -> bool:
     if user.role == Role.KEY_USER and user.company_id and pass_obj.company_id == user.company_id:
         return True
     return pass_obj.request.requester_id == user.pk
+
+
+# ---------------------------------------------------------------------------- audit log, impersonation
+def can_read_audit_log(user) -> bool:
+    """An account's audit log (what platform operators did inside it) is its admins'."""
+    return is_account_admin(user)
+
+
+# Paths an impersonating operator may not use (tenant_apps/people/impersonation.py): passwords,
+# API tokens and invitations (credentials), and billing (payment). Billing is refused for every
+# method; the others for writes.
+IMPERSONATION_FORBIDDEN_PREFIXES = ("/api/v1/billing/",)
+IMPERSONATION_FORBIDDEN_WRITE_PREFIXES = (
+    "/api/v1/auth/password/",
+    "/api/v1/auth/password-reset/",
+    "/api/v1/auth/tokens/",
+    "/api/v1/auth/invitations/",
+)
+
+
+def impersonation_may_request(method: str, path: str) -> bool:
+    if path.startswith(IMPERSONATION_FORBIDDEN_PREFIXES):
+        return False
+    if method not in ("GET", "HEAD", "OPTIONS") and path.startswith(IMPERSONATION_FORBIDDEN_WRITE_PREFIXES):
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------- operator console (public host)
+# Operators are public-schema users with is_staff and a console role (tenants_shared.console.models
+# .Operator). The matrix (docs/console.md): support views and impersonates; billing views and changes
+# plans, limits and trials; owner does everything, including suspending, resuming, closing accounts.
+CONSOLE_ROLES = frozenset({"support", "billing", "owner"})
+
+
+def operator_role(user) -> str | None:
+    if not (user and user.is_authenticated and user.is_active and user.is_staff):
+        return None
+    operator = getattr(user, "operator", None)  # the reverse one-to-one raises AttributeError if absent
+    role = operator.role if operator is not None else None
+    return role if role in CONSOLE_ROLES else None
+
+
+def can_use_console(user) -> bool:
+    return operator_role(user) is not None
+
+
+def can_impersonate(user) -> bool:
+    return operator_role(user) in ("support", "owner")
+
+
+def can_change_billing(user) -> bool:
+    """Plans, seat and feature overrides, trial extensions."""
+    return operator_role(user) in ("billing", "owner")
+
+
+def can_suspend_accounts(user) -> bool:
+    return operator_role(user) == "owner"
+
+
+def can_close_accounts(user) -> bool:
+    return operator_role(user) == "owner"
+
+
+def can_manage_operators(user) -> bool:
+    """Operators, plans and the rest of the Django admin on the public host."""
+    return operator_role(user) == "owner"

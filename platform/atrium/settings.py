@@ -108,6 +108,9 @@ SHARED_APPS = [
     "django_tenants",
     "tenants_shared.accounts",
     "billing",
+    "tenants_shared.console",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -136,6 +139,7 @@ TENANT_APPS = [
     "tenant_apps.live",
     "tenant_apps.notices",
     "tenant_apps.passes",
+    "tenant_apps.audit",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -161,6 +165,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tenant_apps.people.impersonation.ImpersonationMiddleware",  # account hosts: operator sessions
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

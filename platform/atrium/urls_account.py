@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from tenant_apps.approvals.api import views as approvals
+from tenant_apps.audit.api import views as audit
 from tenant_apps.desk.api import views as desk
 from tenant_apps.notices.api import views as notices
 from tenant_apps.objects.api import views as objects
@@ -42,7 +43,9 @@ api_v1 = [
         name="password-reset-confirm",
     ),
     path("auth/password/", people.PasswordChangeView.as_view(), name="password-change"),
+    path("auth/impersonation/", people.ImpersonationView.as_view(), name="auth-impersonation"),
     path("me/", people.MeView.as_view(), name="me"),
+    path("audit/", audit.AuditListView.as_view(), name="audit-list"),
     path("tickets/bulk/", desk.BulkUpdateView.as_view(), name="ticket-bulk"),
     path("tickets/<int:pk>/approvals/", approvals.TicketApprovalView.as_view(), name="ticket-approvals"),
     path("tickets/<int:pk>/approvals/decide/", approvals.DecideView.as_view(), name="ticket-approval-decide"),

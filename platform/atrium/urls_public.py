@@ -1,17 +1,27 @@
-"""URLs of the public host (platform domain): sign-up, operator admin, API schema."""
+"""URLs of the public host (platform domain): sign-up, the operator console, the Django admin
+(owners only, after the console's two-factor sign-in), API schema."""
 
 from django.contrib import admin
-from django.urls import path
+from django.shortcuts import redirect
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from tenant_apps import permissions as perms
 from tenants_shared.accounts.api.views import SignupView
+from tenants_shared.console import otp
 
 admin.site.site_header = "Atrium operators"
 admin.site.site_title = "Atrium operators"
+admin.site.site_url = "/console/"
+# The admin has no login of its own: operators sign in through the console (password + TOTP), and
+# only owners reach it (plans, operators, the registry's raw rows).
+admin.site.has_permission = lambda request: otp.verified(request) and perms.can_manage_operators(request.user)
+admin.site.login = lambda request, extra_context=None: redirect(f"/console/login/?next={request.path}")
 
 urlpatterns = [
     path("api/v1/signup/", SignupView.as_view(), name="signup"),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="atrium.urls_public"), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("console/", include("tenants_shared.console.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -92,9 +92,16 @@ def load_demo() -> list[str]:
     """Create what is missing and return printable login lines."""
     ensure_public_account()
     lines = []
-    if not User.objects.filter(email=OPERATOR_EMAIL).exists():
-        User.objects.create_superuser(OPERATOR_EMAIL, DEMO_PASSWORD, full_name="Platform Operator")
-    lines.append(f"operator  {OPERATOR_EMAIL} / {DEMO_PASSWORD}  (public host /admin/)")
+    operator = User.objects.filter(email=OPERATOR_EMAIL).first()
+    if operator is None:
+        operator = User.objects.create_superuser(OPERATOR_EMAIL, DEMO_PASSWORD, full_name="Platform Operator")
+    from tenants_shared.console.models import Operator, OperatorRole
+
+    Operator.objects.get_or_create(user=operator, defaults={"role": OperatorRole.OWNER})
+    lines.append(
+        f"operator  {OPERATOR_EMAIL} / {DEMO_PASSWORD}  (public host /console/: the first sign-in "
+        "sets up the authenticator app)"
+    )
     for demo in DEMO_ACCOUNTS:
         account = Account.objects.filter(slug=demo.slug).first()
         admin_email = f"admin@{demo.slug}.demo"

@@ -43,6 +43,11 @@ class Account(TenantMixin):
     ready_at = models.DateTimeField(_("ready"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     closed_reason = models.TextField(_("reason for closing"), blank=True)
+    # Set by an operator (tenants_shared.console.services.suspend_account); resuming restores the
+    # status the account had before.
+    suspended_at = models.DateTimeField(_("suspended"), null=True, blank=True)
+    suspended_reason = models.TextField(_("reason for suspending"), blank=True)
+    status_before_suspension = models.CharField(max_length=20, choices=AccountStatus.choices, blank=True)
 
     # Provisioning creates the schema itself (clone of the template, or migrations as a fallback).
     auto_create_schema = False

@@ -33,6 +33,7 @@ from django_tenants.utils import schema_context
 from knox.models import AuthToken
 
 from tenant_apps.approvals.models import ApprovalPolicy, ApprovalRound, ApprovalStep
+from tenant_apps.audit.models import AuditEntry as AccountAuditEntry
 from tenant_apps.desk.models import (
     Attachment,
     ChecklistItem,
@@ -414,6 +415,15 @@ def world(db, settings, tmp_path) -> World:
         assert not Company.objects.filter(external_id=ids["b_external_id"]).exists()
     connection.set_schema_to_public()
 
+    # operator impersonation: a handoff for each account; B's audit log carries B's marker
+    from tenants_shared.console.services import create_operator, start_impersonation
+
+    op = create_operator(
+        email="support@ops.example", full_name="Support Operator", password=PASSWORD, role="support"
+    ).user
+    ids["b_handoff"] = start_impersonation(operator=op, account=b.made.account, reason=f"{MARK} help").token
+    ids["a_handoff"] = start_impersonation(operator=op, account=a.made.account, reason="help A").token
+
     w = World(
         a=a,
         b=b,
@@ -474,6 +484,7 @@ def snapshot(mall: Mall) -> dict[str, list]:
         "notice_attachments": NoticeAttachment.objects.all(),
         "passes": Pass.objects.all(),
         "gate_checks": GateCheck.objects.all(),
+        "audit": AccountAuditEntry.objects.all(),
     }
     with schema_context(mall.schema):
         rows = {name: list(qs.order_by("pk").values()) for name, qs in tables.items()}
@@ -919,6 +930,18 @@ ROUTES: dict[str, list[Req]] = {
     ],
     # ------------------------------------------------------------------ who am I, signing in and out
     "me": [Req("get", local="200")],
+    "audit-list": [Req("get", local="200")],
+    # an operator console handoff is for one account: A's on B's host, B's on A's host
+    "auth-impersonation": [
+        Req("post", body=lambda w: {"token": w.ids["a_handoff"]}, local=None, cross="400:token"),
+        Req(
+            "post",
+            body=lambda w: {"token": w.ids["b_handoff"]},
+            local="400:token",
+            cross=None,
+            as_="anonymous",
+        ),
+    ],
     "auth-session": [
         Req("post", body=_a_credentials, local=None, cross="401"),  # A's password is not B's
         Req("post", body=_b_credentials, local="401", cross=None, as_="anonymous"),

@@ -146,17 +146,34 @@ def test_unknown_host_is_404_never_the_public_site():
 @pytest.mark.django_db
 def test_operators_log_in_on_public_host_only_and_accounts_have_no_admin(two_accounts):
     a, _ = two_accounts
-    User.objects.create_superuser("op@atrium.localhost", PASSWORD, full_name="Op")
+    from tenants_shared.console.services import create_operator
+    from tests.console.conftest import totp_code
 
-    def admin_login(email: str) -> Client:
+    made = create_operator(email="op@atrium.localhost", full_name="Op", password=PASSWORD, role="owner")
+
+    def console_login(email: str, code: str) -> Client:
+        # operators sign in through the console: password AND a TOTP code (docs/console.md)
         client = Client()
-        client.post("/admin/login/", {"username": email, "password": PASSWORD}, HTTP_HOST="atrium.localhost")
+        client.post(
+            "/console/login/",
+            {"email": email, "password": PASSWORD, "code": code},
+            HTTP_HOST="atrium.localhost",
+        )
         return client
 
-    assert admin_login("op@atrium.localhost").get("/admin/", HTTP_HOST="atrium.localhost").status_code == 200
+    operator = console_login("op@atrium.localhost", totp_code(made.device))
+    assert operator.get("/admin/", HTTP_HOST="atrium.localhost").status_code == 200
+    # the admin's own password form is gone: it leads to the console's sign-in
+    password_only = Client()
+    password_only.post(
+        "/admin/login/",
+        {"username": "op@atrium.localhost", "password": PASSWORD},
+        HTTP_HOST="atrium.localhost",
+    )
+    assert password_only.get("/admin/", HTTP_HOST="atrium.localhost").status_code == 302
     assert Client().get("/admin/", HTTP_HOST=a.host).status_code == 404
     # an account person does not exist in the public schema: no way into the operator console
-    refused = admin_login(a.admin.email).get("/admin/", HTTP_HOST="atrium.localhost")
+    refused = console_login(a.admin.email, "123456").get("/admin/", HTTP_HOST="atrium.localhost")
     assert refused.status_code == 302 and "/admin/login/" in refused["Location"]
     refused = post(
         Client(), a.host, "/api/v1/auth/session/", {"email": "op@atrium.localhost", "password": PASSWORD}

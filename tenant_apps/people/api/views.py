@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from atrium.api import Predicates
 from tenant_apps import permissions as perms
 
-from .. import services
+from .. import impersonation, services
 from ..auth import TokenAuthentication
 from ..models import normalize_email
 
@@ -47,9 +47,17 @@ class AccountSerializer(serializers.Serializer):
     time_zone = serializers.CharField()
 
 
+class ImpersonationSerializer(serializers.Serializer):
+    operator = serializers.EmailField(help_text="The platform operator using this session.")
+    expires_at = serializers.DateTimeField(help_text="When the session ends.")
+
+
 class MeSerializer(serializers.Serializer):
     user = SignedInPersonSerializer()
     account = AccountSerializer()
+    impersonation = ImpersonationSerializer(
+        allow_null=True, help_text="Set while a platform operator uses this session (show a banner)."
+    )
 
 
 class _Anonymous(APIView):
@@ -103,7 +111,36 @@ class CurrentTokenView(APIView):
 class MeView(APIView):
     @extend_schema(responses={200: MeSerializer})
     def get(self, request):
-        return Response(MeSerializer({"user": request.user, "account": request.tenant}).data)
+        return Response(
+            MeSerializer(
+                {
+                    "user": request.user,
+                    "account": request.tenant,
+                    "impersonation": impersonation.current(request),
+                }
+            ).data
+        )
+
+
+class HandoffSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=1000)
+
+
+class ImpersonationView(APIView):
+    """POST redeems an operator console handoff (signed, single use, this account only) and starts
+    a browser session marked as impersonated (see GET /me/ and the X-Atrium-Impersonation header)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(request=HandoffSerializer, responses={200: SignedInPersonSerializer})
+    def post(self, request):
+        data = HandoffSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = impersonation.start_session(request=request, token=data.validated_data["token"])
+        return Response(SignedInPersonSerializer(user).data)
 
 
 # ---------------------------------------------------------------------------- passwords

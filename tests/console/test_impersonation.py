@@ -1,0 +1,151 @@
+"""Impersonation: a signed, single-use handoff for one account, a session marked everywhere,
+refused credential and billing paths, expiry, and audit rows in both logs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from tenant_apps.audit.models import AuditEntry as AccountAuditEntry
+from tenants_shared.console.models import AuditEntry, Impersonation
+from tenants_shared.console.services import start_impersonation
+from tests.conftest import PASSWORD
+from tests.desk.conftest import make_mall
+
+from .conftest import PUBLIC_HOST, make_operator
+
+pytestmark = pytest.mark.django_db
+
+
+def _handoff(mall, role="support", **kwargs):
+    made = make_operator(role)
+    kwargs.setdefault("reason", "customer asked for help with routing")
+    return made, start_impersonation(operator=made.user, account=mall.made.account, **kwargs)
+
+
+def _redeem(host: str, token: str, client: Client | None = None):
+    client = client or Client()
+    response = client.post(
+        "/api/v1/auth/impersonation/", {"token": token}, content_type="application/json", HTTP_HOST=host
+    )
+    return client, response
+
+
+def test_the_console_hands_off_to_the_account_host(operator, mall):
+    client, made = operator("support")
+    response = client.post(
+        f"/console/accounts/{mall.made.account.slug}/impersonate/",
+        {"reason": "routing question", "minutes": "30", "person_email": mall.people["dispatcher"].email},
+        HTTP_HOST=PUBLIC_HOST,
+    )
+    assert response.status_code == 200
+    handoff = response.context["handoff"]
+    assert handoff.url.startswith(f"http://{mall.host}") and handoff.token in response.content.decode()
+    browser, redeemed = _redeem(mall.host, handoff.token)
+    assert redeemed.status_code == 200 and redeemed.json()["email"] == mall.people["dispatcher"].email
+    me = browser.get("/api/v1/me/", HTTP_HOST=mall.host).json()
+    assert me["user"]["email"] == mall.people["dispatcher"].email
+    assert me["impersonation"]["operator"] == made.user.email
+
+
+def test_banner_refusals_and_audit_in_both_logs(mall):
+    made, handoff = _handoff(mall)
+    browser, response = _redeem(mall.host, handoff.token)
+    assert response.status_code == 200 and response.json()["email"] == mall.people["admin"].email
+    me = browser.get("/api/v1/me/", HTTP_HOST=mall.host)
+    assert me.json()["impersonation"]["operator"] == made.user.email
+    assert made.user.email in me["X-Atrium-Impersonation"]
+    # ordinary work is possible and marked
+    work = browser.post(
+        "/api/v1/saved-views/",
+        {"name": "op", "filters": {}},
+        content_type="application/json",
+        HTTP_HOST=mall.host,
+    )
+    assert work.status_code == 201 and "X-Atrium-Impersonation" in work
+    # credentials and billing are not
+    refused = [
+        (
+            "post",
+            "/api/v1/auth/password/",
+            {"old_password": PASSWORD, "new_password": "New-Horse-88-battery"},
+        ),
+        ("post", "/api/v1/auth/tokens/", {"email": mall.people["admin"].email, "password": PASSWORD}),
+        ("post", "/api/v1/auth/password-reset/", {"email": mall.people["admin"].email}),
+        ("post", "/api/v1/billing/checkout/", {"plan": "business", "seats": 5}),
+        ("get", "/api/v1/billing/portal/", None),
+    ]
+    for method, path, body in refused:
+        kwargs = {"content_type": "application/json"} if body is not None else {}
+        answer = getattr(browser, method)(path, body, HTTP_HOST=mall.host, **kwargs)
+        assert answer.status_code == 403 and answer.json()["code"] == "impersonation_forbidden", path
+    # the person's own session is not affected: no impersonation, no banner
+    own = mall.client("admin").get("/api/v1/me/", HTTP_HOST=mall.host)
+    assert own.json()["impersonation"] is None and "X-Atrium-Impersonation" not in own
+    # the platform's log and the account's log
+    assert AuditEntry.objects.filter(
+        operator=made.user, action="impersonation.start", account=mall.made.account
+    ).exists()
+    log = mall.client("admin").get("/api/v1/audit/", HTTP_HOST=mall.host)
+    actions = {(e["action"], e["actor"]) for e in log.json()["results"]}
+    assert ("impersonation.granted", made.user.email) in actions
+    assert ("impersonation.session_started", made.user.email) in actions
+    assert mall.api("dispatcher", "get", "/audit/").status_code == 403
+
+
+def test_the_session_ends_at_expiry_or_when_the_operator_ends_it(mall):
+    _made, handoff = _handoff(mall, minutes=5)
+    browser, _ = _redeem(mall.host, handoff.token)
+    assert browser.get("/api/v1/me/", HTTP_HOST=mall.host).status_code == 200
+    # five minutes later
+    Impersonation.objects.filter(pk=handoff.impersonation.pk).update(
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert browser.get("/api/v1/me/", HTTP_HOST=mall.host).status_code in (401, 403)
+    assert browser.get("/api/v1/me/", HTTP_HOST=mall.host).status_code in (401, 403)  # and stays ended
+
+    made, second = _handoff(mall, role="owner")
+    browser, _ = _redeem(mall.host, second.token)
+    assert browser.get("/api/v1/me/", HTTP_HOST=mall.host).status_code == 200
+    from tenants_shared.console.services import end_impersonation
+
+    end_impersonation(operator=made.user, impersonation=second.impersonation)
+    assert browser.get("/api/v1/me/", HTTP_HOST=mall.host).status_code in (401, 403)
+
+
+def test_a_handoff_works_once_and_only_for_its_account(mall):
+    other = make_mall()
+    _made, handoff = _handoff(mall)
+    # on another account's host: refused, and not used up
+    _, wrong_host = _redeem(other.host, handoff.token)
+    assert wrong_host.status_code == 400 and wrong_host.json()["code"] == "handoff_invalid"
+    assert "token" in wrong_host.json()["fields"]
+    with schema_context(other.schema):
+        assert not AccountAuditEntry.objects.exists()
+    connection.set_schema_to_public()
+    # at home: once
+    assert _redeem(mall.host, handoff.token)[1].status_code == 200
+    assert _redeem(mall.host, handoff.token)[1].status_code == 400
+    # a forged or altered token
+    assert _redeem(mall.host, handoff.token[:-2] + "xx")[1].status_code == 400
+    # a handoff not taken within its two minutes
+    _made, late = _handoff(mall)
+    Impersonation.objects.filter(pk=late.impersonation.pk).update(handoff_expires_at=timezone.now())
+    assert _redeem(mall.host, late.token)[1].status_code == 400
+
+
+def test_billing_operators_cannot_impersonate_and_support_cannot_suspend(mall):
+    from tenants_shared.console.errors import OperatorForbidden
+    from tenants_shared.console.services import suspend_account
+
+    with pytest.raises(OperatorForbidden):
+        _handoff(mall, role="billing")
+    support = make_operator("support")
+    with pytest.raises(OperatorForbidden):
+        suspend_account(operator=support.user, account=mall.made.account, reason="x")
+    assert not Impersonation.objects.exists()
