@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,11 +85,17 @@ def delete_template(*, template: ChecklistTemplate) -> None:
 
 
 # ---------------------------------------------------------------------------- items on tickets
-def _instantiate(ticket: Ticket, *, stage_id: int | None) -> None:
-    templates = ChecklistTemplate.objects.filter(ticket_type_id=ticket.ticket_type_id, stage_id=stage_id)
-    if stage_id is not None:
-        present = set(ticket.checklist.values_list("template_id", flat=True).distinct())
-        templates = [t for t in templates if t.pk not in present]
+def _instantiate(ticket: Ticket, *, stage_id: int | None, filing: bool = False) -> None:
+    """Copy the templates of this stage onto the ticket, once per template. On filing, templates
+    without a stage and those of the initial status come in one query (nothing is there yet)."""
+    templates = ChecklistTemplate.objects.filter(ticket_type_id=ticket.ticket_type_id)
+    if filing:
+        templates = list(templates.filter(Q(stage__isnull=True) | Q(stage_id=stage_id)))
+    else:
+        templates = list(templates.filter(stage_id=stage_id))
+        if templates:
+            present = set(ticket.checklist.values_list("template_id", flat=True).distinct())
+            templates = [t for t in templates if t.pk not in present]
     rows = [
         ChecklistItem(
             ticket=ticket,
@@ -110,9 +117,7 @@ def _instantiate(ticket: Ticket, *, stage_id: int | None) -> None:
 @events.on_event_recorded
 def _follow_ticket(event) -> None:
     if event.kind == EventKind.CREATED:
-        _instantiate(event.ticket, stage_id=None)
-        if event.ticket.status_id:
-            _instantiate(event.ticket, stage_id=event.ticket.status_id)
+        _instantiate(event.ticket, stage_id=event.ticket.status_id, filing=True)
     elif event.kind == EventKind.STATUS_CHANGED:
         _instantiate(event.ticket, stage_id=event.ticket.status_id)
 
