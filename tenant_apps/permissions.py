@@ -207,3 +207,9 @@ def can_manage_team_member(user, person) -> bool:
 
 def can_change_own_password(user) -> bool:
     return _active(user)
+
+
+# ---------------------------------------------------------------------------- billing
+def can_manage_billing(user) -> bool:
+    """The plan, seats, Checkout and the Stripe Customer Portal are the account admin's."""
+    return is_account_admin(user)

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from billing.api import views as billing
 from tenant_apps.approvals.api import views as approvals
 from tenant_apps.desk.api import views as desk
 from tenant_apps.objects.api import views as objects
@@ -48,6 +49,10 @@ api_v1 = [
         name="ticket-approval-resubmit",
     ),
     path("attachments/<int:pk>/download/", desk.AttachmentDownloadView.as_view(), name="attachment-download"),
+    path("billing/", billing.BillingView.as_view(), name="billing"),
+    path("billing/checkout/", billing.CheckoutView.as_view(), name="billing-checkout"),
+    path("billing/portal/", billing.PortalView.as_view(), name="billing-portal"),
+    path("billing/seats/", billing.SeatsView.as_view(), name="billing-seats"),
     path("", include(router.urls)),
 ]
 
