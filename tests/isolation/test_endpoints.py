@@ -32,6 +32,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_tenants.utils import schema_context
 from knox.models import AuthToken
 
+from billing.models import Subscription
 from tenant_apps.approvals.models import ApprovalPolicy, ApprovalRound, ApprovalStep
 from tenant_apps.desk.models import (
     Attachment,
@@ -327,6 +328,11 @@ def world(db, settings, tmp_path) -> World:
         status=201,
     )["id"]
 
+    # B pays through Stripe: its billing customer carries the marker
+    Subscription.objects.filter(account=b.made.account).update(
+        stripe_customer_id=f"cus_{MARK}", stripe_subscription_id=f"sub_{MARK}"
+    )
+
     # the b_* ids must not exist in A, or the "local" checks would prove nothing
     models = {
         "b_ticket": Ticket,
@@ -424,6 +430,7 @@ def snapshot(mall: Mall) -> dict[str, list]:
             )
         )
         rows["tokens"] = list(AuthToken.objects.order_by("digest").values("digest", "user_id"))
+        rows["subscription"] = list(Subscription.objects.filter(account=mall.made.account).values())
     connection.set_schema_to_public()
     return rows
 
@@ -809,6 +816,12 @@ ROUTES: dict[str, list[Req]] = {
         Req("put", _pk("b_equipment"), lambda w: {"kind": "pump", "name": "renamed"}),
         Req("delete", _pk("b_equipment")),
     ],
+    # ------------------------------------------------------------------ billing (no Stripe keys here:
+    # tests/billing covers the flows against the fake Stripe; here A's admin only ever sees A's own)
+    "billing": [Req("get", local="200")],
+    "billing-checkout": [Req("post", body=lambda w: {"plan": "business", "seats": 10}, local="503")],
+    "billing-portal": [Req("post", local="503")],
+    "billing-seats": [Req("post", body=lambda w: {"seats": 10}, local="503")],
     # ------------------------------------------------------------------ who am I, signing in and out
     "me": [Req("get", local="200")],
     "auth-session": [
