@@ -171,6 +171,9 @@ def _subscription_changed(obj: dict, created: dt.datetime):
     fields = ["stripe_subscription_id", "stripe_customer_id"]
     sub.stripe_subscription_id = obj.get("id", sub.stripe_subscription_id)
     sub.stripe_customer_id = _id(obj.get("customer")) or sub.stripe_customer_id
+    if obj.get("status") == "incomplete":  # the first payment is pending: nothing is bought yet
+        _save_state(sub, created, fields)
+        return sub.account, "subscription incomplete: waiting for the first payment"
     status = STATUS_FROM_STRIPE.get(obj.get("status", ""))
     if status is not None:
         if status == SubscriptionStatus.PAST_DUE and sub.payment_failed_at is None:

@@ -101,6 +101,20 @@ def test_subscription_created_before_checkout_completed_still_finds_the_account(
     assert licence.state == LicenceState.ACTIVE and licence.plan == "start" and licence.seats == 7
 
 
+def test_an_incomplete_subscription_buys_nothing_yet(mall, fake_stripe):
+    started = mall.api("admin", "post", "/billing/checkout/", {"plan": "enterprise", "seats": 40}).json()
+    _, created = fake_stripe.complete_checkout(started["id"], status="incomplete")
+    assert deliver(fake_stripe, created).status_code == 200
+    licence = licence_for(_sub(mall).account)
+    assert licence.state == LicenceState.TRIALING and licence.plan == "trial" and licence.seats == 10
+    active = fake_stripe.event(
+        "customer.subscription.updated", {**created["data"]["object"], "status": "active"}
+    )
+    assert deliver(fake_stripe, active).status_code == 200
+    licence = licence_for(_sub(mall).account)
+    assert licence.state == LicenceState.ACTIVE and licence.plan == "enterprise" and licence.seats == 40
+
+
 @pytest.mark.parametrize(
     ("body", "fields"),
     [
