@@ -6,11 +6,14 @@ from django.http import JsonResponse
 
 from atrium.errors import DomainError, error_body
 
-from .licensing import ensure_writable
+from .licensing import LicenceReadOnly, ensure_writable
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Signing in and out stays possible on a paused desk (people must reach it to read and to pay).
 EXEMPT_PREFIXES = ("/api/v1/auth/",)
+# Paying is how a paused desk comes back: Billing stays open on a read-only licence (not when the
+# operators suspended or closed the account).
+PAYMENT_PREFIXES = ("/api/v1/billing/",)
 
 
 class LicenceMiddleware:
@@ -27,6 +30,9 @@ class LicenceMiddleware:
         ):
             try:
                 ensure_writable(account)
+            except LicenceReadOnly as exc:
+                if not request.path.startswith(PAYMENT_PREFIXES):
+                    return JsonResponse(error_body(exc.code, exc.detail, exc.fields), status=exc.status)
             except DomainError as exc:
                 return JsonResponse(error_body(exc.code, exc.detail, exc.fields), status=exc.status)
         return self.get_response(request)

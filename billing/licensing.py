@@ -209,6 +209,14 @@ def ensure_seat_for_new_agent(account=None) -> None:
         )
 
 
+def seats_may_have_changed(schema_name: str, person_id: int) -> None:
+    """Told by people's services after commit whenever an agent's access changes (invited, blocked,
+    unblocked, role changed): billing syncs the Stripe seat quantity if the account pays online."""
+    from .stripe_services import agent_access_changed
+
+    agent_access_changed(schema_name, person_id)
+
+
 def may_sign_in(account, person) -> bool:
     """A suspended account lets only its admins in (to see why); a closed one nobody."""
     from tenant_apps.people.models import Role

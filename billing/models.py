@@ -58,6 +58,15 @@ class Subscription(models.Model):
     override_reason = models.CharField(max_length=300, blank=True)
     stripe_customer_id = models.CharField(max_length=100, blank=True)
     stripe_subscription_id = models.CharField(max_length=100, blank=True)
+    stripe_item_id = models.CharField(max_length=100, blank=True)  # the seat line of the subscription
+    # Stripe's `created` of the newest event applied to this subscription: an older event that
+    # arrives later never undoes a newer state (webhooks come at least once and out of order).
+    stripe_state_at = models.DateTimeField(null=True, blank=True)
+    # Seat sync: the quantity Stripe last confirmed or accepted, the quantity being sent and a counter
+    # that changes with every new target (it is part of the idempotency key of the update).
+    stripe_quantity = models.PositiveIntegerField(null=True, blank=True)
+    seat_sync_target = models.PositiveIntegerField(null=True, blank=True)
+    seat_sync_version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -392,3 +392,9 @@ def can_close_accounts(user) -> bool:
 def can_manage_operators(user) -> bool:
     """Operators, plans and the rest of the Django admin on the public host."""
     return operator_role(user) == "owner"
+
+
+# ---------------------------------------------------------------------------- billing
+def can_manage_billing(user) -> bool:
+    """The plan, seats, Checkout and the Stripe Customer Portal are the account admin's."""
+    return is_account_admin(user)

@@ -9,7 +9,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atrium.settings")
 app = CeleryApp("atrium")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(
-    ["atrium", "tenants_shared.accounts", "tenant_apps.people", "tenant_apps.desk", "tenant_apps.notices"]
+    [
+        "atrium",
+        "tenants_shared.accounts",
+        "tenant_apps.people",
+        "tenant_apps.desk",
+        "tenant_apps.approvals",
+        "tenant_apps.notices",
+        "billing",
+    ]
 )
 
 # One beat entry per job; jobs for accounts fan out to every account in service, with jitter.

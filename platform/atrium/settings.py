@@ -368,6 +368,16 @@ EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.f
 EMAIL_FILE_PATH = env("ATRIUM_MAIL_DIR", default=str(STATE_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Atrium <no-reply@atrium.localhost>")
 
+# ------------------------------------------------------------------ Stripe (billing)
+# Without a secret key the checkout, portal and seat endpoints answer 503 `billing_not_configured`;
+# without a webhook secret the webhook does. STRIPE_API_BASE points the client elsewhere (the fake
+# Stripe server of the tests, tests/billing/fake_stripe.py); empty means Stripe itself.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

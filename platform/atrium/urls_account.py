@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from billing.api import views as billing
 from tenant_apps.approvals.api import views as approvals
 from tenant_apps.audit.api import views as audit
 from tenant_apps.desk.api import views as desk
@@ -64,6 +65,10 @@ api_v1 = [
     path("pass-requests/<int:pk>/issue/", passes.PassRequestIssueView.as_view(), name="pass-request-issue"),
     path("gate/check/", passes.GateCheckView.as_view(), name="gate-check"),
     path("gate/checks/", passes.GateCheckListView.as_view(), name="gate-check-list"),
+    path("billing/", billing.BillingView.as_view(), name="billing"),
+    path("billing/checkout/", billing.CheckoutView.as_view(), name="billing-checkout"),
+    path("billing/portal/", billing.PortalView.as_view(), name="billing-portal"),
+    path("billing/seats/", billing.SeatsView.as_view(), name="billing-seats"),
     path("", include(router.urls)),
 ]
 

@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from billing.views import stripe_webhook
 from tenant_apps import permissions as perms
 from tenants_shared.accounts.api.views import SignupView
 from tenants_shared.console import otp
@@ -20,6 +21,7 @@ admin.site.login = lambda request, extra_context=None: redirect(f"/console/login
 
 urlpatterns = [
     path("api/v1/signup/", SignupView.as_view(), name="signup"),
+    path("billing/stripe/webhook/", stripe_webhook, name="stripe-webhook"),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="atrium.urls_public"), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("console/", include("tenants_shared.console.urls")),

@@ -9,4 +9,10 @@ class PeopleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from billing import licensing
+
         from .api import schema  # noqa: F401  (registers the OpenAPI description of token auth)
+        from .services import on_access_changed
+
+        # seats in use may have changed: an account that pays through Stripe syncs its quantity
+        on_access_changed(licensing.seats_may_have_changed)

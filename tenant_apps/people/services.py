@@ -248,6 +248,8 @@ def invite_person(
     if groups:
         person.responsibility_groups.set(ResponsibilityGroup.objects.filter(pk__in=groups))
     enqueue_for_account("people.send_invitation", schema_name=connection.schema_name, user_id=person.pk)
+    if role in AGENT_ROLES:
+        _access_changed(person)  # a new agent holds a seat
     return person
 
 

@@ -32,6 +32,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_tenants.utils import schema_context
 from knox.models import AuthToken
 
+from billing.models import Subscription
 from tenant_apps.approvals.models import ApprovalPolicy, ApprovalRound, ApprovalStep
 from tenant_apps.audit.models import AuditEntry as AccountAuditEntry
 from tenant_apps.desk.models import (
@@ -386,6 +387,11 @@ def world(db, settings, tmp_path) -> World:
     for code in (ids["b_pass_code"], ids["b_pass_token"], "ZZB-secret-unknown"):
         _ok(b_admin, b.host, "post", "/gate/check/", {"code": code})
 
+    # B pays through Stripe: its billing customer carries the marker
+    Subscription.objects.filter(account=b.made.account).update(
+        stripe_customer_id=f"cus_{MARK}", stripe_subscription_id=f"sub_{MARK}"
+    )
+
     # the b_* ids must not exist in A, or the "local" checks would prove nothing
     models = {
         "b_ticket": Ticket,
@@ -505,6 +511,7 @@ def snapshot(mall: Mall) -> dict[str, list]:
             )
         )
         rows["tokens"] = list(AuthToken.objects.order_by("digest").values("digest", "user_id"))
+        rows["subscription"] = list(Subscription.objects.filter(account=mall.made.account).values())
     connection.set_schema_to_public()
     return rows
 
@@ -928,6 +935,12 @@ ROUTES: dict[str, list[Req]] = {
         Req("get", local="200"),
         Req("get", query={"pass": "b_pass"}, local="200", cross=None),
     ],
+    # ------------------------------------------------------------------ billing (no Stripe keys here:
+    # tests/billing covers the flows against the fake Stripe; here A's admin only ever sees A's own)
+    "billing": [Req("get", local="200")],
+    "billing-checkout": [Req("post", body=lambda w: {"plan": "business", "seats": 10}, local="503")],
+    "billing-portal": [Req("post", local="503")],
+    "billing-seats": [Req("post", body=lambda w: {"seats": 10}, local="503")],
     # ------------------------------------------------------------------ who am I, signing in and out
     "me": [Req("get", local="200")],
     "audit-list": [Req("get", local="200")],

@@ -1,0 +1,310 @@
+"""Stripe webhooks: stored by event id first, then applied, safe against duplicates and disorder.
+
+`receive_event` is called by the public host's webhook view with a verified event. Processing is
+inline, inside the request (a few row updates; the trial reminder mail is a Celery task in the account's
+schema, queued after commit): a failure is
+recorded on the stored event and answered with 500, so Stripe delivers it again and the retry
+processes the stored event. An event that was processed once is never processed again.
+
+Order: Stripe does not deliver in order. Every state change is stamped with the event's own
+`created` time on the subscription (Subscription.stripe_state_at); an event older than the stamp
+is recorded as ignored, so an older event never undoes a newer state. Events of the same second
+are applied in the order they arrive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from atrium.tasks_util import enqueue_for_account
+from tenants_shared.accounts.models import Account, AccountStatus
+
+from .models import BillingEvent, Plan, Subscription, SubscriptionStatus
+
+log = logging.getLogger(__name__)
+
+# Stripe subscription status -> ours. "incomplete" (first payment pending) changes nothing yet.
+STATUS_FROM_STRIPE = {
+    "trialing": SubscriptionStatus.TRIALING,
+    "active": SubscriptionStatus.ACTIVE,
+    "past_due": SubscriptionStatus.PAST_DUE,
+    "unpaid": SubscriptionStatus.CANCELED,
+    "canceled": SubscriptionStatus.CANCELED,
+    "incomplete_expired": SubscriptionStatus.CANCELED,
+    "paused": SubscriptionStatus.CANCELED,
+}
+ACCOUNT_STATUS = {
+    SubscriptionStatus.TRIALING: AccountStatus.TRIALING,
+    SubscriptionStatus.ACTIVE: AccountStatus.ACTIVE,
+    SubscriptionStatus.PAST_DUE: AccountStatus.PAST_DUE,
+    SubscriptionStatus.CANCELED: AccountStatus.READ_ONLY,
+}
+
+
+def _ts(value) -> dt.datetime | None:
+    return dt.datetime.fromtimestamp(int(value), tz=dt.UTC) if value else None
+
+
+def receive_event(event: dict) -> tuple[BillingEvent, bool]:
+    """Store the event under its id (unique) and process it unless that was done already.
+    Returns the stored event and whether this call processed it."""
+    created = _ts(event.get("created")) or timezone.now()
+    # INSERT ... ON CONFLICT DO NOTHING on the unique event id: a duplicate delivery finds the row
+    BillingEvent.objects.bulk_create(
+        [BillingEvent(stripe_id=event["id"], type=event["type"], created=created, payload=event)],
+        ignore_conflicts=True,
+    )
+    stored = BillingEvent.objects.get(stripe_id=event["id"])
+    failure: Exception | None = None
+    with transaction.atomic():
+        stored = BillingEvent.objects.select_for_update().get(pk=stored.pk)
+        if stored.processed_at is not None:
+            return stored, False  # a duplicate delivery: nothing to do
+        try:
+            with transaction.atomic():
+                account, outcome = _apply(stored)
+        except Exception as exc:  # recorded, answered 500, delivered again by Stripe
+            log.exception("Stripe event %s could not be processed", stored.stripe_id)
+            failure = exc
+            stored.error = f"{type(exc).__name__}: {exc}"[:2000]
+            stored.save(update_fields=["error"])
+        else:
+            stored.account = account
+            stored.outcome = outcome[:300]
+            stored.processed_at = timezone.now()
+            stored.error = ""
+            stored.save(update_fields=["account", "outcome", "processed_at", "error"])
+    if failure is not None:
+        raise failure
+    return stored, True
+
+
+# ---------------------------------------------------------------------------- finding the account
+def _metadata_account(obj: dict) -> Account | None:
+    raw = (obj.get("metadata") or {}).get("account_id") or obj.get("client_reference_id")
+    if raw and str(raw).isdigit():
+        return Account.objects.filter(pk=int(raw)).first()
+    return None
+
+
+def _subscription_for(*, subscription_id: str = "", customer_id: str = "", obj: dict | None = None):
+    """The Subscription row an event is about, locked; None if the event is not one of ours."""
+    queryset = Subscription.objects.select_for_update().select_related("account", "plan")
+    if subscription_id:
+        found = queryset.filter(stripe_subscription_id=subscription_id).first()
+        if found:
+            return found
+    account = _metadata_account(obj or {})
+    if account is not None:
+        found = queryset.filter(account=account).first()
+        if found:
+            return found
+    if customer_id:
+        return queryset.filter(stripe_customer_id=customer_id).first()
+    return None
+
+
+def _is_stale(sub: Subscription, created: dt.datetime) -> bool:
+    return sub.stripe_state_at is not None and created < sub.stripe_state_at
+
+
+def _save_state(sub: Subscription, created: dt.datetime, fields: list[str]) -> None:
+    sub.stripe_state_at = created
+    sub.save(update_fields=[*fields, "stripe_state_at", "updated_at"])
+    account = sub.account
+    mirrored = ACCOUNT_STATUS.get(sub.status)
+    if mirrored and account.status not in (AccountStatus.SUSPENDED, AccountStatus.CLOSED):
+        Account.objects.filter(pk=account.pk).update(status=mirrored)
+
+
+def _id(value) -> str:
+    """An id field that may be expanded into an object."""
+    if isinstance(value, dict):
+        return value.get("id", "")
+    return value or ""
+
+
+# ---------------------------------------------------------------------------- the handlers
+def _apply(stored: BillingEvent) -> tuple[Account | None, str]:
+    handler = HANDLERS.get(stored.type)
+    if handler is None:
+        return None, "ignored: not an event Atrium uses"
+    obj = (stored.payload.get("data") or {}).get("object") or {}
+    return handler(obj, stored.created)
+
+
+def _checkout_completed(session: dict, created: dt.datetime):
+    if session.get("mode") != "subscription":
+        return None, "ignored: not a subscription checkout"
+    sub = _subscription_for(
+        subscription_id=_id(session.get("subscription")),
+        customer_id=_id(session.get("customer")),
+        obj=session,
+    )
+    if sub is None:
+        return None, "ignored: no account of ours"
+    sub.stripe_customer_id = _id(session.get("customer")) or sub.stripe_customer_id
+    sub.stripe_subscription_id = _id(session.get("subscription")) or sub.stripe_subscription_id
+    sub.save(update_fields=["stripe_customer_id", "stripe_subscription_id", "updated_at"])
+    # the subscription's own events (created / updated / invoice.paid) bring its state
+    return sub.account, f"linked subscription {sub.stripe_subscription_id}"
+
+
+def _subscription_changed(obj: dict, created: dt.datetime):
+    sub = _subscription_for(subscription_id=obj.get("id", ""), customer_id=_id(obj.get("customer")), obj=obj)
+    if sub is None:
+        return None, "ignored: no account of ours"
+    if sub.stripe_subscription_id and sub.stripe_subscription_id != obj.get("id"):
+        if sub.status in (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE) and obj.get("status") in (
+            "canceled",
+            "incomplete_expired",
+        ):
+            return sub.account, "ignored: an old subscription of an account that has a newer one"
+    if _is_stale(sub, created):
+        return sub.account, "ignored: older than the state already applied"
+    fields = ["stripe_subscription_id", "stripe_customer_id"]
+    sub.stripe_subscription_id = obj.get("id", sub.stripe_subscription_id)
+    sub.stripe_customer_id = _id(obj.get("customer")) or sub.stripe_customer_id
+    if obj.get("status") == "incomplete":  # the first payment is pending: nothing is bought yet
+        _save_state(sub, created, fields)
+        return sub.account, "subscription incomplete: waiting for the first payment"
+    status = STATUS_FROM_STRIPE.get(obj.get("status", ""))
+    if status is not None:
+        if status == SubscriptionStatus.PAST_DUE and sub.payment_failed_at is None:
+            sub.payment_failed_at = created
+        elif status in (SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING):
+            sub.payment_failed_at = None
+        sub.status = status
+        fields += ["status", "payment_failed_at"]
+    items = ((obj.get("items") or {}).get("data")) or []
+    if items:
+        item = items[0]
+        price = _id(item.get("price"))
+        plan = Plan.objects.filter(stripe_price_id=price).first() if price else None
+        if plan is not None:
+            sub.plan = plan
+            fields.append("plan")
+        quantity = item.get("quantity")
+        if quantity:
+            sub.seats_purchased = sub.stripe_quantity = int(quantity)
+            fields += ["seats_purchased", "stripe_quantity"]
+        sub.stripe_item_id = item.get("id", sub.stripe_item_id)
+        fields.append("stripe_item_id")
+        period_end = item.get("current_period_end") or obj.get("current_period_end")
+    else:
+        period_end = obj.get("current_period_end")
+    if period_end:
+        sub.current_period_end = _ts(period_end)
+        fields.append("current_period_end")
+    if obj.get("trial_end"):
+        sub.trial_ends_at = _ts(obj["trial_end"])
+        fields.append("trial_ends_at")
+    _save_state(sub, created, fields)
+    return sub.account, f"subscription {obj.get('status')}: {sub.status}, {sub.seats_purchased} seats"
+
+
+def _subscription_deleted(obj: dict, created: dt.datetime):
+    sub = _subscription_for(subscription_id=obj.get("id", ""), customer_id=_id(obj.get("customer")), obj=obj)
+    if sub is None:
+        return None, "ignored: no account of ours"
+    if sub.stripe_subscription_id and sub.stripe_subscription_id != obj.get("id"):
+        return sub.account, "ignored: not the account's current subscription"
+    if _is_stale(sub, created):
+        return sub.account, "ignored: older than the state already applied"
+    sub.status = SubscriptionStatus.CANCELED
+    _save_state(sub, created, ["status"])
+    return sub.account, "subscription canceled: read-only"
+
+
+def _invoice_subscription(invoice: dict) -> str:
+    parent = (invoice.get("parent") or {}).get("subscription_details") or {}
+    return _id(parent.get("subscription")) or _id(invoice.get("subscription"))
+
+
+def _invoice_paid(invoice: dict, created: dt.datetime):
+    sub = _subscription_for(
+        subscription_id=_invoice_subscription(invoice), customer_id=_id(invoice.get("customer"))
+    )
+    if sub is None:
+        return None, "ignored: no account of ours"
+    if _is_stale(sub, created):
+        return sub.account, "ignored: older than the state already applied"
+    sub.status = SubscriptionStatus.ACTIVE
+    sub.payment_failed_at = None
+    _save_state(sub, created, ["status", "payment_failed_at"])
+    return sub.account, "invoice paid: active"
+
+
+def _invoice_payment_failed(invoice: dict, created: dt.datetime):
+    sub = _subscription_for(
+        subscription_id=_invoice_subscription(invoice), customer_id=_id(invoice.get("customer"))
+    )
+    if sub is None:
+        return None, "ignored: no account of ours"
+    if _is_stale(sub, created):
+        return sub.account, "ignored: older than the state already applied"
+    if sub.status == SubscriptionStatus.CANCELED:
+        return sub.account, "ignored: the subscription is canceled"
+    sub.status = SubscriptionStatus.PAST_DUE
+    sub.payment_failed_at = sub.payment_failed_at or created  # grace counts from the first failure
+    _save_state(sub, created, ["status", "payment_failed_at"])
+    return sub.account, "payment failed: past due"
+
+
+def _trial_will_end(obj: dict, created: dt.datetime):
+    sub = _subscription_for(subscription_id=obj.get("id", ""), customer_id=_id(obj.get("customer")), obj=obj)
+    if sub is None:
+        return None, "ignored: no account of ours"
+    trial_end = _ts(obj.get("trial_end"))
+    enqueue_for_account(
+        "billing.mail_trial_ending",
+        schema_name=sub.account.schema_name,
+        trial_end=trial_end.isoformat() if trial_end else None,
+    )
+    return sub.account, "trial ends soon: admins will be mailed"
+
+
+HANDLERS = {
+    "checkout.session.completed": _checkout_completed,
+    "customer.subscription.created": _subscription_changed,
+    "customer.subscription.updated": _subscription_changed,
+    "customer.subscription.deleted": _subscription_deleted,
+    "invoice.paid": _invoice_paid,
+    "invoice.payment_failed": _invoice_payment_failed,
+    "customer.subscription.trial_will_end": _trial_will_end,
+}
+
+
+def mail_admins_trial_ending(*, trial_end: str | None = None) -> int:
+    """Mail the current account's admins that the trial ends soon, each in their language. Runs in
+    the account's schema (the Celery task `billing.mail_trial_ending`)."""
+    from django.db import connection
+
+    from tenant_apps.people.models import Role, User
+
+    account = connection.tenant
+    end = dt.datetime.fromisoformat(trial_end) if trial_end else None
+    admins = list(
+        User.objects.filter(role=Role.ACCOUNT_ADMIN, is_active=True, blocked_at__isnull=True)
+        .exclude(email="")
+        .values_list("email", "language")
+    )
+    for email, language in admins:
+        with translation.override(language or account.language):
+            send_mail(
+                subject=_("Your Atrium trial for %(account)s ends soon") % {"account": account.name},
+                message=_(
+                    "Hello,\n\nthe trial of %(account)s ends on %(date)s. To keep working without a "
+                    "pause, an account admin can choose a plan in Billing.\n"
+                )
+                % {"account": account.name, "date": end.strftime("%Y-%m-%d") if end else ""},
+                from_email=None,
+                recipient_list=[email],
+            )
+    return len(admins)
