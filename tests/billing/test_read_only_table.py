@@ -20,6 +20,7 @@ OPEN_ON_A_PAUSED_DESK = {
     "auth-session",
     "auth-tokens",
     "auth-token-current",
+    "auth-impersonation",  # an operator's support sign-in (console)
     "invitation-accept",
     "password-reset",
     "password-reset-confirm",
