@@ -8,7 +8,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atrium.settings")
 
 app = CeleryApp("atrium")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["atrium", "tenants_shared.accounts", "tenant_apps.people", "tenant_apps.desk"])
+app.autodiscover_tasks(
+    ["atrium", "tenants_shared.accounts", "tenant_apps.people", "tenant_apps.desk", "federation"]
+)
 
 # One beat entry per job; jobs for accounts fan out to every account in service, with jitter.
 app.conf.beat_schedule = {

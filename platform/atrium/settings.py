@@ -108,6 +108,7 @@ SHARED_APPS = [
     "django_tenants",
     "tenants_shared.accounts",
     "billing",
+    "federation.directory",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -134,6 +135,7 @@ TENANT_APPS = [
     "tenant_apps.desk",
     "tenant_apps.approvals",
     "tenant_apps.live",
+    "federation",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -322,6 +324,11 @@ SPECTACULAR_SETTINGS = {
         "PriorityEnum": "tenant_apps.desk.models.Priority",
         "TicketCategoryEnum": "tenant_apps.desk.models.Category",
         "ChecklistItemKindEnum": "tenant_apps.desk.models.ChecklistItemKind",
+        "PartnershipStateEnum": "federation.directory.models.PartnershipState",
+        "PartnershipSideEnum": "federation.directory.models.Side",
+        "LinkRoleEnum": "federation.models.LinkRole",
+        "RoleEnum": "tenant_apps.people.models.Role",
+        "LinkStateEnum": "federation.models.LinkState",
     },
 }
 
@@ -364,3 +371,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("ATRIUM_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# ------------------------------------------------------------------ federation (docs/federation.md)
+# This deployment's public base URL, as partners on other deployments reach it.
+FEDERATION_BASE_URL = env("ATRIUM_FEDERATION_BASE_URL", default=f"http://{PLATFORM_DOMAIN}:{PUBLIC_PORT}")
+FEDERATION_REPLAY_WINDOW_SECONDS = env.int("ATRIUM_FEDERATION_REPLAY_WINDOW", default=300)
+FEDERATION_KEY_OVERLAP_SECONDS = env.int("ATRIUM_FEDERATION_KEY_OVERLAP", default=24 * 3600)
+FEDERATION_INLINE_MAX_BYTES = env.int("ATRIUM_FEDERATION_INLINE_KB", default=256) * 1024
+FEDERATION_FILE_URL_SECONDS = env.int("ATRIUM_FEDERATION_FILE_URL_SECONDS", default=24 * 3600)
+FEDERATION_MAX_ATTEMPTS = env.int("ATRIUM_FEDERATION_MAX_ATTEMPTS", default=15)  # then parked
+FEDERATION_RETRY_BASE_SECONDS = env.float("ATRIUM_FEDERATION_RETRY_BASE", default=1.0)
+FEDERATION_RETRY_CAP_SECONDS = env.float("ATRIUM_FEDERATION_RETRY_CAP", default=600.0)
+FEDERATION_HTTP_TIMEOUT = env.float("ATRIUM_FEDERATION_HTTP_TIMEOUT", default=10.0)
+# Partnerships whose partner is on this deployment deliver in-process (same messages and checks);
+# tests set this to "http" to push same-deployment messages through the HTTP endpoint instead.
+FEDERATION_LOCAL_TRANSPORT = env("ATRIUM_FEDERATION_LOCAL_TRANSPORT", default="direct")
+# Host header for HTTP delivery to this deployment's own base URL (when it is an IP address).
+FEDERATION_HOST_HEADER = env("ATRIUM_FEDERATION_HOST_HEADER", default="")
