@@ -774,8 +774,10 @@ def receive(body: bytes, headers: dict[str, str]) -> dict:
             if (existing.link_id, existing.seq) != (msg.link, msg.seq):
                 raise protocol.Refused("id_reused", "This message id was used for another message.", 409)
             return {"result": "duplicate", "applied": existing.applied_at is not None}
+        if InboxMessage.objects.filter(link_id=msg.link, seq=msg.seq).exists():
+            raise protocol.Refused("seq_taken", "Another message holds this sequence number.", 409)
         try:
-            with transaction.atomic():
+            with transaction.atomic():  # a concurrent twin loses here
                 InboxMessage.objects.create(
                     message_id=msg.id,
                     link_id=msg.link,

@@ -7,7 +7,9 @@ from rest_framework import serializers
 from ..directory.models import PartnershipState, Side
 from ..models import LinkRole, LinkState
 
-MAP = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+
+def _map():
+    return serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
 
 
 class PartnerSerializer(serializers.Serializer):
@@ -40,16 +42,16 @@ class InviteSerializer(serializers.Serializer):
         child=serializers.CharField(allow_blank=True),
         help_text="Your ticket type code -> the partner's type code (the partner may fill it in on accept).",
     )
-    status_to_provider = MAP
-    status_to_requester = MAP
+    status_to_provider = _map()
+    status_to_requester = _map()
     attachments = serializers.BooleanField(required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
 class AcceptSerializer(serializers.Serializer):
-    type_map = MAP
-    status_to_provider = MAP
-    status_to_requester = MAP
+    type_map = _map()
+    status_to_provider = _map()
+    status_to_requester = _map()
 
 
 class ReasonSerializer(serializers.Serializer):
