@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import contextvars
 import datetime as dt
+import hashlib
 import logging
 import random
 import uuid
@@ -644,9 +645,12 @@ def _backoff(attempts: int) -> float:
     return min(settings.FEDERATION_RETRY_CAP_SECONDS, base) * random.uniform(0.5, 1.0)  # jitter
 
 
-def _advisory_lock(key: uuid.UUID) -> None:
+def _advisory_lock(key: uuid.UUID, purpose: str) -> None:
+    """A transaction lock per link and purpose ("out": draining, "in": applying). Both sides of a
+    same-deployment link share one database, so the purposes must not share a lock."""
+    digest = hashlib.blake2b(f"{purpose}:{key}".encode(), digest_size=8).digest()
     with connection.cursor() as cur:
-        cur.execute("SELECT pg_advisory_xact_lock(%s)", [uuid.UUID(str(key)).int & 0x7FFFFFFFFFFFFFFF])
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)])
 
 
 def drain_link(*, link_id: str) -> int:
@@ -658,7 +662,7 @@ def drain_link(*, link_id: str) -> int:
     sent = 0
     while True:
         with transaction.atomic():
-            _advisory_lock(uuid.UUID(link_id))
+            _advisory_lock(uuid.UUID(link_id), "out")
             msg = (
                 OutboxMessage.objects.select_related("link")
                 .filter(link_id=link_id, sent_at__isnull=True, parked_at__isnull=True)
@@ -798,7 +802,7 @@ def apply_ready(link_id: uuid.UUID, p: Partnership, local_side: str) -> int:
     predecessor; one that fails is parked with its error and holds the rest back."""
     applied = 0
     with transaction.atomic():
-        _advisory_lock(link_id)
+        _advisory_lock(link_id, "in")
         link = TicketLink.objects.filter(pk=link_id).first()
         expected = link.last_in_seq + 1 if link else 1
         while True:
