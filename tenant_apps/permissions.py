@@ -397,4 +397,28 @@ def can_manage_operators(user) -> bool:
 # ---------------------------------------------------------------------------- billing
 def can_manage_billing(user) -> bool:
     """The plan, seats, Checkout and the Stripe Customer Portal are the account admin's."""
+
+
+# ---------------------------------------------------------------------------- federation
+# Partnerships are the account admin's; dispatchers (and admins) forward, recall and decline
+# tickets; agents see a ticket's links and their message log. Parked messages and their replay are
+# the account admin's. A partner's people never act in this account: what they do arrives as
+# federation messages, applied by the federation process.
+def can_manage_partnerships(user) -> bool:
+    return is_account_admin(user)
+
+
+def can_view_partnerships(user) -> bool:
+    return is_manager(user)
+
+
+def can_forward(user) -> bool:
+    return is_manager(user)
+
+
+def can_view_links(user, ticket) -> bool:
+    return is_agent(user) and can_view_ticket(user, ticket)
+
+
+def can_handle_parked_messages(user) -> bool:
     return is_account_admin(user)

@@ -17,6 +17,7 @@ app.autodiscover_tasks(
         "tenant_apps.approvals",
         "tenant_apps.notices",
         "billing",
+        "federation",
     ]
 )
 

@@ -111,6 +111,7 @@ SHARED_APPS = [
     "tenants_shared.console",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "federation.directory",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -140,6 +141,7 @@ TENANT_APPS = [
     "tenant_apps.notices",
     "tenant_apps.passes",
     "tenant_apps.audit",
+    "federation",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -334,6 +336,11 @@ SPECTACULAR_SETTINGS = {
         "PassKindEnum": "tenant_apps.passes.models.PassKind",
         "GateReasonEnum": "tenant_apps.passes.models.Reason",
         "GateCheckMethodEnum": "tenant_apps.passes.models.CheckMethod",
+        "PartnershipStateEnum": "federation.directory.models.PartnershipState",
+        "PartnershipSideEnum": "federation.directory.models.Side",
+        "LinkRoleEnum": "federation.models.LinkRole",
+        "RoleEnum": "tenant_apps.people.models.Role",
+        "LinkStateEnum": "federation.models.LinkState",
     },
 }
 
@@ -386,3 +393,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("ATRIUM_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# ------------------------------------------------------------------ federation (docs/federation.md)
+# This deployment's public base URL, as partners on other deployments reach it.
+FEDERATION_BASE_URL = env("ATRIUM_FEDERATION_BASE_URL", default=f"http://{PLATFORM_DOMAIN}:{PUBLIC_PORT}")
+FEDERATION_REPLAY_WINDOW_SECONDS = env.int("ATRIUM_FEDERATION_REPLAY_WINDOW", default=300)
+FEDERATION_KEY_OVERLAP_SECONDS = env.int("ATRIUM_FEDERATION_KEY_OVERLAP", default=24 * 3600)
+FEDERATION_INLINE_MAX_BYTES = env.int("ATRIUM_FEDERATION_INLINE_KB", default=256) * 1024
+FEDERATION_FILE_URL_SECONDS = env.int("ATRIUM_FEDERATION_FILE_URL_SECONDS", default=24 * 3600)
+FEDERATION_MAX_ATTEMPTS = env.int("ATRIUM_FEDERATION_MAX_ATTEMPTS", default=15)  # then parked
+FEDERATION_RETRY_BASE_SECONDS = env.float("ATRIUM_FEDERATION_RETRY_BASE", default=1.0)
+FEDERATION_RETRY_CAP_SECONDS = env.float("ATRIUM_FEDERATION_RETRY_CAP", default=600.0)
+FEDERATION_HTTP_TIMEOUT = env.float("ATRIUM_FEDERATION_HTTP_TIMEOUT", default=10.0)
+# Partnerships whose partner is on this deployment deliver in-process (same messages and checks);
+# tests set this to "http" to push same-deployment messages through the HTTP endpoint instead.
+FEDERATION_LOCAL_TRANSPORT = env("ATRIUM_FEDERATION_LOCAL_TRANSPORT", default="direct")
+# Host header for HTTP delivery to this deployment's own base URL (when it is an IP address).
+FEDERATION_HOST_HEADER = env("ATRIUM_FEDERATION_HOST_HEADER", default="")

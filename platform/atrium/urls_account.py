@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from billing.api import views as billing
+from federation.api import views as federation
 from tenant_apps.approvals.api import views as approvals
 from tenant_apps.audit.api import views as audit
 from tenant_apps.desk.api import views as desk
@@ -55,6 +56,47 @@ api_v1 = [
         approvals.ResubmitView.as_view(),
         name="ticket-approval-resubmit",
     ),
+    path("tickets/<int:pk>/federation/", federation.TicketLinksView.as_view(), name="ticket-federation"),
+    path("tickets/<int:pk>/forward/", federation.ForwardView.as_view(), name="ticket-forward"),
+    path(
+        "tickets/<int:pk>/federation/recall/",
+        federation.RecallView.as_view(),
+        name="ticket-federation-recall",
+    ),
+    path(
+        "tickets/<int:pk>/federation/decline/",
+        federation.DeclineTicketView.as_view(),
+        name="ticket-federation-decline",
+    ),
+    path("federation/partnerships/", federation.PartnershipListView.as_view(), name="partnership-list"),
+    path(
+        "federation/partnerships/<uuid:pk>/",
+        federation.PartnershipDetailView.as_view(),
+        name="partnership-detail",
+    ),
+    path(
+        "federation/partnerships/<uuid:pk>/accept/",
+        federation.AcceptView.as_view(),
+        name="partnership-accept",
+    ),
+    path(
+        "federation/partnerships/<uuid:pk>/decline/",
+        federation.DeclineView.as_view(),
+        name="partnership-decline",
+    ),
+    path(
+        "federation/partnerships/<uuid:pk>/suspend/",
+        federation.SuspendView.as_view(),
+        name="partnership-suspend",
+    ),
+    path(
+        "federation/partnerships/<uuid:pk>/resume/",
+        federation.ResumeView.as_view(),
+        name="partnership-resume",
+    ),
+    path("federation/partnerships/<uuid:pk>/end/", federation.EndView.as_view(), name="partnership-end"),
+    path("federation/parked/", federation.ParkedView.as_view(), name="federation-parked"),
+    path("federation/parked/replay/", federation.ReplayView.as_view(), name="federation-replay"),
     path("attachments/<int:pk>/download/", desk.AttachmentDownloadView.as_view(), name="attachment-download"),
     path(
         "announcement-attachments/<int:pk>/download/",

@@ -7,6 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from billing.views import stripe_webhook
+from federation import views as federation
 from tenant_apps import permissions as perms
 from tenants_shared.accounts.api.views import SignupView
 from tenants_shared.console import otp
@@ -26,4 +27,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("console/", include("tenants_shared.console.urls")),
     path("admin/", admin.site.urls),
+    path("federation/inbox/", federation.inbox, name="federation-inbox"),
+    path("federation/files/<str:token>/", federation.shared_file, name="federation-file"),
 ]

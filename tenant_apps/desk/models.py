@@ -275,6 +275,8 @@ class EventKind(models.TextChoices):
     PASS_ISSUED = "pass_issued", _("Pass issued")
     PASS_CHANGED = "pass_changed", _("Pass changed")
     GATE_CHECKED = "gate_checked", _("Checked at the gate")
+    FORWARDED = "forwarded", _("Forwarded to a partner")
+    FEDERATION = "federation", _("Partner account")
 
 
 class TicketEvent(models.Model):

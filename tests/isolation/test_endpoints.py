@@ -33,6 +33,8 @@ from django_tenants.utils import schema_context
 from knox.models import AuthToken
 
 from billing.models import Subscription
+from federation.directory.models import Partnership
+from federation.models import InboxMessage, OutboxMessage, TicketLink
 from tenant_apps.approvals.models import ApprovalPolicy, ApprovalRound, ApprovalStep
 from tenant_apps.audit.models import AuditEntry as AccountAuditEntry
 from tenant_apps.desk.models import (
@@ -392,6 +394,31 @@ def world(db, settings, tmp_path) -> World:
         stripe_customer_id=f"cus_{MARK}", stripe_subscription_id=f"sub_{MARK}"
     )
 
+    # B: a partnership with a contractor account, and B's ticket forwarded there (messages drained)
+    from federation import services as federation
+    from tests.federation.conftest import _in
+
+    contractor = make_mall("contractor")
+    with _in(b):
+        partnership = federation.invite_partner(
+            actor=b.people["admin"],
+            partner=contractor.made.account.slug,
+            terms={"type_map": {"leak": "work_order"}},
+            note=f"{MARK} terms",
+        )
+    with _in(contractor):
+        federation.accept_partnership(actor=contractor.people["admin"], partnership=partnership, terms={})
+    with _in(b):
+        link = federation.forward_ticket(
+            actor=b.people["admin"],
+            ticket=Ticket.objects.get(pk=ids["b_ticket"]),
+            partnership_id=partnership.pk,
+            note=f"{MARK} note",
+        )
+        federation.drain_link(link_id=str(link.pk))
+        ids["b_message"] = str(OutboxMessage.objects.get(link=link, seq=1).message_id)
+    ids["b_partnership"] = str(partnership.pk)
+
     # the b_* ids must not exist in A, or the "local" checks would prove nothing
     models = {
         "b_ticket": Ticket,
@@ -458,6 +485,10 @@ def snapshot(mall: Mall) -> dict[str, list]:
     """Every row of the account's data that an endpoint could touch."""
     tables = {
         "tickets": Ticket.objects.all(),
+        "links": TicketLink.objects.all(),
+        "outbox": OutboxMessage.objects.all(),
+        "inbox": InboxMessage.objects.all(),
+        "partnerships": Partnership.objects.all(),
         "comments": Comment.objects.all(),
         "events": TicketEvent.objects.all(),
         "attachments": Attachment.objects.all(),
@@ -710,6 +741,36 @@ ROUTES: dict[str, list[Req]] = {
         Req("post", _pk("a_ticket"), lambda w: {"add": [w.ids["b_person"]]}, local="400:add"),
     ],
     "attachment-download": [Req("get", _pk("b_attachment"))],
+    # ------------------------------------------------------------------ federation
+    "partnership-list": [
+        Req("get", local="200"),
+        Req(
+            "post",
+            body=lambda w: {"partner": w.a.made.account.slug, "type_map": {"zzb": "work_order"}},
+            local="400:partner,type_map",
+        ),
+    ],
+    "partnership-detail": [Req("get", _pk("b_partnership"))],
+    "partnership-accept": [Req("post", _pk("b_partnership"), lambda w: {})],
+    "partnership-decline": [Req("post", _pk("b_partnership"), lambda w: {"reason": "x"})],
+    "partnership-suspend": [Req("post", _pk("b_partnership"), lambda w: {"reason": "x"})],
+    "partnership-resume": [Req("post", _pk("b_partnership"))],
+    "partnership-end": [Req("post", _pk("b_partnership"), lambda w: {"reason": "x"})],
+    "ticket-federation": [Req("get", _pk("b_ticket"))],
+    "ticket-forward": [
+        Req("post", _pk("b_ticket"), lambda w: {"partnership": w.ids["b_partnership"]}),
+        Req(
+            "post",
+            _pk("a_ticket"),
+            lambda w: {"partnership": w.ids["b_partnership"]},
+            local="400:partnership",
+            cross=None,
+        ),
+    ],
+    "ticket-federation-recall": [Req("post", _pk("b_ticket"), lambda w: {"reason": "x"})],
+    "ticket-federation-decline": [Req("post", _pk("b_ticket"), lambda w: {"reason": "x"})],
+    "federation-parked": [Req("get", local="200")],
+    "federation-replay": [Req("post", body=lambda w: {"direction": "out", "id": w.ids["b_message"]})],
     # ------------------------------------------------------------------ desk configuration
     "ticket-type-list": [
         Req("get", local="200"),

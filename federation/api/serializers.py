@@ -1,0 +1,105 @@
+"""Federation API shapes (documented in the OpenAPI schema; services validate)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from ..directory.models import PartnershipState, Side
+from ..models import LinkRole, LinkState
+
+
+def _map():
+    return serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+
+
+class PartnerSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    address = serializers.CharField()
+
+
+class PartnershipSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    state = serializers.ChoiceField(choices=PartnershipState.choices)
+    side = serializers.ChoiceField(choices=Side.choices)
+    partner = PartnerSerializer()
+    type_map = serializers.DictField(child=serializers.CharField())
+    status_to_provider = serializers.DictField(child=serializers.CharField())
+    status_to_requester = serializers.DictField(child=serializers.CharField())
+    attachments = serializers.BooleanField()
+    note = serializers.CharField()
+    reason = serializers.CharField()
+    invited_at = serializers.DateTimeField()
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    suspended_at = serializers.DateTimeField(allow_null=True)
+    ended_at = serializers.DateTimeField(allow_null=True)
+
+
+class InviteSerializer(serializers.Serializer):
+    partner = serializers.CharField(
+        help_text="The partner account's address on this deployment (slug or host)."
+    )
+    type_map = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        help_text="Your ticket type code -> the partner's type code (the partner may fill it in on accept).",
+    )
+    status_to_provider = _map()
+    status_to_requester = _map()
+    attachments = serializers.BooleanField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class AcceptSerializer(serializers.Serializer):
+    type_map = _map()
+    status_to_provider = _map()
+    status_to_requester = _map()
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class ForwardSerializer(serializers.Serializer):
+    partnership = serializers.UUIDField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class MessageSerializer(serializers.Serializer):
+    direction = serializers.ChoiceField(choices=["in", "out"])
+    id = serializers.UUIDField()
+    link = serializers.UUIDField()
+    seq = serializers.IntegerField()
+    kind = serializers.CharField()
+    at = serializers.DateTimeField()
+    sent_at = serializers.DateTimeField(allow_null=True)
+    applied_at = serializers.DateTimeField(allow_null=True)
+    attempts = serializers.IntegerField()
+    error = serializers.CharField()
+    parked_at = serializers.DateTimeField(allow_null=True)
+
+
+class LinkSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    partnership = serializers.UUIDField()
+    partner = serializers.CharField()
+    role = serializers.ChoiceField(choices=LinkRole.choices)
+    state = serializers.ChoiceField(choices=LinkState.choices)
+    remote_ref = serializers.CharField()
+    remote_status = serializers.CharField()
+    remote_assignee = serializers.CharField()
+    remote_checklist = serializers.ListField(child=serializers.DictField())
+    note = serializers.CharField()
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    messages = MessageSerializer(many=True)
+
+
+class ReplaySerializer(serializers.Serializer):
+    direction = serializers.ChoiceField(choices=["in", "out"])
+    id = serializers.UUIDField()
+
+
+class ReplayResultSerializer(serializers.Serializer):
+    direction = serializers.CharField()
+    id = serializers.UUIDField()
+    result = serializers.CharField()
+    error = serializers.CharField(required=False)

@@ -1,0 +1,210 @@
+"""Federation API on the account host: partnerships, forwarding, links and parked messages."""
+
+from __future__ import annotations
+
+from django.db import connection
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from atrium.api import Predicates
+from atrium.errors import NotFound
+from tenant_apps import permissions as perms
+from tenant_apps.desk import selectors as desk_selectors
+
+from .. import selectors, services
+from . import serializers as s
+
+
+def _doc(p) -> dict:
+    return selectors.partnership_doc(p, connection.tenant)
+
+
+class PartnershipListView(APIView):
+    """GET this account's partnerships; POST invites an account of this deployment (account admin)."""
+
+    permission_classes = [Predicates]
+    predicates = {"read": perms.can_view_partnerships, "write": perms.can_manage_partnerships}
+
+    @extend_schema(responses={200: s.PartnershipSerializer(many=True)})
+    def get(self, request):
+        found = services.partnerships_of(connection.tenant).order_by("-invited_at")
+        return Response([_doc(p) for p in found])
+
+    @extend_schema(request=s.InviteSerializer, responses={201: s.PartnershipSerializer})
+    def post(self, request):
+        data = s.InviteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        partner, note = v.pop("partner"), v.pop("note", "")
+        p = services.invite_partner(actor=request.user, partner=partner, terms=v, note=note)
+        return Response(_doc(p), status=status.HTTP_201_CREATED)
+
+
+class PartnershipDetailView(APIView):
+    permission_classes = [Predicates]
+    predicates = {"read": perms.can_view_partnerships}
+
+    @extend_schema(responses={200: s.PartnershipSerializer})
+    def get(self, request, pk):
+        return Response(_doc(services.partnership_for(connection.tenant, pk)))
+
+
+class _PartnershipAction(APIView):
+    permission_classes = [Predicates]
+    predicates = {"write": perms.can_manage_partnerships}
+    request_serializer = s.ReasonSerializer
+
+    def act(self, request, p, data):
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        p = services.partnership_for(connection.tenant, pk)
+        data = self.request_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(_doc(self.act(request, p, data.validated_data)))
+
+
+class AcceptView(_PartnershipAction):
+    request_serializer = s.AcceptSerializer
+
+    @extend_schema(request=s.AcceptSerializer, responses={200: s.PartnershipSerializer})
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, request, p, data):
+        return services.accept_partnership(actor=request.user, partnership=p, terms=data)
+
+
+class DeclineView(_PartnershipAction):
+    @extend_schema(request=s.ReasonSerializer, responses={200: s.PartnershipSerializer})
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, request, p, data):
+        return services.decline_partnership(actor=request.user, partnership=p, reason=data.get("reason", ""))
+
+
+class SuspendView(_PartnershipAction):
+    @extend_schema(request=s.ReasonSerializer, responses={200: s.PartnershipSerializer})
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, request, p, data):
+        return services.suspend_partnership(actor=request.user, partnership=p, reason=data.get("reason", ""))
+
+
+class ResumeView(_PartnershipAction):
+    @extend_schema(request=None, responses={200: s.PartnershipSerializer})
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, request, p, data):
+        return services.resume_partnership(actor=request.user, partnership=p)
+
+
+class EndView(_PartnershipAction):
+    @extend_schema(request=s.ReasonSerializer, responses={200: s.PartnershipSerializer})
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, request, p, data):
+        return services.end_partnership(actor=request.user, partnership=p, reason=data.get("reason", ""))
+
+
+def _ticket(request, pk):
+    ticket = desk_selectors.ticket_for(request.user, pk)
+    if ticket is None:
+        raise NotFound()
+    return ticket
+
+
+class TicketLinksView(APIView):
+    """GET a ticket's partner links, their state and message log (agents who see the ticket)."""
+
+    permission_classes = [Predicates]
+    predicates = {"read": perms.is_agent}
+
+    @extend_schema(responses={200: s.LinkSerializer(many=True)})
+    def get(self, request, pk: int):
+        ticket = _ticket(request, pk)
+        if not perms.can_view_links(request.user, ticket):
+            raise NotFound()
+        return Response(selectors.ticket_links(ticket))
+
+
+class ForwardView(APIView):
+    permission_classes = [Predicates]
+    predicates = {"write": perms.can_forward}
+
+    @extend_schema(request=s.ForwardSerializer, responses={201: s.LinkSerializer(many=True)})
+    def post(self, request, pk: int):
+        ticket = _ticket(request, pk)
+        data = s.ForwardSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.forward_ticket(
+            actor=request.user,
+            ticket=ticket,
+            partnership_id=data.validated_data["partnership"],
+            note=data.validated_data.get("note", ""),
+        )
+        return Response(selectors.ticket_links(ticket), status=status.HTTP_201_CREATED)
+
+
+class RecallView(APIView):
+    permission_classes = [Predicates]
+    predicates = {"write": perms.can_forward}
+
+    @extend_schema(request=s.ReasonSerializer, responses={200: s.LinkSerializer(many=True)})
+    def post(self, request, pk: int):
+        ticket = _ticket(request, pk)
+        data = s.ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.recall_ticket(
+            actor=request.user, ticket=ticket, reason=data.validated_data.get("reason", "")
+        )
+        return Response(selectors.ticket_links(ticket))
+
+
+class DeclineTicketView(APIView):
+    permission_classes = [Predicates]
+    predicates = {"write": perms.can_forward}
+
+    @extend_schema(request=s.ReasonSerializer, responses={200: s.LinkSerializer(many=True)})
+    def post(self, request, pk: int):
+        ticket = _ticket(request, pk)
+        data = s.ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.decline_ticket(
+            actor=request.user, ticket=ticket, reason=data.validated_data.get("reason", "")
+        )
+        return Response(selectors.ticket_links(ticket))
+
+
+class ParkedView(APIView):
+    """GET messages of this account parked in either direction (account admins)."""
+
+    permission_classes = [Predicates]
+    predicates = {"read": perms.can_handle_parked_messages}
+
+    @extend_schema(responses={200: s.MessageSerializer(many=True)})
+    def get(self, request):
+        return Response(selectors.parked_messages())
+
+
+class ReplayView(APIView):
+    permission_classes = [Predicates]
+    predicates = {"write": perms.can_handle_parked_messages}
+
+    @extend_schema(request=s.ReplaySerializer, responses={200: s.ReplayResultSerializer})
+    def post(self, request):
+        data = s.ReplaySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(
+            services.replay(
+                actor=request.user,
+                direction=data.validated_data["direction"],
+                message_id=data.validated_data["id"],
+            )
+        )

@@ -1,0 +1,136 @@
+"""The wire format: envelopes, HMAC-SHA256 signatures, the replay window (docs/federation.md).
+
+Pure functions, no database: any implementation that follows docs/federation.md interoperates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+
+VERSION = 1
+HEADER_PARTNERSHIP = "X-Atrium-Partnership"
+HEADER_KEY_ID = "X-Atrium-Key-Id"
+HEADER_TIMESTAMP = "X-Atrium-Timestamp"
+HEADER_SIGNATURE = "X-Atrium-Signature"
+KINDS = frozenset(
+    {"share", "update", "comment", "attachment", "status", "checklist", "recall", "decline", "unshare"}
+)
+ENVELOPE_FIELDS = ("v", "id", "partnership", "link", "seq", "kind", "from", "sent_at", "payload")
+
+
+def new_key() -> tuple[str, str]:
+    """(key id, key): 128 bits of id, 256 bits of key, both URL-safe text."""
+    return secrets.token_hex(8), secrets.token_urlsafe(32)
+
+
+def envelope(
+    *,
+    message_id: uuid.UUID,
+    partnership: uuid.UUID,
+    link: uuid.UUID,
+    seq: int,
+    kind: str,
+    side: str,
+    payload: dict,
+) -> bytes:
+    """The exact bytes that are signed and sent."""
+    doc = {
+        "v": VERSION,
+        "id": str(message_id),
+        "partnership": str(partnership),
+        "link": str(link),
+        "seq": seq,
+        "kind": kind,
+        "from": side,
+        "sent_at": timezone.now().isoformat(),
+        "payload": payload,
+    }
+    return json.dumps(doc, separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode()
+
+
+def signature(key: str, timestamp: str, body: bytes) -> str:
+    return hmac.new(key.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+def signed_headers(*, partnership: uuid.UUID, key_id: str, key: str, body: bytes) -> dict[str, str]:
+    ts = str(int(timezone.now().timestamp()))
+    return {
+        HEADER_PARTNERSHIP: str(partnership),
+        HEADER_KEY_ID: key_id,
+        HEADER_TIMESTAMP: ts,
+        HEADER_SIGNATURE: signature(key, ts, body),
+        "Content-Type": "application/json",
+    }
+
+
+class Refused(Exception):
+    """A message this side will not take: `code` says why (docs/federation.md, "Refusals")."""
+
+    def __init__(self, code: str, detail: str, status: int = 400):
+        self.code, self.detail, self.status = code, detail, status
+        super().__init__(f"{code}: {detail}")
+
+
+@dataclass(frozen=True)
+class Message:
+    id: uuid.UUID
+    partnership: uuid.UUID
+    link: uuid.UUID
+    seq: int
+    kind: str
+    side: str
+    sent_at: datetime
+    payload: dict
+
+
+def check_signature(
+    *, keys: dict[str, str], headers: dict[str, str], body: bytes, now: datetime, window: int
+) -> None:
+    """`keys`: key id -> key currently accepted for the partnership (current, and previous during
+    the overlap). Raises Refused; returns when the signature holds and the timestamp is fresh."""
+    ts, key_id, sig = (headers.get(h, "") for h in (HEADER_TIMESTAMP, HEADER_KEY_ID, HEADER_SIGNATURE))
+    if not ts or not key_id or not sig:
+        raise Refused("unsigned", "The signature headers are missing.", 401)
+    try:
+        stamp = int(ts)
+    except ValueError:
+        raise Refused("bad_timestamp", "The timestamp is not a Unix time.", 401) from None
+    if abs(now.timestamp() - stamp) > window:
+        raise Refused("stale", "The timestamp is outside the replay window.", 401)
+    key = keys.get(key_id)
+    if key is None:
+        raise Refused("unknown_key", "The key id is not (or no longer) valid for this partnership.", 401)
+    if not hmac.compare_digest(signature(key, ts, body), sig):
+        raise Refused("bad_signature", "The signature does not match the body.", 401)
+
+
+def parse(body: bytes) -> Message:
+    try:
+        doc = json.loads(body)
+        if not isinstance(doc, dict) or set(ENVELOPE_FIELDS) - set(doc):
+            raise ValueError("fields missing")
+        if doc["v"] != VERSION or doc["kind"] not in KINDS or doc["from"] not in ("requester", "provider"):
+            raise ValueError("unknown version, kind or side")
+        if not isinstance(doc["seq"], int) or doc["seq"] < 1 or not isinstance(doc["payload"], dict):
+            raise ValueError("bad seq or payload")
+        sent_at = datetime.fromisoformat(doc["sent_at"])
+        return Message(
+            id=uuid.UUID(doc["id"]),
+            partnership=uuid.UUID(doc["partnership"]),
+            link=uuid.UUID(doc["link"]),
+            seq=doc["seq"],
+            kind=doc["kind"],
+            side=doc["from"],
+            sent_at=sent_at,
+            payload=doc["payload"],
+        )
+    except (ValueError, TypeError, KeyError) as exc:
+        raise Refused("bad_envelope", f"The message is not a valid envelope: {exc}.") from None

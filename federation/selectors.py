@@ -1,0 +1,110 @@
+"""Reads of federation that views (and later reports and the console) share."""
+
+from __future__ import annotations
+
+from .directory.models import Partnership
+from .models import InboxMessage, OutboxMessage, TicketLink
+
+
+def partnership_doc(p: Partnership, account) -> dict:
+    side = p.side_of(account)
+    other = p.account_of(Partnership.other(side)) if side else None
+    return {
+        "id": str(p.pk),
+        "state": p.state,
+        "side": side,
+        "partner": {
+            "name": other.name if other is not None else p.remote_name,
+            "address": other.slug if other is not None else p.remote_url,
+        },
+        "type_map": p.type_map,
+        "status_to_provider": p.status_to_provider,
+        "status_to_requester": p.status_to_requester,
+        "attachments": p.attachments,
+        "note": p.note,
+        "reason": p.reason,
+        "invited_at": p.invited_at,
+        "accepted_at": p.accepted_at,
+        "suspended_at": p.suspended_at,
+        "ended_at": p.ended_at,
+    }
+
+
+def _out(m: OutboxMessage) -> dict:
+    return {
+        "direction": "out",
+        "id": str(m.message_id),
+        "link": str(m.link_id),
+        "seq": m.seq,
+        "kind": m.kind,
+        "at": m.created_at,
+        "sent_at": m.sent_at,
+        "applied_at": None,
+        "attempts": m.attempts,
+        "error": m.last_error,
+        "parked_at": m.parked_at,
+    }
+
+
+def _in(m: InboxMessage) -> dict:
+    return {
+        "direction": "in",
+        "id": str(m.message_id),
+        "link": str(m.link_id),
+        "seq": m.seq,
+        "kind": m.kind,
+        "at": m.received_at,
+        "sent_at": m.sent_at,
+        "applied_at": m.applied_at,
+        "attempts": 0,
+        "error": m.error,
+        "parked_at": m.parked_at,
+    }
+
+
+def ticket_links(ticket) -> list[dict]:
+    """A ticket's links with their message logs (both directions, in order)."""
+    links = list(TicketLink.objects.filter(ticket=ticket).order_by("created_at"))
+    ids = [link.pk for link in links]
+    outs: dict = {}
+    for m in OutboxMessage.objects.filter(link_id__in=ids).order_by("seq"):
+        outs.setdefault(m.link_id, []).append(_out(m))
+    ins: dict = {}
+    for m in InboxMessage.objects.filter(link_id__in=ids).order_by("seq"):
+        ins.setdefault(m.link_id, []).append(_in(m))
+    partners = {
+        p.pk: p
+        for p in Partnership.objects.select_related("requester_account", "provider_account").filter(
+            pk__in={link.partnership_id for link in links}
+        )
+    }
+    docs = []
+    for link in links:
+        p = partners.get(link.partnership_id)
+        other = p.account_of("provider" if link.role == "sender" else "requester") if p else None
+        docs.append(
+            {
+                "id": str(link.pk),
+                "partnership": str(link.partnership_id),
+                "partner": other.name if other is not None else (p.remote_name if p else ""),
+                "role": link.role,
+                "state": link.state,
+                "remote_ref": link.remote_ref,
+                "remote_status": link.remote_status,
+                "remote_assignee": link.remote_assignee,
+                "remote_checklist": link.remote_checklist,
+                "note": link.note,
+                "reason": link.reason,
+                "created_at": link.created_at,
+                "messages": outs.get(link.pk, []) + ins.get(link.pk, []),
+            }
+        )
+    return docs
+
+
+def parked_messages() -> list[dict]:
+    outs = [
+        _out(m) for m in OutboxMessage.objects.filter(parked_at__isnull=False).order_by("parked_at")[:500]
+    ]
+    ins = [_in(m) for m in InboxMessage.objects.filter(parked_at__isnull=False).order_by("parked_at")[:500]]
+    return outs + ins

@@ -1,0 +1,10 @@
+"""Celery entry points of federation: thin, they run in the schema named by the task."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="federation.drain_link", acks_late=True)
+def drain_link(link_id: str) -> int:
+    return services.drain_link(link_id=link_id)

@@ -1,0 +1,42 @@
+"""The federation endpoints of the public host: the signed inbox and partners' file links."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import FileResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from atrium.errors import DomainError, error_body
+
+from . import protocol, services
+
+log = logging.getLogger("atrium.federation")
+MAX_BODY = 30 * 1024 * 1024  # an inline attachment is at most FEDERATION_INLINE_MAX_BYTES, base64
+
+
+@csrf_exempt
+@require_POST
+def inbox(request):
+    """POST a signed envelope (docs/federation.md). 200 {"result": "accepted"|"duplicate"}; a
+    refusal answers 4xx {"code", "detail"} and records nothing."""
+    if len(request.body) > MAX_BODY:
+        return JsonResponse(error_body("too_large", "The message is too large."), status=413)
+    try:
+        result = services.receive(request.body, dict(request.headers))
+    except protocol.Refused as exc:
+        log.warning("federation: refused a message from %s: %s", request.META.get("REMOTE_ADDR"), exc)
+        return JsonResponse(error_body(exc.code, exc.detail), status=exc.status)
+    return JsonResponse(result)
+
+
+@require_GET
+def shared_file(request, token: str):
+    try:
+        attachment, content = services.read_shared_file(token)
+    except DomainError as exc:
+        return JsonResponse(error_body(exc.code, exc.detail), status=exc.status)
+    import io
+
+    return FileResponse(io.BytesIO(content), content_type=attachment.content_type, filename=attachment.name)
