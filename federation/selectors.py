@@ -108,3 +108,36 @@ def parked_messages() -> list[dict]:
     ]
     ins = [_in(m) for m in InboxMessage.objects.filter(parked_at__isnull=False).order_by("parked_at")[:500]]
     return outs + ins
+
+
+def health_for_account(account) -> dict:
+    """What the operator console shows on an account's page: partnerships by state, and the
+    delivery state of its links (read inside the account's schema)."""
+    from django.db.models import Count, Min, Q
+    from django_tenants.utils import schema_context
+
+    partnerships = dict(
+        Partnership.objects.filter(Q(requester_account=account) | Q(provider_account=account))
+        .values_list("state")
+        .annotate(n=Count("pk"))
+    )
+    with schema_context(account.schema_name):
+        outbox = OutboxMessage.objects.filter(sent_at__isnull=True).aggregate(
+            backlog=Count("pk", filter=Q(parked_at__isnull=True)),
+            parked=Count("pk", filter=Q(parked_at__isnull=False)),
+            oldest=Min("created_at", filter=Q(parked_at__isnull=True)),
+        )
+        inbox = InboxMessage.objects.filter(applied_at__isnull=True).aggregate(
+            waiting=Count("pk", filter=Q(parked_at__isnull=True)),
+            parked=Count("pk", filter=Q(parked_at__isnull=False)),
+        )
+        links = TicketLink.objects.count()
+    return {
+        "partnerships": ", ".join(f"{state}: {n}" for state, n in sorted(partnerships.items())) or "—",
+        "links": links,
+        "outbox backlog": outbox["backlog"],
+        "oldest unsent": outbox["oldest"].isoformat(timespec="seconds") if outbox["oldest"] else "—",
+        "outbox parked": outbox["parked"],
+        "inbox waiting for a predecessor": inbox["waiting"],
+        "inbox parked": inbox["parked"],
+    }

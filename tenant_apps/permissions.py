@@ -397,6 +397,7 @@ def can_manage_operators(user) -> bool:
 # ---------------------------------------------------------------------------- billing
 def can_manage_billing(user) -> bool:
     """The plan, seats, Checkout and the Stripe Customer Portal are the account admin's."""
+    return is_account_admin(user)
 
 
 # ---------------------------------------------------------------------------- federation

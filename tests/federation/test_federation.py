@@ -14,6 +14,7 @@ from django.utils import timezone
 from federation import protocol, services
 from federation.directory.models import Partnership
 from federation.models import InboxMessage, OutboxMessage, TicketLink
+from federation.selectors import health_for_account
 from tenant_apps.desk import checklists
 from tenant_apps.desk import services as desk
 from tenant_apps.desk.models import Comment, Ticket, TicketType
@@ -272,6 +273,11 @@ def test_a_message_that_fails_is_parked_and_replayed_after_the_fix(pair, django_
     settle(pair)
     with pair.in_contractor():
         assert InboxMessage.objects.filter(link_id=link.pk, applied_at__isnull=True).count() == 2
+    # operators see it on the account's console page
+    health = health_for_account(pair.contractor.made.account)
+    assert health["inbox parked"] == 1 and health["inbox waiting for a predecessor"] == 1
+    assert health["partnerships"] == "active: 1"
+    with pair.in_contractor():
         TicketType.objects.filter(code="work_order").update(is_active=True)  # the fix
     response = pair.contractor.api(
         "admin", "post", "/federation/parked/replay/", {"direction": "in", "id": str(parked.message_id)}
@@ -281,6 +287,10 @@ def test_a_message_that_fails_is_parked_and_replayed_after_the_fix(pair, django_
     with pair.in_contractor():
         assert InboxMessage.objects.filter(link_id=link.pk, applied_at__isnull=True).count() == 0
         assert Comment.objects.filter(ticket=theirs, body__startswith="Hello?").exists()
+    after = health_for_account(pair.contractor.made.account)
+    assert (
+        after["inbox parked"] == 0 and after["inbox waiting for a predecessor"] == 0 and after["links"] == 1
+    )
 
 
 def test_recall_and_decline(pair):
