@@ -5,14 +5,13 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-import filetype
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from atrium.errors import DomainError, InvalidInput, NotFound
+from atrium.uploads import check_upload
 from tenant_apps import permissions as perms
 from tenant_apps.objects.models import Equipment, Location
 from tenant_apps.people.models import Company, ResponsibilityGroup, User
@@ -44,11 +43,6 @@ class TransitionNotAllowed(DomainError):
     code = "transition_not_allowed"
     status = 409
     default_detail = _("This ticket cannot move to that status.")
-
-
-class AttachmentRejected(DomainError):
-    code = "attachment_rejected"
-    status = 400
 
 
 STANDARD_EDITABLE = (
@@ -553,43 +547,6 @@ def add_comment(
     return comment
 
 
-ALLOWED_MIME_PREFIXES = ("image/",)
-ALLOWED_MIME_TYPES = {
-    "application/pdf",
-    "application/zip",
-    "text/plain",
-    "text/csv",
-    "application/msword",
-    "application/vnd.ms-excel",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.oasis.opendocument.text",
-    "application/vnd.oasis.opendocument.spreadsheet",
-}
-
-
-def _sniff(upload) -> str:
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is not None:
-        if kind.mime == "application/zip" and upload.name.lower().endswith(
-            (".docx", ".xlsx", ".odt", ".ods")
-        ):
-            return {
-                ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                ".odt": "application/vnd.oasis.opendocument.text",
-                ".ods": "application/vnd.oasis.opendocument.spreadsheet",
-            }[upload.name.lower()[upload.name.rfind(".") :]]
-        return kind.mime
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError:
-        return "application/octet-stream"
-    return "text/csv" if upload.name.lower().endswith(".csv") else "text/plain"
-
-
 @transaction.atomic
 def add_attachment(
     *,
@@ -607,21 +564,7 @@ def add_attachment(
         raise NotFound()
     if not process and not perms.can_comment(actor, ticket, internal=internal):
         raise PermissionDenied(_("Only the desk's staff add internal files."))
-    limit = settings.ATTACHMENT_MAX_BYTES
-    if upload.size > limit:
-        raise AttachmentRejected(
-            _("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)},
-            fields={"file": [_("Too large.")]},
-        )
-    if upload.size == 0:
-        raise AttachmentRejected(_("The file is empty."), fields={"file": [_("The file is empty.")]})
-    mime = _sniff(upload)
-    if not (mime.startswith(ALLOWED_MIME_PREFIXES) or mime in ALLOWED_MIME_TYPES):
-        raise AttachmentRejected(
-            _("Files of this type are not accepted."),
-            fields={"file": [_("Not an accepted file type: %(t)s.") % {"t": mime}]},
-        )
-    name = (upload.name or "file").replace("/", "_").replace("\\", "_")[-200:]
+    mime, name = check_upload(upload)
     attachment = Attachment(
         ticket=ticket,
         comment=comment,

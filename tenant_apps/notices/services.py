@@ -17,9 +17,8 @@ from django.utils.translation import gettext as _
 
 from atrium.errors import DomainError, InvalidInput, NotFound
 from atrium.tasks_util import enqueue_for_account
+from atrium.uploads import AttachmentRejected, check_upload
 from tenant_apps import permissions as perms
-from tenant_apps.desk.services import ALLOWED_MIME_PREFIXES, ALLOWED_MIME_TYPES, AttachmentRejected
-from tenant_apps.desk.services import _sniff as sniff_content_type
 from tenant_apps.objects.models import Location
 from tenant_apps.people.models import Company, User
 
@@ -260,21 +259,7 @@ def add_attachment(*, actor: User, announcement: Announcement, upload) -> Notice
             _("An announcement has at most %(n)d files.") % {"n": ATTACHMENTS_MAX},
             fields={"file": [_("Too many files.")]},
         )
-    limit = settings.ATTACHMENT_MAX_BYTES
-    if upload.size > limit:
-        raise AttachmentRejected(
-            _("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)},
-            fields={"file": [_("Too large.")]},
-        )
-    if upload.size == 0:
-        raise AttachmentRejected(_("The file is empty."), fields={"file": [_("The file is empty.")]})
-    mime = sniff_content_type(upload)
-    if not (mime.startswith(ALLOWED_MIME_PREFIXES) or mime in ALLOWED_MIME_TYPES):
-        raise AttachmentRejected(
-            _("Files of this type are not accepted."),
-            fields={"file": [_("Not an accepted file type: %(t)s.") % {"t": mime}]},
-        )
-    name = (upload.name or "file").replace("/", "_").replace("\\", "_")[-200:]
+    mime, name = check_upload(upload)
     attachment = NoticeAttachment(
         announcement=announcement,
         token=secrets.token_hex(16),
