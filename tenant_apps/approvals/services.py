@@ -284,6 +284,22 @@ def decide(*, actor: User, ticket: Ticket, decision: str, comment: str = "") -> 
     return rnd
 
 
+def in_rework(ticket: Ticket, last_round: ApprovalRound | None) -> bool:
+    """The ticket's latest round asked for rework and the ticket still waits in the rework status."""
+    return (
+        last_round is not None
+        and last_round.outcome == Outcome.NEEDS_REWORK
+        and last_round.policy is not None
+        and ticket.status_id == last_round.policy.rework_status_id
+    )
+
+
+def may_resubmit(actor: User, ticket: Ticket, last_round: ApprovalRound | None) -> bool:
+    return in_rework(ticket, last_round) and (
+        ticket.requester_id == actor.pk or perms.can_change_ticket(actor, ticket)
+    )
+
+
 @transaction.atomic
 def resubmit(*, actor: User, ticket: Ticket, changes: dict | None = None, comment: str = "") -> ApprovalRound:
     """The requester (or the desk on their behalf) sends a reworked request for a new round."""
@@ -293,12 +309,7 @@ def resubmit(*, actor: User, ticket: Ticket, changes: dict | None = None, commen
     if ticket.requester_id != actor.pk and not perms.can_change_ticket(actor, ticket):
         raise desk.PermissionDenied(_("Only the requester or the desk's staff resubmit a request."))
     last = ApprovalRound.objects.select_related("policy").filter(ticket=ticket).order_by("-number").first()
-    if (
-        last is None
-        or last.outcome != Outcome.NEEDS_REWORK
-        or last.policy is None
-        or ticket.status_id != last.policy.rework_status_id
-    ):
+    if not in_rework(ticket, last):
         raise NotInRework()
     if changes:
         ticket = desk.update_ticket(actor=actor, ticket=ticket, changes=changes, requester_edit=True)

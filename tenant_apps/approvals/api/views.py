@@ -15,7 +15,7 @@ from tenant_apps import permissions as perms
 from tenant_apps.desk import selectors as desk_selectors
 
 from .. import selectors, services
-from ..models import ApprovalPolicy, Outcome
+from ..models import ApprovalPolicy
 from . import serializers as s
 
 
@@ -36,13 +36,7 @@ def _state(request, ticket) -> dict:
             not st.decision and perms.may_decide_approval_step(request.user, st) for st in current.steps.all()
         )
     )
-    can_resubmit = bool(
-        current
-        and current.outcome == Outcome.NEEDS_REWORK
-        and current.policy is not None
-        and ticket.status_id == current.policy.rework_status_id
-        and (ticket.requester_id == request.user.pk or perms.can_change_ticket(request.user, ticket))
-    )
+    can_resubmit = services.may_resubmit(request.user, ticket, current)
     return s.TicketApprovalSerializer(
         {"rounds": rounds, "can_decide": can_decide, "can_resubmit": can_resubmit}
     ).data
