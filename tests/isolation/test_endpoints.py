@@ -24,8 +24,9 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import override_settings
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -138,9 +139,32 @@ def _upload(mall: Mall, client: Client, tid: int, name: str, content: bytes) -> 
     )["id"]
 
 
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The two accounts (and B's contractor), built once for the module inside one transaction.
+
+    Every test then runs in a savepoint of that transaction (pytest-django's `db`), so whatever a
+    test changes is rolled back before the next; at the end the whole world, schemas included, is
+    rolled back too. Building three accounts per case made this module most of the suite's time.
+    """
+    media = tmp_path_factory.mktemp("isolation-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media)):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield _build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            connection.set_schema_to_public()
+
+
 @pytest.fixture
-def world(db, settings, tmp_path) -> World:
-    settings.MEDIA_ROOT = str(tmp_path)
+def world(shared_world, db) -> World:
+    return shared_world
+
+
+def _build_world() -> World:
     a, b = make_mall(), make_mall()
     ids: dict[str, Any] = {}
 
