@@ -29,7 +29,7 @@ from django.utils.translation import override
 from atrium.errors import DomainError, InvalidInput, NotFound
 from atrium.tasks_util import enqueue_for_account
 from tenant_apps import permissions as perms
-from tenant_apps.desk import events, routing
+from tenant_apps.desk import configcache, events, routing
 from tenant_apps.desk import services as desk
 from tenant_apps.desk.models import EventKind, Status, Ticket, TicketType
 from tenant_apps.people.models import AGENT_ROLES, ResponsibilityGroup, User
@@ -67,10 +67,22 @@ class NotInRework(DomainError):
 # ---------------------------------------------------------------------------- policies
 def policy_for(ticket: Ticket, *, now: dt.datetime | None = None) -> ApprovalPolicy | None:
     now = now or timezone.now()
-    for policy in ApprovalPolicy.objects.filter(ticket_type_id=ticket.ticket_type_id, is_active=True):
+    for policy in _active_policies(ticket.ticket_type_id):
         if routing.matches(policy, ticket, now):
             return policy
     return None
+
+
+def _active_policies(type_id: int) -> list[ApprovalPolicy]:
+    """From the desk's configuration cache (a policy change bumps its version)."""
+
+    def load() -> dict[int, list[ApprovalPolicy]]:
+        out: dict[int, list[ApprovalPolicy]] = {}
+        for policy in ApprovalPolicy.objects.filter(is_active=True).order_by("ticket_type_id", "order", "id"):
+            out.setdefault(policy.ticket_type_id, []).append(policy)
+        return out
+
+    return configcache.current().get("approvals.policies", load).get(type_id, [])
 
 
 STATUS_ROLES = ("pending_status", "rework_status", "approved_status", "remarks_status", "rejected_status")

@@ -11,14 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from atrium.errors import InvalidInput, NotFound
 from tenant_apps import permissions as perms
 
-from . import events
+from . import configcache, events
 from .models import ChecklistItem, ChecklistItemKind, ChecklistTemplate, EventKind, Status, Ticket, TicketType
 
 MAX_ITEMS = 50
@@ -88,11 +87,11 @@ def delete_template(*, template: ChecklistTemplate) -> None:
 def _instantiate(ticket: Ticket, *, stage_id: int | None, filing: bool = False) -> None:
     """Copy the templates of this stage onto the ticket, once per template. On filing, templates
     without a stage and those of the initial status come in one query (nothing is there yet)."""
-    templates = ChecklistTemplate.objects.filter(ticket_type_id=ticket.ticket_type_id)
+    templates = configcache.current().checklist_templates(ticket.ticket_type_id)
     if filing:
-        templates = list(templates.filter(Q(stage__isnull=True) | Q(stage_id=stage_id)))
+        templates = [t for t in templates if t.stage_id is None or t.stage_id == stage_id]
     else:
-        templates = list(templates.filter(stage_id=stage_id))
+        templates = [t for t in templates if t.stage_id == stage_id]
         if templates:
             present = set(ticket.checklist.values_list("template_id", flat=True).distinct())
             templates = [t for t in templates if t.pk not in present]

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from tenant_apps.people.models import AGENT_ROLES, ResponsibilityGroup, User
 
+from . import configcache
 from .models import Channel, Priority, RoutingRule, Ticket
 
 FIELD_OPS = {"eq", "ne", "in", "contains", "gte", "lte"}
@@ -133,12 +134,13 @@ def route(ticket: Ticket, *, now: dt.datetime | None = None) -> RoutingOutcome:
     outcome = RoutingOutcome()
     taken: set[str] = set()
     watchers: list[int] = []
-    for rule in RoutingRule.objects.filter(is_active=True).order_by("order", "id"):
+    config = configcache.current()
+    for rule in config.routing_rules():
         if not matches(rule, ticket, now):
             continue
         actions, did = rule.actions or {}, {}
         if "group" in actions and "group" not in taken:
-            group = ResponsibilityGroup.objects.filter(pk=actions["group"], is_active=True).first()
+            group = config.active_group(actions["group"])
             if group is not None:
                 ticket.group = group
                 did["group"] = group.name

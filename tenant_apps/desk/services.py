@@ -16,7 +16,7 @@ from tenant_apps import permissions as perms
 from tenant_apps.objects.models import Equipment, Location
 from tenant_apps.people.models import Company, ResponsibilityGroup, User
 
-from . import checklists, events, routing
+from . import checklists, configcache, events, routing
 from .fields import clean_field_values
 from .models import (
     OPEN_CATEGORIES,
@@ -195,6 +195,47 @@ def file_ticket(
 
     `process` (e.g. "federation"): a process files on its own authority, for `actor`, without the
     person's permission checks (the process has made its own)."""
+    with configcache.scope():
+        return _file_ticket(
+            actor=actor,
+            ticket_type=ticket_type,
+            title=title,
+            description=description,
+            fields=fields,
+            priority=priority,
+            requester=requester,
+            company=company,
+            location=location,
+            equipment=equipment,
+            planned_start=planned_start,
+            planned_finish=planned_finish,
+            channel=channel,
+            parent=parent,
+            watchers=watchers,
+            process=process,
+        )
+
+
+def _file_ticket(
+    *,
+    actor,
+    ticket_type,
+    title,
+    description,
+    fields,
+    priority,
+    requester,
+    company,
+    location,
+    equipment,
+    planned_start,
+    planned_finish,
+    channel,
+    parent,
+    watchers,
+    process,
+) -> Ticket:
+    config = configcache.current()
     if not process and not perms.can_file(actor, ticket_type):
         raise PermissionDenied(_("You may not file tickets of this type."))
     errors: dict[str, list[str]] = {}
@@ -223,7 +264,7 @@ def file_ticket(
     _check_standard(standard, errors)
     if channel not in Channel.values:
         errors["channel"] = [_("Unknown channel.")]
-    form = list(ticket_type.form_fields.all())
+    form = config.form(ticket_type.pk)
     cleaned, field_errors = clean_field_values(form, fields)
     errors.update(field_errors)
     company_obj = refs["company"] or requester_obj.company
@@ -231,7 +272,7 @@ def file_ticket(
         errors["company"] = [_("A requester files for their own company.")]
     if errors:
         raise InvalidInput(fields=errors)
-    initial = Status.objects.filter(workflow_id=ticket_type.workflow_id, is_initial=True).first()
+    initial = config.initial_status(ticket_type.workflow_id)
     if initial is None:
         raise InvalidInput(fields={"ticket_type": [_("This type's workflow has no initial status.")]})
 
@@ -428,11 +469,7 @@ def lock_ticket(ticket: Ticket) -> Ticket:
 
 
 def available_transitions(user: User, ticket: Ticket) -> list[Transition]:
-    transitions = (
-        Transition.objects.filter(source_id=ticket.status_id)
-        .select_related("target")
-        .prefetch_related("allowed_groups")
-    )
+    transitions = configcache.current().transitions_from(ticket.status_id)
     return [t for t in transitions if perms.can_transition(user, ticket, t)]
 
 

@@ -21,7 +21,7 @@ from atrium.errors import InvalidInput
 from tenant_apps import permissions as perms
 from tenant_apps.objects.models import Location
 
-from .. import checklists, config, selectors, services
+from .. import checklists, config, configcache, selectors, services
 from ..models import (
     Attachment,
     Category,
@@ -155,15 +155,14 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         data = s.TicketCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        type_ref = values.pop("type")
-        ticket_type = TicketType.objects.filter(code=type_ref).first() or (
-            TicketType.objects.filter(pk=int(type_ref)).first() if type_ref.isdigit() else None
-        )
-        if ticket_type is None:
-            raise InvalidInput(fields={"type": [_("No such ticket type.")]})
-        # file_ticket returns the ticket with every reference it set already loaded: no re-read
-        ticket = services.file_ticket(actor=request.user, ticket_type=ticket_type, **values)
-        return Response(s.TicketDetailSerializer(ticket, context={"request": request}).data, status=201)
+        with configcache.scope():  # the configuration version is read once for all of it
+            ticket_type = configcache.current().type_by_ref(values.pop("type"))
+            if ticket_type is None:
+                raise InvalidInput(fields={"type": [_("No such ticket type.")]})
+            # file_ticket returns the ticket with every reference it set already loaded: no re-read
+            ticket = services.file_ticket(actor=request.user, ticket_type=ticket_type, **values)
+            answer = s.TicketDetailSerializer(ticket, context={"request": request}).data
+        return Response(answer, status=201)
 
     @extend_schema(request=s.TicketUpdateSerializer, responses={200: s.TicketDetailSerializer})
     def partial_update(self, request, pk=None):
