@@ -13,7 +13,9 @@ call this module's functions, never the billing models.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection, models
 from django.db.models import Q
@@ -99,10 +101,10 @@ def licence_for(account, *, now: dt.datetime | None = None) -> Licence:
     """The licence of `account` right now. Reads its subscription (one query)."""
     from tenants_shared.accounts.models import AccountStatus
 
-    from .models import Subscription, SubscriptionStatus
+    from .models import SubscriptionStatus
 
     now = now or timezone.now()
-    sub = Subscription.objects.select_related("plan").filter(account_id=account.pk).first()
+    sub = _subscription_row(account.pk)
     if sub is None:  # the platform itself, or an account made before billing existed
         trial_end = account.created_at + dt.timedelta(days=TRIAL_DAYS) if account.created_at else None
         return Licence(
@@ -113,8 +115,8 @@ def licence_for(account, *, now: dt.datetime | None = None) -> Licence:
             features=frozenset(),
             trial_ends_at=trial_end,
         )
-    seats = sub.seats_override if sub.seats_override is not None else (sub.seats_purchased or sub.plan.seats)
-    features = frozenset(sub.plan.features or []) | frozenset(sub.features_override or [])
+    seats = sub.seats_override if sub.seats_override is not None else (sub.seats_purchased or sub.plan_seats)
+    features = frozenset(sub.plan_features or []) | frozenset(sub.features_override or [])
     grace_until = sub.payment_failed_at + dt.timedelta(days=GRACE_DAYS) if sub.payment_failed_at else None
     state = _operator_state(account)
     if state is None:
@@ -139,13 +141,52 @@ def licence_for(account, *, now: dt.datetime | None = None) -> Licence:
     )
     return Licence(
         state=state,
-        plan=sub.plan.code,
+        plan=sub.plan_code,
         seats=seats,
         features=features,
         trial_ends_at=sub.trial_ends_at,
         grace_until=grace_until,
         reason=reason,
     )
+
+
+class _SubscriptionRow(NamedTuple):
+    status: str
+    seats_override: int | None
+    seats_purchased: int
+    features_override: list
+    trial_ends_at: dt.datetime | None
+    payment_failed_at: dt.datetime | None
+    plan_code: str
+    plan_seats: int
+    plan_features: list
+
+
+# Every write to an account asks for its licence: one plain query (composing it through the ORM
+# with select_related cost more than running it).
+_SUBSCRIPTION_SQL = """
+    SELECT s.status, s.seats_override, s.seats_purchased, s.features_override, s.trial_ends_at,
+           s.payment_failed_at, p.code, p.seats, p.features
+      FROM billing_subscription s JOIN billing_plan p ON p.id = s.plan_id
+     WHERE s.account_id = %s
+"""
+
+
+def _subscription_row(account_id) -> _SubscriptionRow | None:
+    with connection.cursor() as cur:
+        cur.execute(_SUBSCRIPTION_SQL, [account_id])
+        row = cur.fetchone()
+    if row is None:
+        return None
+    sub = _SubscriptionRow(*row)
+    # Django's connection hands jsonb back as text (JSONField decodes it): decode the two lists here
+    return sub._replace(
+        features_override=_json_list(sub.features_override), plan_features=_json_list(sub.plan_features)
+    )
+
+
+def _json_list(value) -> list:
+    return json.loads(value) if isinstance(value, str | bytes) else list(value or [])
 
 
 def _operator_state(account) -> str | None:
