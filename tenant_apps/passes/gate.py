@@ -24,7 +24,13 @@ from tenant_apps.desk.models import Category, EventKind, Ticket, TicketEvent
 from tenant_apps.desk.services import PermissionDenied
 
 from .models import CheckMethod, GateCheck, Pass, PassState, Reason
-from .services import ALPHABET, SHORT_CODE_LENGTH, format_short_code, normalize_short_code
+from .services import (
+    ALPHABET,
+    APPROVED_OUTCOMES,
+    SHORT_CODE_LENGTH,
+    format_short_code,
+    normalize_short_code,
+)
 from .validity import Window, account_zone, reason_for
 
 MAX_CODE = 200
@@ -182,15 +188,20 @@ def _ticket_reason(ticket: Ticket, at: datetime, tz) -> tuple[str, dict]:
         return Reason.REJECTED, window
     if ticket.category in (Category.RESOLVED, Category.CLOSED):
         return Reason.EXPIRED, window
-    outcome = (
-        TicketEvent.objects.filter(ticket=ticket, kind=EventKind.APPROVAL_COMPLETED)
+    # The approval process alone decides, by its latest step in the ticket's history: a ticket no
+    # approval ever covered, or one waiting for a decision, is not a permit.
+    last = (
+        TicketEvent.objects.filter(
+            ticket=ticket, kind__in=(EventKind.APPROVAL_REQUESTED, EventKind.APPROVAL_COMPLETED)
+        )
         .order_by("-id")
-        .values_list("data__outcome", flat=True)
+        .values_list("kind", "data__outcome")
         .first()
     )
-    if outcome == "rejected":
+    kind, outcome = last or (None, None)
+    if kind == EventKind.APPROVAL_COMPLETED and outcome == "rejected":
         return Reason.REJECTED, window
-    if outcome not in ("approved", "approved_with_remarks") and ticket.status.key != "approved":
+    if kind != EventKind.APPROVAL_COMPLETED or outcome not in APPROVED_OUTCOMES:
         return Reason.NOT_APPROVED, window
     if start is not None and at < start:
         return Reason.NOT_YET_VALID, window

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from tenant_apps.desk.models import TicketEvent
+from tenant_apps.desk.models import Status, Ticket, TicketEvent
 from tenant_apps.passes.gate import check_code
 from tenant_apps.passes.models import GateCheck, Pass
 from tests.passes.conftest import complete_approval, day, file_request, set_time_zone
@@ -235,6 +235,14 @@ def test_a_ticket_without_passes_is_judged_by_its_approval_and_time(mall):
         True,
         False,
     )
+    # sent back for rework, then resubmitted: still no permit until the new round approves
+    complete_approval(mall, goods["id"], "needs_rework")
+    reworked = mall.api("guard", "post", "/gate/check/", {"code": goods["key"]}).json()
+    assert reworked["reason"]["code"] == "not_approved"
+    resubmitted = mall.api("key_user", "post", f"/tickets/{goods['id']}/approvals/resubmit/", {})
+    assert resubmitted.status_code == 200, resubmitted.content
+    again = mall.api("guard", "post", "/gate/check/", {"code": goods["key"]}).json()
+    assert again["reason"]["code"] == "not_approved"
     complete_approval(mall, goods["id"])
     tomorrow = mall.api("guard", "post", "/gate/check/", {"code": goods["key"]}).json()
     assert tomorrow["reason"]["code"] == "not_yet_valid"
@@ -251,7 +259,7 @@ def test_a_ticket_without_passes_is_judged_by_its_approval_and_time(mall):
     # a ticket number typed at the gate goes into that ticket's (internal) history
     with schema_context(mall.schema):
         checked = list(TicketEvent.objects.filter(kind="gate_checked").values("ticket_id", "public", "data"))
-    assert [e["ticket_id"] for e in checked] == [goods["id"]] * 4  # the four checks by its key above
+    assert [e["ticket_id"] for e in checked] == [goods["id"]] * 6  # the six checks by its key above
     assert not any(e["public"] for e in checked)
     assert (
         checked[-1]["data"]["check_id"] == v["check_id"] and checked[-1]["data"]["reason"] == "not_approved"
@@ -296,3 +304,17 @@ def test_the_gate_log_filters_and_pages(mall):
     assert len(page["results"]) == 4 and page["next"]
     rest = mall.api("guard", "get", page["next"].split("/api/v1")[1]).json()
     assert len(rest["results"]) == 2 and rest["next"] is None
+
+
+def test_a_ticket_no_approval_covered_is_no_permit_whatever_its_status(mall):
+    leak = mall.api(
+        "key_user",
+        "post",
+        "/tickets/",
+        {"type": "leak", "title": "Tap", "fields": {"severity": "drip"}, "location": mall.unit.pk},
+    ).json()
+    with schema_context(mall.schema):
+        # even a status keyed "approved" in its workflow proves nothing without an approval
+        Status.objects.filter(pk=Ticket.objects.get(pk=leak["id"]).status_id).update(key="approved")
+    verdict = mall.api("guard", "post", "/gate/check/", {"code": leak["key"]}).json()
+    assert verdict["valid"] is False and verdict["reason"]["code"] == "not_approved"
