@@ -39,6 +39,12 @@ class PermissionDenied(DomainError):
     default_detail = _("You may not do this.")
 
 
+class TicketClosed(DomainError):
+    code = "ticket_closed"
+    status = 409
+    default_detail = _("This ticket is closed and can no longer be changed.")
+
+
 class TransitionNotAllowed(DomainError):
     code = "transition_not_allowed"
     status = 409
@@ -353,6 +359,10 @@ def update_ticket(
     `requester_edit`: a process (approval rework) lets the requester edit their own request's
     form (title, description, place, dates, custom fields), nothing else."""
     ticket = _lock(ticket)
+    if not process and ticket.category in (Category.CLOSED, Category.CANCELLED):
+        if not perms.can_view_ticket(actor, ticket):
+            raise NotFound()
+        raise TicketClosed()
     if process:
         editable = set(STANDARD_EDITABLE)
     elif requester_edit:

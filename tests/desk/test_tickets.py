@@ -108,6 +108,13 @@ def test_workflow_moves_with_their_rules(mall):
     assert closed.status_code == 200 and closed.json()["closed_at"]
     kinds = [e["kind"] for e in mall.api("admin", "get", f"/tickets/{tid}/events/").json()]
     assert kinds.count("status_changed") == 3
+    # a closed ticket is a record: nobody edits it, not even an admin, and nothing is written
+    for who in ("plumber", "admin"):
+        refused = mall.api(who, "patch", f"/tickets/{tid}/", {"title": "Rewritten", "priority": 1})
+        assert refused.status_code == 409 and refused.json()["code"] == "ticket_closed", refused.content
+    after = mall.api("admin", "get", f"/tickets/{tid}/").json()
+    assert after["title"] == ticket["title"] and after["priority"] == ticket["priority"]
+    assert [e["kind"] for e in mall.api("admin", "get", f"/tickets/{tid}/events/").json()] == kinds
 
 
 def test_requester_sees_public_comments_only(mall):
