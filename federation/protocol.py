@@ -5,9 +5,11 @@ Pure functions, no database: any implementation that follows docs/federation.md 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -20,8 +22,20 @@ HEADER_PARTNERSHIP = "X-Atrium-Partnership"
 HEADER_KEY_ID = "X-Atrium-Key-Id"
 HEADER_TIMESTAMP = "X-Atrium-Timestamp"
 HEADER_SIGNATURE = "X-Atrium-Signature"
+SIGNATURE_HEADERS = (HEADER_PARTNERSHIP, HEADER_KEY_ID, HEADER_TIMESTAMP, HEADER_SIGNATURE)
 KINDS = frozenset(
-    {"share", "update", "comment", "attachment", "status", "checklist", "recall", "decline", "unshare"}
+    {
+        "share",
+        "update",
+        "comment",
+        "attachment",
+        "status",
+        "checklist",
+        "recall",
+        "decline",
+        "unshare",
+        "partnership",  # across deployments: a side's full partnership state (link = partnership id)
+    }
 )
 ENVELOPE_FIELDS = ("v", "id", "partnership", "link", "seq", "kind", "from", "sent_at", "payload")
 
@@ -29,6 +43,59 @@ ENVELOPE_FIELDS = ("v", "id", "partnership", "link", "seq", "kind", "from", "sen
 def new_key() -> tuple[str, str]:
     """(key id, key): 128 bits of id, 256 bits of key, both URL-safe text."""
     return secrets.token_hex(8), secrets.token_urlsafe(32)
+
+
+# ---------------------------------------------------------------------------- handshake and keys
+HANDSHAKE_LABEL = b"atrium-federation-v1"
+CODE_ID_RE = re.compile(r"^[0-9a-f]{16}$")
+
+
+def new_invitation_code() -> tuple[str, str]:
+    """(id, secret) of an invitation code; the code handed over is `id + "." + secret`."""
+    return secrets.token_hex(8), secrets.token_urlsafe(24)
+
+
+def split_code(code: str) -> tuple[str, str] | None:
+    code_id, dot, secret = (code or "").strip().partition(".")
+    if not dot or not CODE_ID_RE.match(code_id) or not re.fullmatch(r"[A-Za-z0-9_-]{16,128}", secret):
+        return None
+    return code_id, secret
+
+
+def _derive(key: str, *parts: str) -> bytes:
+    return hmac.new(
+        key.encode(), b"|".join([HANDSHAKE_LABEL, *(p.encode() for p in parts)]), hashlib.sha256
+    ).digest()
+
+
+def partnership_for_code(secret: str) -> uuid.UUID:
+    """The partnership id an invitation code leads to: the same on every retry of the handshake,
+    so a retry after a lost answer finds the partnership it already made."""
+    return uuid.UUID(bytes=_derive(secret, "partnership")[:16], version=4)
+
+
+def handshake_key(
+    secret: str, partnership: uuid.UUID, requester_nonce: str, provider_nonce: str
+) -> tuple[str, str]:
+    """(key id, key) both sides derive from the invitation secret and both nonces; never sent."""
+    raw = _derive(secret, "key", str(partnership), requester_nonce, provider_nonce)
+    key_id = _derive(secret, "key-id", str(partnership), requester_nonce, provider_nonce).hex()[:16]
+    return key_id, base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def rotated_key(current_key: str, partnership: uuid.UUID, key_id: str, nonce: str) -> str:
+    """The next key, derived from the current one and the rotation's nonce; never sent."""
+    raw = _derive(current_key, "rotate", str(partnership), key_id, nonce)
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def message_id_for(partnership: uuid.UUID, side: str, seq: int) -> uuid.UUID:
+    """The id of a side's `partnership` message number `seq` (the same on every resend)."""
+    return uuid.uuid5(partnership, f"partnership:{side}:{seq}")
+
+
+def canonical(doc: dict) -> bytes:
+    return json.dumps(doc, separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode()
 
 
 def envelope(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .directory.models import Partnership
+from django.utils import timezone
+
+from .directory.models import InvitationCode, Partnership
 from .models import InboxMessage, OutboxMessage, TicketLink
 
 
@@ -27,7 +29,28 @@ def partnership_doc(p: Partnership, account) -> dict:
         "accepted_at": p.accepted_at,
         "suspended_at": p.suspended_at,
         "ended_at": p.ended_at,
+        "key_id": p.key_id,
+        # across deployments: has the partner taken this side's latest state (and key rotation)?
+        "state_delivered": p.state_sent_seq >= p.state_seq,
+        "delivery_error": p.state_error,
     }
+
+
+def invitation_code_doc(code: InvitationCode, secret_code: str | None = None) -> dict:
+    doc = {
+        "id": code.pk,
+        "state": code.state_at(timezone.now()),
+        "note": code.note,
+        "created_by": code.created_by,
+        "created_at": code.created_at,
+        "expires_at": code.expires_at,
+        "used_at": code.used_at,
+        "revoked_at": code.revoked_at,
+        "partnership": str(code.partnership_id) if code.partnership_id else None,
+    }
+    if secret_code is not None:
+        doc["code"] = secret_code  # shown once, when the code is made
+    return doc
 
 
 def _out(m: OutboxMessage) -> dict:

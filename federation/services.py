@@ -167,11 +167,34 @@ def _check_terms(terms: dict[str, Any], side: str, errors: dict[str, list[str]])
     return out
 
 
+def invite_partner(
+    *,
+    actor: User,
+    partner: str = "",
+    terms: dict[str, Any],
+    note: str = "",
+    remote_url: str = "",
+    code: str = "",
+) -> Partnership:
+    """The requester's admin invites an account to work the requester's tickets: one of this
+    deployment (by its slug or host), or one of another deployment (its base URL and the
+    invitation code its admin made there). Terms name the requester's types and statuses now;
+    the provider completes its side when it accepts."""
+    if remote_url or code:
+        from . import remote
+
+        if partner:
+            raise InvalidInput(
+                fields={"partner": [_("Give either an account address or a deployment URL and a code.")]}
+            )
+        return remote.invite_remote_partner(
+            actor=actor, remote_url=remote_url, code=code, terms=terms, note=note
+        )
+    return _invite_local_partner(actor=actor, partner=partner, terms=terms, note=note)
+
+
 @transaction.atomic
-def invite_partner(*, actor: User, partner: str, terms: dict[str, Any], note: str = "") -> Partnership:
-    """The requester's admin invites an account of this deployment (by its slug or host) to work
-    the requester's tickets. Terms name the requester's types and statuses now; the provider
-    completes its side when it accepts."""
+def _invite_local_partner(*, actor: User, partner: str, terms: dict[str, Any], note: str) -> Partnership:
     from tenants_shared.accounts.models import Account
     from tenants_shared.accounts.selectors import account_for_host, accounts_in_service
 
@@ -245,6 +268,8 @@ def accept_partnership(*, actor: User, partnership: Partnership, terms: dict[str
         errors["type_map"] = [_("Map only the types the inviting account offered.")]
     elif not all(type_map.values()):
         errors["type_map"] = [_("Map every offered type to one of your ticket types.")]
+    else:
+        _check_terms({"type_map": type_map}, Side.PROVIDER, errors)
     if errors:
         raise InvalidInput(fields=errors)
     p.type_map = type_map
@@ -254,6 +279,7 @@ def accept_partnership(*, actor: User, partnership: Partnership, terms: dict[str
     p.state = PartnershipState.ACTIVE
     p.accepted_at = timezone.now()
     p.save()
+    _announce(p)
     return p
 
 
@@ -267,6 +293,7 @@ def decline_partnership(*, actor: User, partnership: Partnership, reason: str = 
         raise WrongPartnershipState()
     p.state, p.reason, p.ended_at = PartnershipState.DECLINED, (reason or "").strip(), timezone.now()
     p.save()
+    _announce(p)
     return p
 
 
@@ -282,6 +309,7 @@ def suspend_partnership(*, actor: User, partnership: Partnership, reason: str = 
     p.state, p.suspended_at, p.suspended_by = PartnershipState.SUSPENDED, timezone.now(), p.side_of(account)
     p.reason = (reason or "").strip()
     p.save()
+    _announce(p)
     return p
 
 
@@ -296,6 +324,7 @@ def resume_partnership(*, actor: User, partnership: Partnership) -> Partnership:
         raise WrongPartnershipState()
     p.state, p.suspended_at, p.suspended_by = PartnershipState.ACTIVE, None, ""
     p.save()
+    _announce(p)
     for link_id in TicketLink.objects.filter(partnership_id=p.pk).values_list("pk", flat=True):
         _kick(link_id)
     return p
@@ -319,7 +348,16 @@ def end_partnership(*, actor: User, partnership: Partnership, reason: str = "") 
     ):
         _queue(link, MessageKind.UNSHARE, {"reason": p.reason})
         _orphan(link, actor=actor, reason=p.reason)
+    _announce(p)
     return p
+
+
+def _announce(p: Partnership) -> None:
+    """Across deployments, the partner learns this side's new state by a signed message."""
+    if p.remote_url:
+        from . import remote
+
+        remote.announce(p)
 
 
 def _orphan(link: TicketLink, *, actor: User | None, reason: str) -> None:
@@ -743,6 +781,10 @@ def receive(body: bytes, headers: dict[str, str]) -> dict:
     msg = protocol.parse(body)
     if msg.partnership != p.pk:
         raise protocol.Refused("partnership_mismatch", "The envelope names another partnership.")
+    if msg.kind == "partnership":
+        from . import remote
+
+        return remote.apply_state(p, msg, headers[protocol.HEADER_KEY_ID])
     dest_side = Partnership.other(msg.side)
     dest = p.account_of(dest_side)
     if dest is None:

@@ -2,9 +2,14 @@
 
 from celery import shared_task
 
-from . import services
+from . import remote, services
 
 
 @shared_task(name="federation.drain_link", acks_late=True)
 def drain_link(link_id: str) -> int:
     return services.drain_link(link_id=link_id)
+
+
+@shared_task(name="federation.send_partnership_state", acks_late=True)
+def send_partnership_state(partnership_id: str) -> bool:
+    return remote.send_state(partnership_id=partnership_id)

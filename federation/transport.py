@@ -39,13 +39,23 @@ def deliver(p: Partnership, side: str, msg) -> dict:
         side=side,
         payload=msg.payload,
     )
-    headers = protocol.signed_headers(partnership=p.pk, key_id=p.key_id, key=p.key, body=body)
+    from .remote import signing_key
+
+    key_id, key = signing_key(p)
+    headers = protocol.signed_headers(partnership=p.pk, key_id=key_id, key=key, body=body)
     local = p.account_of(Partnership.other(side)) is not None
     if local and not p.remote_url and settings.FEDERATION_LOCAL_TRANSPORT == "direct":
         try:
             return receive(body, headers)
         except protocol.Refused as exc:
             raise DeliveryFailed(f"{exc.code}: {exc.detail}", permanent=exc.code not in TRANSIENT) from None
+    return post_envelope(p, body, headers)
+
+
+def post_envelope(p: Partnership, body: bytes, headers: dict[str, str]) -> dict:
+    """POST signed bytes to the partner's inbox over HTTP(S). Raises DeliveryFailed."""
+    from .services import DeliveryFailed
+
     extra = (
         {"Host": settings.FEDERATION_HOST_HEADER}
         if settings.FEDERATION_HOST_HEADER and not p.remote_url

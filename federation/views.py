@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from atrium.errors import DomainError, error_body
 
-from . import protocol, services
+from . import protocol, remote, services
 
 log = logging.getLogger("atrium.federation")
 MAX_BODY = 30 * 1024 * 1024  # an inline attachment is at most FEDERATION_INLINE_MAX_BYTES, base64
@@ -29,6 +29,26 @@ def inbox(request):
         log.warning("federation: refused a message from %s: %s", request.META.get("REMOTE_ADDR"), exc)
         return JsonResponse(error_body(exc.code, exc.detail), status=exc.status)
     return JsonResponse(result)
+
+
+@csrf_exempt
+@require_POST
+def handshake(request):
+    """POST an invitation code's handshake from another deployment (docs/federation.md, "Across
+    deployments"). 201 with the signed answer; a refusal answers 4xx {"code", "detail"} and
+    writes nothing."""
+    if len(request.body) > remote.MAX_HANDSHAKE_BODY:
+        return JsonResponse(error_body("too_large", "The handshake is too large."), status=413)
+    try:
+        answer, headers = remote.receive_handshake(request.body, dict(request.headers))
+    except protocol.Refused as exc:
+        log.warning("federation: refused a handshake from %s: %s", request.META.get("REMOTE_ADDR"), exc)
+        return JsonResponse(error_body(exc.code, exc.detail), status=exc.status)
+    response = HttpResponse(answer, status=201, content_type="application/json")
+    for name, value in headers.items():
+        if name != "Content-Type":
+            response[name] = value
+    return response
 
 
 @require_GET

@@ -106,12 +106,13 @@ def _child_env() -> dict[str, str]:
 
 
 class LiveProcess:
-    def __init__(self, name: str, command: list[str], log_dir: Path):
+    def __init__(self, name: str, command: list[str], log_dir: Path, env: dict[str, str] | None = None):
+        """`env`: variables over the child environment (e.g. another deployment's database)."""
         self.name = name
         self.log_path = log_dir / f"{name}.log"
         self._log = self.log_path.open("w")
         self.proc = subprocess.Popen(
-            command, env=_child_env(), cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT
+            command, env={**_child_env(), **(env or {})}, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT
         )
 
     def log(self) -> str:

@@ -32,11 +32,30 @@ class PartnershipSerializer(serializers.Serializer):
     accepted_at = serializers.DateTimeField(allow_null=True)
     suspended_at = serializers.DateTimeField(allow_null=True)
     ended_at = serializers.DateTimeField(allow_null=True)
+    key_id = serializers.CharField()
+    state_delivered = serializers.BooleanField(
+        help_text="Across deployments: whether the partner has taken this side's latest state."
+    )
+    delivery_error = serializers.CharField()
 
 
 class InviteSerializer(serializers.Serializer):
     partner = serializers.CharField(
-        help_text="The partner account's address on this deployment (slug or host)."
+        required=False,
+        allow_blank=True,
+        help_text="The partner account's address on this deployment (slug or host).",
+    )
+    remote_url = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="Another deployment: its base URL (with `code`, instead of `partner`).",
+    )
+    code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Another deployment: the invitation code the partner's admin made there.",
     )
     type_map = serializers.DictField(
         child=serializers.CharField(allow_blank=True),
@@ -103,3 +122,21 @@ class ReplayResultSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     result = serializers.CharField()
     error = serializers.CharField(required=False)
+
+
+class InvitationCodeSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    state = serializers.ChoiceField(choices=["open", "used", "expired", "revoked"])
+    note = serializers.CharField()
+    created_by = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    used_at = serializers.DateTimeField(allow_null=True)
+    revoked_at = serializers.DateTimeField(allow_null=True)
+    partnership = serializers.UUIDField(allow_null=True)
+    code = serializers.CharField(required=False, help_text="Only in the answer that makes the code.")
+
+
+class NewInvitationCodeSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    valid_hours = serializers.IntegerField(required=False, min_value=1, max_value=720)

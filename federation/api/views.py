@@ -13,7 +13,7 @@ from atrium.errors import NotFound
 from tenant_apps import permissions as perms
 from tenant_apps.desk import selectors as desk_selectors
 
-from .. import selectors, services
+from .. import remote, selectors, services
 from . import serializers as s
 
 
@@ -22,7 +22,8 @@ def _doc(p) -> dict:
 
 
 class PartnershipListView(APIView):
-    """GET this account's partnerships; POST invites an account of this deployment (account admin)."""
+    """GET this account's partnerships; POST invites an account of this deployment (`partner`) or
+    of another deployment (`remote_url` and `code`) (account admins)."""
 
     permission_classes = [Predicates]
     predicates = {"read": perms.can_view_partnerships, "write": perms.can_manage_partnerships}
@@ -37,8 +38,11 @@ class PartnershipListView(APIView):
         data = s.InviteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
-        partner, note = v.pop("partner"), v.pop("note", "")
-        p = services.invite_partner(actor=request.user, partner=partner, terms=v, note=note)
+        partner, note = v.pop("partner", ""), v.pop("note", "")
+        remote_url, code = v.pop("remote_url", ""), v.pop("code", "")
+        p = services.invite_partner(
+            actor=request.user, partner=partner, terms=v, note=note, remote_url=remote_url, code=code
+        )
         return Response(_doc(p), status=status.HTTP_201_CREATED)
 
 
@@ -111,6 +115,53 @@ class EndView(_PartnershipAction):
 
     def act(self, request, p, data):
         return services.end_partnership(actor=request.user, partnership=p, reason=data.get("reason", ""))
+
+
+class RotateKeyView(_PartnershipAction):
+    request_serializer = s.ReasonSerializer
+
+    @extend_schema(request=None, responses={200: s.PartnershipSerializer})
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, request, p, data):
+        return remote.rotate_key(actor=request.user, partnership=p)
+
+
+class InvitationCodeListView(APIView):
+    """GET this account's invitation codes for partners on other deployments; POST makes one
+    (single use, expiring; the code itself is in this answer only). Account admins."""
+
+    permission_classes = [Predicates]
+    predicates = {"read": perms.can_manage_partnerships, "write": perms.can_manage_partnerships}
+
+    @extend_schema(responses={200: s.InvitationCodeSerializer(many=True)})
+    def get(self, request):
+        return Response(
+            [selectors.invitation_code_doc(c) for c in remote.invitation_codes_of(connection.tenant)[:200]]
+        )
+
+    @extend_schema(request=s.NewInvitationCodeSerializer, responses={201: s.InvitationCodeSerializer})
+    def post(self, request):
+        data = s.NewInvitationCodeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        row, code = remote.create_invitation_code(
+            actor=request.user,
+            note=data.validated_data.get("note", ""),
+            valid_hours=data.validated_data.get("valid_hours"),
+        )
+        return Response(selectors.invitation_code_doc(row, code), status=status.HTTP_201_CREATED)
+
+
+class InvitationCodeRevokeView(APIView):
+    permission_classes = [Predicates]
+    predicates = {"write": perms.can_manage_partnerships}
+
+    @extend_schema(request=None, responses={200: s.InvitationCodeSerializer})
+    def post(self, request, pk: str):
+        return Response(
+            selectors.invitation_code_doc(remote.revoke_invitation_code(actor=request.user, code_id=pk))
+        )
 
 
 def _ticket(request, pk):

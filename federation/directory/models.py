@@ -60,6 +60,15 @@ class Partnership(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_by = models.CharField(max_length=20, choices=Side.choices, blank=True)
     reason = models.TextField(_("reason"), blank=True)  # of a decline, a suspension or the end
+    # Across deployments (remote_url set): this side's state is announced to the partner as a
+    # signed, numbered, full-state `partnership` message (docs/federation.md, "Across deployments").
+    state_seq = models.PositiveIntegerField(default=0)  # the latest state this side announced
+    state_sent_seq = models.PositiveIntegerField(default=0)  # the latest the partner took
+    state_attempts = models.PositiveIntegerField(default=0)
+    state_error = models.TextField(blank=True)
+    remote_state_seq = models.PositiveIntegerField(default=0)  # the partner's latest state applied here
+    # A key rotation of this side not yet taken by the partner: the nonce that derives the new key.
+    rotation_nonce = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("partnership")
@@ -96,3 +105,39 @@ class Partnership(models.Model):
     @staticmethod
     def other(side: str) -> str:
         return Side.PROVIDER if side == Side.REQUESTER else Side.REQUESTER
+
+
+class InvitationCode(models.Model):
+    """A one-time code an account admin hands to a partner on another deployment, who invites this
+    account with it (docs/federation.md, "Across deployments"). The code is `<id>.<secret>`: the
+    id travels in the handshake, the secret never does (it keys the handshake's signatures and
+    the partnership key)."""
+
+    id = models.CharField(primary_key=True, max_length=32, editable=False)
+    account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE, related_name="+")
+    secret = models.CharField(max_length=128)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    partnership_id = models.UUIDField(null=True, blank=True)
+    requester_nonce = models.CharField(max_length=64, blank=True)
+    provider_nonce = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation code")
+        verbose_name_plural = _("invitation codes")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["account", "created_at"], name="fed_invcode_account")]
+
+    def __str__(self) -> str:
+        return f"invitation code {self.pk}"
+
+    def state_at(self, now) -> str:
+        if self.used_at:
+            return "used"
+        if self.revoked_at:
+            return "revoked"
+        return "expired" if self.expires_at <= now else "open"

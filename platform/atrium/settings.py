@@ -405,6 +405,8 @@ FEDERATION_MAX_ATTEMPTS = env.int("ATRIUM_FEDERATION_MAX_ATTEMPTS", default=15) 
 FEDERATION_RETRY_BASE_SECONDS = env.float("ATRIUM_FEDERATION_RETRY_BASE", default=1.0)
 FEDERATION_RETRY_CAP_SECONDS = env.float("ATRIUM_FEDERATION_RETRY_CAP", default=600.0)
 FEDERATION_HTTP_TIMEOUT = env.float("ATRIUM_FEDERATION_HTTP_TIMEOUT", default=10.0)
+# how long an invitation code for a partner on another deployment stays valid, by default
+FEDERATION_INVITATION_HOURS = env.int("ATRIUM_FEDERATION_INVITATION_HOURS", default=72)
 # Partnerships whose partner is on this deployment deliver in-process (same messages and checks);
 # tests set this to "http" to push same-deployment messages through the HTTP endpoint instead.
 FEDERATION_LOCAL_TRANSPORT = env("ATRIUM_FEDERATION_LOCAL_TRANSPORT", default="direct")

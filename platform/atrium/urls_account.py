@@ -95,6 +95,21 @@ api_v1 = [
         name="partnership-resume",
     ),
     path("federation/partnerships/<uuid:pk>/end/", federation.EndView.as_view(), name="partnership-end"),
+    path(
+        "federation/partnerships/<uuid:pk>/rotate-key/",
+        federation.RotateKeyView.as_view(),
+        name="partnership-rotate-key",
+    ),
+    path(
+        "federation/invitation-codes/",
+        federation.InvitationCodeListView.as_view(),
+        name="invitation-code-list",
+    ),
+    path(
+        "federation/invitation-codes/<str:pk>/revoke/",
+        federation.InvitationCodeRevokeView.as_view(),
+        name="invitation-code-revoke",
+    ),
     path("federation/parked/", federation.ParkedView.as_view(), name="federation-parked"),
     path("federation/parked/replay/", federation.ReplayView.as_view(), name="federation-replay"),
     path("attachments/<int:pk>/download/", desk.AttachmentDownloadView.as_view(), name="attachment-download"),

@@ -28,5 +28,6 @@ urlpatterns = [
     path("console/", include("tenants_shared.console.urls")),
     path("admin/", admin.site.urls),
     path("federation/inbox/", federation.inbox, name="federation-inbox"),
+    path("federation/handshake/", federation.handshake, name="federation-handshake"),
     path("federation/files/<str:token>/", federation.shared_file, name="federation-file"),
 ]

@@ -34,7 +34,7 @@ from django_tenants.utils import schema_context
 from knox.models import AuthToken
 
 from billing.models import Subscription
-from federation.directory.models import Partnership
+from federation.directory.models import InvitationCode, Partnership
 from federation.models import InboxMessage, OutboxMessage, TicketLink
 from tenant_apps.approvals.models import ApprovalPolicy, ApprovalRound, ApprovalStep
 from tenant_apps.audit.models import AuditEntry as AccountAuditEntry
@@ -442,6 +442,12 @@ def _build_world() -> World:
         federation.drain_link(link_id=str(link.pk))
         ids["b_message"] = str(OutboxMessage.objects.get(link=link, seq=1).message_id)
     ids["b_partnership"] = str(partnership.pk)
+    with _in(b):
+        from federation import remote
+
+        ids["b_invitation_code"] = remote.create_invitation_code(
+            actor=b.people["admin"], note=f"{MARK} code"
+        )[0].pk
 
     # the b_* ids must not exist in A, or the "local" checks would prove nothing
     models = {
@@ -513,6 +519,7 @@ def snapshot(mall: Mall) -> dict[str, list]:
         "outbox": OutboxMessage.objects.all(),
         "inbox": InboxMessage.objects.all(),
         "partnerships": Partnership.objects.all(),
+        "invitation_codes": InvitationCode.objects.filter(account_id=mall.made.account.pk),
         "comments": Comment.objects.all(),
         "events": TicketEvent.objects.all(),
         "attachments": Attachment.objects.all(),
@@ -780,6 +787,12 @@ ROUTES: dict[str, list[Req]] = {
     "partnership-suspend": [Req("post", _pk("b_partnership"), lambda w: {"reason": "x"})],
     "partnership-resume": [Req("post", _pk("b_partnership"))],
     "partnership-end": [Req("post", _pk("b_partnership"), lambda w: {"reason": "x"})],
+    "partnership-rotate-key": [Req("post", _pk("b_partnership"))],
+    "invitation-code-list": [
+        Req("get", local="200"),
+        Req("post", body=lambda w: {"note": "A's code"}, local="201"),
+    ],
+    "invitation-code-revoke": [Req("post", _pk("b_invitation_code"))],
     "ticket-federation": [Req("get", _pk("b_ticket"))],
     "ticket-forward": [
         Req("post", _pk("b_ticket"), lambda w: {"partnership": w.ids["b_partnership"]}),
