@@ -33,6 +33,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from atrium.errors import DomainError, InvalidInput, NotFound
 from atrium.tasks_util import enqueue_for_account
@@ -65,25 +66,25 @@ PROCESS = "federation"
 class PartnershipNotActive(DomainError):
     code = "partnership_not_active"
     status = 409
-    default_detail = _("This partnership is not active.")
+    default_detail = gettext_lazy("This partnership is not active.")
 
 
 class WrongPartnershipState(DomainError):
     code = "partnership_state"
     status = 409
-    default_detail = _("The partnership is not in a state that allows this.")
+    default_detail = gettext_lazy("The partnership is not in a state that allows this.")
 
 
 class NotForwardable(DomainError):
     code = "not_forwardable"
     status = 409
-    default_detail = _("This ticket cannot be forwarded to this partner.")
+    default_detail = gettext_lazy("This ticket cannot be forwarded to this partner.")
 
 
 class NoActiveLink(DomainError):
     code = "no_active_link"
     status = 409
-    default_detail = _("This ticket has no active link to a partner that allows this.")
+    default_detail = gettext_lazy("This ticket has no active link to a partner that allows this.")
 
 
 # ---------------------------------------------------------------------------- accounts

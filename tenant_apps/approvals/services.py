@@ -24,7 +24,7 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from atrium.errors import DomainError, InvalidInput, NotFound
 from atrium.tasks_util import enqueue_for_account
@@ -43,25 +43,25 @@ NEEDS_COMMENT = {Decision.NEEDS_REWORK, Decision.REJECTED, Decision.APPROVED_WIT
 class NoPendingApproval(DomainError):
     code = "no_pending_approval"
     status = 409
-    default_detail = _("This ticket is not waiting for approval.")
+    default_detail = gettext_lazy("This ticket is not waiting for approval.")
 
 
 class NotAnApprover(DomainError):
     code = "not_an_approver"
     status = 403
-    default_detail = _("You are not among this ticket's pending approvers.")
+    default_detail = gettext_lazy("You are not among this ticket's pending approvers.")
 
 
 class AlreadyDecided(DomainError):
     code = "already_decided"
     status = 409
-    default_detail = _("You have already decided in this round.")
+    default_detail = gettext_lazy("You have already decided in this round.")
 
 
 class NotInRework(DomainError):
     code = "not_in_rework"
     status = 409
-    default_detail = _("Only a request returned for rework can be resubmitted.")
+    default_detail = gettext_lazy("Only a request returned for rework can be resubmitted.")
 
 
 # ---------------------------------------------------------------------------- policies

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from atrium.errors import DomainError, InvalidInput, NotFound
 from atrium.uploads import check_upload
@@ -36,19 +37,19 @@ from .models import (
 class PermissionDenied(DomainError):
     code = "permission_denied"
     status = 403
-    default_detail = _("You may not do this.")
+    default_detail = gettext_lazy("You may not do this.")
 
 
 class TicketClosed(DomainError):
     code = "ticket_closed"
     status = 409
-    default_detail = _("This ticket is closed and can no longer be changed.")
+    default_detail = gettext_lazy("This ticket is closed and can no longer be changed.")
 
 
 class TransitionNotAllowed(DomainError):
     code = "transition_not_allowed"
     status = 409
-    default_detail = _("This ticket cannot move to that status.")
+    default_detail = gettext_lazy("This ticket cannot move to that status.")
 
 
 STANDARD_EDITABLE = (

@@ -14,6 +14,7 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from atrium.errors import DomainError, InvalidInput, NotFound
 from atrium.tasks_util import enqueue_for_account
@@ -41,7 +42,7 @@ ATTACHMENTS_MAX = 20
 class PermissionDenied(DomainError):
     code = "permission_denied"
     status = 403
-    default_detail = _("You may not do this.")
+    default_detail = gettext_lazy("You may not do this.")
 
 
 class AnnouncementStateConflict(DomainError):

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from atrium.errors import DomainError, InvalidInput, NotFound
 from tenant_apps import permissions as perms
@@ -43,13 +44,13 @@ REJECTED_OUTCOMES = frozenset({"rejected"})
 class PassesNotConfigured(DomainError):
     code = "passes_not_configured"
     status = 409
-    default_detail = _("This account has no pass request type.")
+    default_detail = gettext_lazy("This account has no pass request type.")
 
 
 class PassStateConflict(DomainError):
     code = "pass_state_conflict"
     status = 409
-    default_detail = _("The pass is not in a state that allows this.")
+    default_detail = gettext_lazy("The pass is not in a state that allows this.")
 
 
 # ---------------------------------------------------------------------------- codes

@@ -112,6 +112,11 @@ def test_workflow_moves_with_their_rules(mall):
     for who in ("plumber", "admin"):
         refused = mall.api(who, "patch", f"/tickets/{tid}/", {"title": "Rewritten", "priority": 1})
         assert refused.status_code == 409 and refused.json()["code"] == "ticket_closed", refused.content
+    # the message follows the request's language (domain errors translate when answered)
+    ru = mall.api("admin", "patch", f"/tickets/{tid}/", {"title": "X"}, HTTP_ACCEPT_LANGUAGE="ru").json()
+    en = mall.api("admin", "patch", f"/tickets/{tid}/", {"title": "X"}, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert ru["detail"] == "Заявка закрыта, изменить её уже нельзя."
+    assert en["detail"] == "This ticket is closed and can no longer be changed."
     after = mall.api("admin", "get", f"/tickets/{tid}/").json()
     assert after["title"] == ticket["title"] and after["priority"] == ticket["priority"]
     assert [e["kind"] for e in mall.api("admin", "get", f"/tickets/{tid}/events/").json()] == kinds
