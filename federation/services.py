@@ -29,7 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -357,10 +357,21 @@ def accepted_keys(p: Partnership, now: dt.datetime) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------------- the partner, as a person here
+# Partner people already in the database, remembered for one drain (see `drain_link`): only
+# people found (not made) are kept, so a rolled-back savepoint never leaves one behind.
+_person_cache: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "fed_partner_people", default=None
+)
+
+
 def partner_person(p: Partnership, local_side: str) -> User:
     """The partner account as it appears in this one: a company card (the client, or the
     contractor) and one blocked, password-less person of that company who authors what the
     partner does. Never an agent, so never a seat; it can never sign in."""
+    cache = _person_cache.get()
+    key = (connection.schema_name, p.pk, local_side)
+    if cache is not None and key in cache:
+        return cache[key]
     other = p.account_of(Partnership.other(local_side))
     name = other.name if other is not None else (p.remote_name or p.remote_url)
     company, _made = Company.objects.get_or_create(
@@ -384,6 +395,8 @@ def partner_person(p: Partnership, local_side: str) -> User:
         )
         person.set_unusable_password()
         person.save()
+    elif cache is not None and not _made:
+        cache[key] = person
     return person
 
 
@@ -655,58 +668,79 @@ def _advisory_lock(key: uuid.UUID, purpose: str) -> None:
 
 def drain_link(*, link_id: str) -> int:
     """Send the link's unsent messages in sequence order; stop at the first that cannot go now.
-    One message per transaction, under the link's lock: a resend after a crash is a duplicate the
-    receiver ignores. Returns how many were sent."""
+    Up to FEDERATION_DRAIN_BATCH messages per transaction, under the link's lock, with the
+    partnership read once: a resend after a crash is a duplicate the receiver ignores (on this
+    deployment the receiver's inbox commits with the sender's marks anyway). Returns how many
+    were sent."""
     from . import transport
 
     sent = 0
-    while True:
-        with transaction.atomic():
-            _advisory_lock(uuid.UUID(link_id), "out")
-            msg = (
-                OutboxMessage.objects.select_related("link")
-                .filter(link_id=link_id, sent_at__isnull=True, parked_at__isnull=True)
-                .order_by("seq")
-                .first()
-            )
-            if msg is None:
-                return sent
-            now = timezone.now()
-            if msg.next_attempt_at and msg.next_attempt_at > now:
-                return sent  # backing off: the failed attempt queued the drain that retries it
-            p = (
-                Partnership.objects.select_related("requester_account", "provider_account")
-                .filter(pk=msg.link.partnership_id)
-                .first()
-            )
-            side = Side.REQUESTER if msg.link.role == LinkRole.SENDER else Side.PROVIDER
-            if p is not None and p.state == PartnershipState.SUSPENDED and msg.kind != MessageKind.UNSHARE:
-                return sent  # waits; resuming the partnership drains every link again
-            try:
-                if p is None:
-                    raise DeliveryFailed("the partnership no longer exists", permanent=True)
-                transport.deliver(p, side, msg)
-            except DeliveryFailed as exc:
-                msg.attempts += 1
-                msg.last_error = str(exc)[:2000]
-                parked = exc.permanent or msg.attempts >= settings.FEDERATION_MAX_ATTEMPTS
-                if parked:
-                    # the receiver holds later messages back until this one is replayed
-                    msg.parked_at = now
-                    log.warning("federation: parked outbound %s: %s", msg.message_id, exc)
-                else:
-                    delay = _backoff(msg.attempts)
-                    msg.next_attempt_at = now + dt.timedelta(seconds=delay)
-                    _kick(msg.link_id, countdown=delay)
-                msg.save(update_fields=["attempts", "last_error", "parked_at", "next_attempt_at"])
-                if not parked:
+    token = _person_cache.set({})
+    try:
+        while True:
+            with transaction.atomic():
+                _advisory_lock(uuid.UUID(link_id), "out")
+                batch = list(
+                    OutboxMessage.objects.select_related("link")
+                    .filter(link_id=link_id, sent_at__isnull=True, parked_at__isnull=True)
+                    .order_by("seq")[: settings.FEDERATION_DRAIN_BATCH]
+                )
+                if not batch:
                     return sent
-                continue
-            msg.sent_at = timezone.now()
-            msg.attempts += 1
-            msg.last_error = ""
-            msg.save(update_fields=["sent_at", "attempts", "last_error"])
-            sent += 1
+                link = batch[0].link
+                p = (
+                    Partnership.objects.select_related("requester_account", "provider_account")
+                    .filter(pk=link.partnership_id)
+                    .first()
+                )
+                side = Side.REQUESTER if link.role == LinkRole.SENDER else Side.PROVIDER
+                delivered: list[int] = []
+                stop = False
+                for msg in batch:
+                    now = timezone.now()
+                    if msg.next_attempt_at and msg.next_attempt_at > now:
+                        stop = True  # backing off: the failed attempt queued the drain that retries it
+                        break
+                    if (
+                        p is not None
+                        and p.state == PartnershipState.SUSPENDED
+                        and msg.kind != MessageKind.UNSHARE
+                    ):
+                        stop = True  # waits; resuming the partnership drains every link again
+                        break
+                    try:
+                        if p is None:
+                            raise DeliveryFailed("the partnership no longer exists", permanent=True)
+                        transport.deliver(p, side, msg)
+                    except DeliveryFailed as exc:
+                        msg.attempts += 1
+                        msg.last_error = str(exc)[:2000]
+                        parked = exc.permanent or msg.attempts >= settings.FEDERATION_MAX_ATTEMPTS
+                        if parked:
+                            # the receiver holds later messages back until this one is replayed
+                            msg.parked_at = now
+                            log.warning("federation: parked outbound %s: %s", msg.message_id, exc)
+                        else:
+                            delay = _backoff(msg.attempts)
+                            msg.next_attempt_at = now + dt.timedelta(seconds=delay)
+                            _kick(msg.link_id, countdown=delay)
+                        msg.save(update_fields=["attempts", "last_error", "parked_at", "next_attempt_at"])
+                        if not parked:
+                            stop = True
+                            break
+                        continue
+                    delivered.append(msg.pk)
+                if delivered:
+                    OutboxMessage.objects.filter(pk__in=delivered).update(
+                        sent_at=timezone.now(), attempts=models.F("attempts") + 1, last_error=""
+                    )
+                    sent += len(delivered)
+                if stop or len(batch) < settings.FEDERATION_DRAIN_BATCH:
+                    # a message committed after our read queued its own drain, which waits for
+                    # this lock and then finds it
+                    return sent
+    finally:
+        _person_cache.reset(token)
 
 
 # ---------------------------------------------------------------------------- receiving
@@ -721,15 +755,22 @@ def _headers(raw: dict[str, str]) -> dict[str, str]:
     return {h: lower.get(h.lower(), "") for h in wanted}
 
 
-def receive(body: bytes, headers: dict[str, str]) -> dict:
+def receive(body: bytes, headers: dict[str, str], *, partnership: Partnership | None = None) -> dict:
     """Check one incoming message and record it in the receiving account's inbox, then apply what
-    is ready. Raises protocol.Refused (nothing recorded) for a message this side will not take."""
+    is ready. Raises protocol.Refused (nothing recorded) for a message this side will not take.
+    `partnership`: the row the same-deployment transport has just read in this transaction."""
     headers = _headers(headers)
     try:
         pid = uuid.UUID(headers[protocol.HEADER_PARTNERSHIP])
     except ValueError:
         raise protocol.Refused("unknown_partnership", "No partnership named.", 404) from None
-    p = Partnership.objects.select_related("requester_account", "provider_account").filter(pk=pid).first()
+    p = (
+        partnership
+        if partnership is not None and partnership.pk == pid
+        else Partnership.objects.select_related("requester_account", "provider_account")
+        .filter(pk=pid)
+        .first()
+    )
     if p is None:
         raise protocol.Refused("unknown_partnership", "No such partnership here.", 404)
     now = timezone.now()
@@ -773,12 +814,17 @@ def receive(body: bytes, headers: dict[str, str]) -> dict:
             raise protocol.Refused("unknown_link", "No such link in this partnership.", 404)
         if link is None and msg.kind != MessageKind.SHARE and dest_side == Side.REQUESTER:
             raise protocol.Refused("unknown_link", "No such link in this partnership.", 404)
-        existing = InboxMessage.objects.filter(message_id=msg.id).first()
+        found = list(
+            InboxMessage.objects.filter(Q(message_id=msg.id) | Q(link_id=msg.link, seq=msg.seq)).only(
+                "message_id", "link_id", "seq", "applied_at"
+            )
+        )
+        existing = next((m for m in found if m.message_id == msg.id), None)
         if existing is not None:
             if (existing.link_id, existing.seq) != (msg.link, msg.seq):
                 raise protocol.Refused("id_reused", "This message id was used for another message.", 409)
             return {"result": "duplicate", "applied": existing.applied_at is not None}
-        if InboxMessage.objects.filter(link_id=msg.link, seq=msg.seq).exists():
+        if found:
             raise protocol.Refused("seq_taken", "Another message holds this sequence number.", 409)
         try:
             with transaction.atomic():  # a concurrent twin loses here
@@ -801,6 +847,7 @@ def apply_ready(link_id: uuid.UUID, p: Partnership, local_side: str) -> int:
     """Apply the link's recorded messages that are next in sequence; a later one waits for its
     predecessor; one that fails is parked with its error and holds the rest back."""
     applied = 0
+    writable = False
     with transaction.atomic():
         _advisory_lock(link_id, "in")
         link = TicketLink.objects.filter(pk=link_id).first()
@@ -811,7 +858,9 @@ def apply_ready(link_id: uuid.UUID, p: Partnership, local_side: str) -> int:
                 return applied
             try:
                 with transaction.atomic(), _inbound(link_id):
-                    ensure_writable(connection.tenant)
+                    if not writable:
+                        ensure_writable(connection.tenant)
+                        writable = True
                     link = APPLY[msg.kind](msg, link, p, local_side)
                     link.last_in_seq = msg.seq
                     link.save(update_fields=["last_in_seq", "updated_at"])

@@ -43,7 +43,7 @@ def deliver(p: Partnership, side: str, msg) -> dict:
     local = p.account_of(Partnership.other(side)) is not None
     if local and not p.remote_url and settings.FEDERATION_LOCAL_TRANSPORT == "direct":
         try:
-            return receive(body, headers)
+            return receive(body, headers, partnership=p)
         except protocol.Refused as exc:
             raise DeliveryFailed(f"{exc.code}: {exc.detail}", permanent=exc.code not in TRANSIENT) from None
     extra = (
