@@ -39,6 +39,7 @@ from atrium.tasks_util import enqueue_for_account
 from billing.licensing import Feature, ensure_feature, ensure_writable
 from tenant_apps import permissions as perms
 from tenant_apps.desk import events
+from tenant_apps.desk import routing as routing_actions
 from tenant_apps.desk import services as desk
 from tenant_apps.desk.models import (
     Attachment,
@@ -558,15 +559,8 @@ def _share_payload(ticket: Ticket, note: str) -> dict:
     }
 
 
-@transaction.atomic
-def forward_ticket(*, actor: User, ticket: Ticket, partnership_id, note: str = "") -> TicketLink:
-    """A dispatcher hands the ticket to a partner: a link and its `share` message, one transaction."""
-    if not perms.can_forward(actor):
-        raise desk.PermissionDenied(_("Only dispatchers and account admins forward tickets."))
-    account = _current_account()
-    ticket = desk.lock_ticket(ticket)
-    if not perms.can_view_ticket(actor, ticket):
-        raise NotFound()
+def _check_forwardable(account, ticket: Ticket, partnership_id) -> Partnership:
+    """The partnership a ticket may be forwarded on now, or the domain error saying why not."""
     try:
         p = partnership_for(account, partnership_id)
     except NotFound:
@@ -584,16 +578,115 @@ def forward_ticket(*, actor: User, ticket: Ticket, partnership_id, note: str = "
         raise NotForwardable(_("Only open tickets are forwarded."))
     if TicketLink.objects.filter(ticket=ticket, partnership_id=p.pk, state=LinkState.ACTIVE).exists():
         raise NotForwardable(_("This ticket is already forwarded to this partner."))
-    note = (note or "").strip()
+    return p
+
+
+def _clean_note(note) -> str:
+    note = (note or "").strip() if isinstance(note, str) or note is None else None
+    if note is None:
+        raise InvalidInput(fields={"note": [_("Send text.")]})
     if len(note) > 5000:
         raise InvalidInput(fields={"note": [_("Use at most 5000 characters.")]})
+    return note
+
+
+def _link_and_share(ticket: Ticket, p: Partnership, note: str, actor: User | None, **event) -> TicketLink:
     link = TicketLink.objects.create(ticket=ticket, partnership_id=p.pk, role=LinkRole.SENDER, note=note)
     _queue(link, MessageKind.SHARE, _share_payload(ticket, note))
     partner = p.provider_account.name if p.provider_account_id else p.remote_name
     events.record(
-        ticket, EventKind.FORWARDED, actor, public=False, link=str(link.pk), partner=partner, note=note
+        ticket,
+        EventKind.FORWARDED,
+        actor,
+        public=False,
+        link=str(link.pk),
+        partner=partner,
+        note=note,
+        **event,
     )
     return link
+
+
+@transaction.atomic
+def forward_ticket(*, actor: User, ticket: Ticket, partnership_id, note: str = "") -> TicketLink:
+    """A dispatcher hands the ticket to a partner: a link and its `share` message, one transaction."""
+    if not perms.can_forward(actor):
+        raise desk.PermissionDenied(_("Only dispatchers and account admins forward tickets."))
+    account = _current_account()
+    ticket = desk.lock_ticket(ticket)
+    if not perms.can_view_ticket(actor, ticket):
+        raise NotFound()
+    p = _check_forwardable(account, ticket, partnership_id)
+    return _link_and_share(ticket, p, _clean_note(note), actor)
+
+
+# ---------------------------------------------------------------------------- routing: forward
+def _validate_forward_action(spec: Any, conditions: dict) -> list[str]:
+    """A routing rule's `forward` action, checked when the rule is saved: a partnership of this
+    account (the requesting side), active, taking every type the rule is limited to."""
+    if not isinstance(spec, dict) or set(spec) - {"partnership", "note"}:
+        return [_('Send {"partnership": "<id>", "note": "<text>"}.')]
+    account = _current_account()
+    try:
+        p = partnership_for(account, spec.get("partnership"))
+    except NotFound:
+        return [_("No such partnership.")]
+    if p.side_of(account) != Side.REQUESTER:
+        return [_("Only the requesting side of a partnership forwards tickets.")]
+    if p.state != PartnershipState.ACTIVE:
+        return [_("This partnership is not active.")]
+    types = conditions.get("types") if isinstance(conditions, dict) else None
+    if not types or not isinstance(types, list):
+        return [
+            _("Limit the rule to ticket types this partner takes: %(t)s.")
+            % {"t": ", ".join(sorted(p.type_map))}
+        ]
+    refused = sorted({str(t) for t in types} - set(p.type_map))
+    if refused:
+        return [
+            _("Tickets of these types are not forwarded to this partner: %(t)s.") % {"t": ", ".join(refused)}
+        ]
+    note = spec.get("note", "")
+    if not isinstance(note, str) or len(note) > 5000:
+        return [_("The note is text of at most 5000 characters.")]
+    return []
+
+
+def _forward_by_rule(ticket: Ticket, spec: dict, rule: dict) -> None:
+    """Routing chose to forward a newly filed ticket. Filing never fails for it: a partnership
+    suspended or ended since the rule was saved leaves the ticket here with an event saying why.
+    Tickets that came from a partner are not forwarded by rules (two accounts' rules could
+    otherwise pass tickets back and forth for ever); a dispatcher may still forward them."""
+    routing = {"actor_name": _("Routing"), "rule": rule["rule"], "rule_id": rule["id"]}
+    if ticket.channel == Channel.FEDERATION:
+        events.record(
+            ticket,
+            EventKind.FEDERATION,
+            None,
+            public=False,
+            action="forward_skipped",
+            reason=_("Tickets received from a partner are not forwarded by routing rules."),
+            **routing,
+        )
+        return
+    try:
+        with transaction.atomic():
+            ticket = desk.lock_ticket(ticket)
+            p = _check_forwardable(_current_account(), ticket, spec.get("partnership"))
+            _link_and_share(ticket, p, _clean_note(spec.get("note", "")), None, **routing)
+    except DomainError as exc:
+        events.record(
+            ticket,
+            EventKind.FEDERATION,
+            None,
+            public=False,
+            action="forward_skipped",
+            reason=str(exc.detail) + "".join(f" {m}" for msgs in exc.fields.values() for m in msgs),
+            **routing,
+        )
+
+
+routing_actions.register_action("forward", validate=_validate_forward_action, apply=_forward_by_rule)
 
 
 def _active_link(ticket: Ticket, role: str) -> TicketLink:

@@ -329,6 +329,7 @@ def _file_ticket(
             )
         )
     events.record_all(history)
+    routing.run_registered_actions(ticket)
     return ticket
 
 
