@@ -620,6 +620,80 @@ def forward_ticket(*, actor: User, ticket: Ticket, partnership_id, note: str = "
     return _link_and_share(ticket, p, _clean_note(note), actor)
 
 
+@transaction.atomic
+def forward_as_subticket(
+    *,
+    actor: User,
+    ticket: Ticket,
+    partnership_id,
+    note: str = "",
+    type_code: str = "",
+    title: str = "",
+) -> tuple[Ticket, TicketLink]:
+    """A dispatcher hands part of the work to a partner in one step: a sub-ticket of `ticket`
+    (its parent) of a type the partner takes, filed and forwarded in one transaction. The type
+    defaults to the parent's when the partner takes it; the title to the parent's."""
+    if not perms.can_forward(actor):
+        raise desk.PermissionDenied(_("Only dispatchers and account admins forward tickets."))
+    account = _current_account()
+    parent = desk.lock_ticket(ticket)
+    if not perms.can_view_ticket(actor, parent):
+        raise NotFound()
+    try:
+        p = partnership_for(account, partnership_id)
+    except NotFound:
+        raise InvalidInput(fields={"partnership": [_("No such partnership.")]}) from None
+    note = _clean_note(note)
+    code = (type_code or "").strip() or parent.ticket_type.code
+    if code not in p.type_map:
+        raise InvalidInput(
+            fields={
+                "type": [
+                    _("This partner takes tickets of these types: %(t)s.")
+                    % {"t": ", ".join(sorted(p.type_map))}
+                ]
+            }
+        )
+    child_type = TicketType.objects.filter(code=code, is_active=True).first()
+    if child_type is None:
+        raise InvalidInput(fields={"type": [_("No such ticket type.")]})
+    if len(title or "") > 300:
+        raise InvalidInput(fields={"title": [_("Use at most 300 characters.")]})
+    child = desk.file_ticket(
+        actor=actor,
+        ticket_type=child_type,
+        title=(title or "").strip() or parent.title,
+        description=parent.description,
+        fields=parent.fields if child_type.pk == parent.ticket_type_id else {},
+        priority=parent.priority,
+        requester=parent.requester_id,
+        company=parent.company_id,
+        location=parent.location_id,
+        equipment=parent.equipment_id,
+        planned_start=parent.planned_start,
+        planned_finish=parent.planned_finish,
+        parent=parent,
+    )
+    # a routing rule may already have forwarded the new ticket to this very partner
+    link = TicketLink.objects.filter(ticket=child, partnership_id=p.pk, state=LinkState.ACTIVE).first()
+    if link is None:
+        child = desk.lock_ticket(child)
+        link = _link_and_share(child, _check_forwardable(account, child, p.pk), note, actor)
+    partner = p.provider_account.name if p.provider_account_id else p.remote_name
+    events.record(
+        parent,
+        EventKind.FEDERATION,
+        actor,
+        public=False,
+        action="subticket_forwarded",
+        subticket=child.key,
+        subticket_id=child.pk,
+        link=str(link.pk),
+        partner=partner,
+    )
+    return child, link
+
+
 # ---------------------------------------------------------------------------- routing: forward
 def _validate_forward_action(spec: Any, conditions: dict) -> list[str]:
     """A routing rule's `forward` action, checked when the rule is saved: a partnership of this

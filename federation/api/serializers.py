@@ -63,6 +63,21 @@ class ForwardSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
+class ForwardSubticketSerializer(ForwardSerializer):
+    type = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=50,
+        help_text="Type code of the sub-ticket; by default the parent's, when the partner takes it.",
+    )
+    title = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class SubticketRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+
+
 class MessageSerializer(serializers.Serializer):
     direction = serializers.ChoiceField(choices=["in", "out"])
     id = serializers.UUIDField()
@@ -103,3 +118,8 @@ class ReplayResultSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     result = serializers.CharField()
     error = serializers.CharField(required=False)
+
+
+class ForwardedSubticketSerializer(serializers.Serializer):
+    subticket = SubticketRefSerializer()
+    links = LinkSerializer(many=True)
