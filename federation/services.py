@@ -1337,6 +1337,17 @@ def replay(*, actor: User, direction: str, message_id) -> dict:
     (attempts start over), an inbound one is applied again (with what waited behind it)."""
     if not perms.can_handle_parked_messages(actor):
         raise desk.PermissionDenied()
+    return _replay(direction, message_id)
+
+
+def replay_in_account(*, account, direction: str, message_id) -> dict:
+    """The same replay for a platform operator (the console checks the role and audits it), run
+    inside `account`'s schema: a named control-plane service."""
+    with in_account(account), transaction.atomic():
+        return _replay(direction, message_id)
+
+
+def _replay(direction: str, message_id) -> dict:
     try:
         mid = uuid.UUID(str(message_id))
     except ValueError:
