@@ -164,3 +164,19 @@ def health_for_account(account) -> dict:
         "inbox waiting for a predecessor": inbox["waiting"],
         "inbox parked": inbox["parked"],
     }
+
+
+def parked_for_account(account) -> list[dict]:
+    """The console's list of an account's parked messages (both directions), with the ticket of
+    each message's link where the link exists here (read inside the account's schema)."""
+    from django_tenants.utils import schema_context
+
+    with schema_context(account.schema_name):
+        rows = parked_messages()
+        keys = {
+            str(link.pk): link.ticket.key
+            for link in TicketLink.objects.filter(pk__in={r["link"] for r in rows}).select_related(
+                "ticket__ticket_type"
+            )
+        }
+    return [{**r, "ticket": keys.get(r["link"], "")} for r in rows]

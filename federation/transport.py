@@ -26,8 +26,20 @@ def _inbox_url(p: Partnership) -> str:
     return f"{base.rstrip('/')}/federation/inbox/"
 
 
-def deliver(p: Partnership, side: str, msg) -> dict:
-    """Send outbox row `msg` of `side` (its link's side) to the other side. Raises DeliveryFailed."""
+def is_local(p: Partnership) -> bool:
+    """Whether messages of this partnership go in-process (both accounts on this deployment)."""
+    return (
+        not p.remote_url
+        and settings.FEDERATION_LOCAL_TRANSPORT == "direct"
+        and p.requester_account_id is not None
+        and p.provider_account_id is not None
+    )
+
+
+def deliver(p: Partnership, side: str, msg, *, defer_apply: bool = False) -> dict:
+    """Send outbox row `msg` of `side` (its link's side) to the other side. Raises DeliveryFailed.
+    `defer_apply`: in-process, only record it in the partner's inbox; the caller applies the
+    batch (`services.apply_delivered`) before its transaction commits."""
     from .services import DeliveryFailed, receive
 
     body = protocol.envelope(
@@ -43,10 +55,9 @@ def deliver(p: Partnership, side: str, msg) -> dict:
 
     key_id, key = signing_key(p)
     headers = protocol.signed_headers(partnership=p.pk, key_id=key_id, key=key, body=body)
-    local = p.account_of(Partnership.other(side)) is not None
-    if local and not p.remote_url and settings.FEDERATION_LOCAL_TRANSPORT == "direct":
+    if is_local(p):
         try:
-            return receive(body, headers)
+            return receive(body, headers, partnership=p, apply=not defer_apply)
         except protocol.Refused as exc:
             raise DeliveryFailed(f"{exc.code}: {exc.detail}", permanent=exc.code not in TRANSIENT) from None
     return post_envelope(p, body, headers)

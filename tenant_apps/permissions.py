@@ -391,6 +391,11 @@ def can_close_accounts(user) -> bool:
     return operator_role(user) == "owner"
 
 
+def can_replay_federation(user) -> bool:
+    """Replay an account's parked federation messages from the console."""
+    return operator_role(user) in ("support", "owner")
+
+
 def can_manage_operators(user) -> bool:
     """Operators, plans and the rest of the Django admin on the public host."""
     return operator_role(user) == "owner"

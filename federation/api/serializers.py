@@ -82,6 +82,21 @@ class ForwardSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
+class ForwardSubticketSerializer(ForwardSerializer):
+    type = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=50,
+        help_text="Type code of the sub-ticket; by default the parent's, when the partner takes it.",
+    )
+    title = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class SubticketRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+
+
 class MessageSerializer(serializers.Serializer):
     direction = serializers.ChoiceField(choices=["in", "out"])
     id = serializers.UUIDField()
@@ -140,3 +155,8 @@ class InvitationCodeSerializer(serializers.Serializer):
 class NewInvitationCodeSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
     valid_hours = serializers.IntegerField(required=False, min_value=1, max_value=720)
+
+
+class ForwardedSubticketSerializer(serializers.Serializer):
+    subticket = SubticketRefSerializer()
+    links = LinkSerializer(many=True)

@@ -203,6 +203,32 @@ class ForwardView(APIView):
         return Response(selectors.ticket_links(ticket), status=status.HTTP_201_CREATED)
 
 
+class ForwardSubticketView(APIView):
+    """POST: a sub-ticket of this ticket, of a type the partner takes, filed and forwarded at once."""
+
+    permission_classes = [Predicates]
+    predicates = {"write": perms.can_forward}
+
+    @extend_schema(request=s.ForwardSubticketSerializer, responses={201: s.ForwardedSubticketSerializer})
+    def post(self, request, pk: int):
+        ticket = _ticket(request, pk)
+        data = s.ForwardSubticketSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        child, _link = services.forward_as_subticket(
+            actor=request.user,
+            ticket=ticket,
+            partnership_id=v["partnership"],
+            note=v.get("note", ""),
+            type_code=v.get("type", ""),
+            title=v.get("title", ""),
+        )
+        return Response(
+            {"subticket": {"id": child.pk, "key": child.key}, "links": selectors.ticket_links(child)},
+            status=status.HTTP_201_CREATED,
+        )
+
+
 class RecallView(APIView):
     permission_classes = [Predicates]
     predicates = {"write": perms.can_forward}

@@ -59,6 +59,11 @@ api_v1 = [
     path("tickets/<int:pk>/federation/", federation.TicketLinksView.as_view(), name="ticket-federation"),
     path("tickets/<int:pk>/forward/", federation.ForwardView.as_view(), name="ticket-forward"),
     path(
+        "tickets/<int:pk>/forward-subticket/",
+        federation.ForwardSubticketView.as_view(),
+        name="ticket-forward-subticket",
+    ),
+    path(
         "tickets/<int:pk>/federation/recall/",
         federation.RecallView.as_view(),
         name="ticket-federation-recall",

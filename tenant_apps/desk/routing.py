@@ -8,6 +8,8 @@ Conditions (all given ones must hold):
 Actions:
   group: group id    priority: 1..4    watchers: [person ids]
   assignee: {"mode": "fixed", "person": id} | {"mode": "least_open"} | {"mode": "round_robin"}
+  and actions other apps register (`register_action`), e.g. federation's
+  forward: {"partnership": uuid, "note": "..."}  (hand the new ticket to a partner account)
 Rules run in order; an action already set by an earlier matching rule is not overridden, and
 `stop_processing` ends the evaluation. Each applied rule is explained in the ticket's history.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +34,32 @@ from .models import Channel, Priority, RoutingRule, Ticket
 
 FIELD_OPS = {"eq", "ne", "in", "contains", "gte", "lte"}
 ASSIGNEE_MODES = {"fixed", "least_open", "round_robin"}
+
+
+@dataclass(frozen=True)
+class RegisteredAction:
+    """An action another app adds to routing rules without desk importing it.
+
+    validate(spec, conditions) -> field messages (empty when valid), when a rule is saved;
+    apply(ticket, spec, rule) runs after the new ticket and its history are written, in the same
+    transaction; `rule` is {"rule": name, "id": id}. It must not fail the filing for reasons
+    outside the requester's control: it records what it did (or why not) as ticket events."""
+
+    validate: Callable[[Any, dict], list[str]]
+    apply: Callable[[Ticket, Any, dict], None]
+
+
+_registered: dict[str, RegisteredAction] = {}
+
+
+def register_action(name: str, *, validate, apply) -> None:
+    _registered[name] = RegisteredAction(validate=validate, apply=apply)
+
+
+def run_registered_actions(ticket: Ticket) -> None:
+    """Run the registered actions routing chose for a newly filed ticket (see `route`)."""
+    for name, spec, rule in getattr(ticket, "_routing_followups", []):
+        _registered[name].apply(ticket, spec, rule)
 
 
 @dataclass
@@ -142,6 +171,7 @@ def route(ticket: Ticket, *, now: dt.datetime | None = None) -> RoutingOutcome:
     outcome = RoutingOutcome()
     taken: set[str] = set()
     watchers: list[int] = []
+    followups: list[tuple[str, Any, dict]] = []
     config = configcache.current()
     for rule in config.routing_rules():
         if not matches(rule, ticket, now):
@@ -167,11 +197,17 @@ def route(ticket: Ticket, *, now: dt.datetime | None = None) -> RoutingOutcome:
         if actions.get("watchers"):
             watchers.extend(actions["watchers"])
             did["watchers"] = actions["watchers"]
+        for name in _registered:
+            if name in actions and name not in taken:
+                followups.append((name, actions[name], {"rule": rule.name, "id": rule.pk}))
+                did[name] = actions[name]
+                taken.add(name)
         if did:
             outcome.applied.append({"rule": rule.name, "id": rule.pk, "set": did})
         if rule.stop_processing:
             break
     ticket._routing_watchers = watchers
+    ticket._routing_followups = followups
     return outcome
 
 
@@ -183,7 +219,7 @@ def validate_rule(conditions: Any, actions: Any) -> dict[str, list[str]]:
     if not isinstance(actions, dict) or not actions:
         errors["actions"] = [_("Give at least one action.")]
         actions = {}
-    errors.update(_validate_actions(actions))
+    errors.update(_validate_actions(actions, conditions))
     return errors
 
 
@@ -214,8 +250,13 @@ def validate_conditions(conditions: Any) -> dict[str, list[str]]:
     return errors
 
 
-def _validate_actions(actions: dict) -> dict[str, list[str]]:
+def _validate_actions(actions: dict, conditions: dict) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
+    for name, registered in _registered.items():
+        if name in actions:
+            messages = registered.validate(actions[name], conditions)
+            if messages:
+                errors[f"actions.{name}"] = messages
     if "group" in actions and not ResponsibilityGroup.objects.filter(pk=actions["group"]).exists():
         errors["actions.group"] = [_("No such group.")]
     if "priority" in actions and actions["priority"] not in Priority.values:

@@ -336,6 +336,7 @@ def _file_ticket(
             )
         )
     events.record_all(history)
+    routing.run_registered_actions(ticket)
     return ticket
 
 

@@ -45,6 +45,13 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ReplayForm(ReasonForm):
+    direction = forms.ChoiceField(
+        label=_("Direction"), choices=[("in", _("Inbound")), ("out", _("Outbound"))]
+    )
+    message = forms.UUIDField(label=_("Message"))
+
+
 class PlanForm(ReasonForm):
     plan = forms.CharField(label=_("Plan"), max_length=40)
 

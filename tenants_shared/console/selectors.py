@@ -128,3 +128,10 @@ def federation_health(account: Account) -> dict | None:
         return None
     health = getattr(federation_selectors, "health_for_account", None)
     return health(account) if health is not None else None
+
+
+def federation_parked(account: Account) -> list[dict]:
+    """The account's parked federation messages (both directions), for the account page."""
+    from federation import selectors as federation_selectors
+
+    return federation_selectors.parked_for_account(account)

@@ -279,6 +279,30 @@ def close_account(*, operator: User, account: Account, reason: str) -> Account:
     return account
 
 
+# ---------------------------------------------------------------------------- federation
+def replay_parked_message(
+    *, operator: User, account: Account, direction: str, message_id, reason: str
+) -> dict:
+    """Retry one of the account's parked federation messages (after its cause is fixed), through
+    the same federation service the account's admins use; audited with the outcome."""
+    from federation.services import replay_in_account
+
+    _require(perms.can_replay_federation, operator)
+    reason = _reason(reason)
+    if account.is_public:
+        raise InvalidInput(fields={"account": [_("The platform itself cannot be changed here.")]})
+    with transaction.atomic():
+        result = replay_in_account(account=account, direction=direction, message_id=message_id)
+        _audit(
+            operator=operator,
+            action="federation.replay",
+            account=account,
+            reason=reason,
+            details={k: str(v) for k, v in result.items()},
+        )
+    return result
+
+
 # ---------------------------------------------------------------------------- impersonation
 @dataclass(frozen=True)
 class Handoff:

@@ -153,11 +153,13 @@ def account_view(request, slug: str):
             "audit": selectors.audit(account=account, limit=30),
             "impersonations": selectors.impersonations(account),
             "federation": selectors.federation_health(account),
+            "parked": selectors.federation_parked(account),
             "may": {
                 "billing": perms.can_change_billing(user),
                 "suspend": perms.can_suspend_accounts(user),
                 "close": perms.can_close_accounts(user),
                 "impersonate": perms.can_impersonate(user),
+                "replay": perms.can_replay_federation(user),
             },
             "forms": {
                 "plan": forms.PlanForm(),
@@ -207,6 +209,13 @@ ACTIONS = {
         forms.ReasonForm,
         perms.can_suspend_accounts,
         lambda op, acc, d: services.resume_account(operator=op, account=acc, reason=d["reason"]),
+    ),
+    "replay": (
+        forms.ReplayForm,
+        perms.can_replay_federation,
+        lambda op, acc, d: services.replay_parked_message(
+            operator=op, account=acc, direction=d["direction"], message_id=d["message"], reason=d["reason"]
+        ),
     ),
     "close": (
         forms.ReasonForm,

@@ -804,6 +804,16 @@ ROUTES: dict[str, list[Req]] = {
             cross=None,
         ),
     ],
+    "ticket-forward-subticket": [
+        Req("post", _pk("b_ticket"), lambda w: {"partnership": w.ids["b_partnership"]}),
+        Req(
+            "post",
+            _pk("a_ticket"),
+            lambda w: {"partnership": w.ids["b_partnership"]},
+            local="400:partnership",
+            cross=None,
+        ),
+    ],
     "ticket-federation-recall": [Req("post", _pk("b_ticket"), lambda w: {"reason": "x"})],
     "ticket-federation-decline": [Req("post", _pk("b_ticket"), lambda w: {"reason": "x"})],
     "federation-parked": [Req("get", local="200")],
