@@ -361,10 +361,6 @@ def update_ticket(
     `requester_edit`: a process (approval rework) lets the requester edit their own request's
     form (title, description, place, dates, custom fields), nothing else."""
     ticket = _lock(ticket)
-    if not process and ticket.category in (Category.CLOSED, Category.CANCELLED):
-        if not perms.can_view_ticket(actor, ticket):
-            raise NotFound()
-        raise TicketClosed()
     if process:
         editable = set(STANDARD_EDITABLE)
     elif requester_edit:
@@ -375,6 +371,8 @@ def update_ticket(
         if not perms.can_change_ticket(actor, ticket):
             raise PermissionDenied()
         editable = set(STANDARD_EDITABLE)
+    if not process and ticket.category in (Category.CLOSED, Category.CANCELLED):
+        raise TicketClosed()  # for those who could change it; the others were refused above
     errors: dict[str, list[str]] = {}
     unknown = set(changes) - editable - {"fields"}
     for name in unknown:

@@ -154,7 +154,7 @@ SITUATIONS = {
 #   view      GET /tickets/{id}/                                   200 | 404
 #   listed    the ticket is in GET /tickets/                       Y | N
 #   internal  internal comments and internal events are shown      Y | N | 404
-#   patch     PATCH {"priority": 4}                                200 | 403 | 404
+#   patch     PATCH {"priority": 4}                                200 | 403 | 409 (closed) | 404
 #   comment   POST comments/ public                                201 | 404
 #   icomment  POST comments/ internal                              201 | 403 | 404
 #   watchers  POST watchers/ adding someone else (engineer2)       200 | 403 | 404
@@ -204,10 +204,10 @@ TABLES = {
         visitor     HIDDEN
     """,
     "closed_leak": """
-        admin       200 Y Y 200 201 201 200 409 200
-        dispatcher  200 Y Y 200 201 201 200 409 200
+        admin       200 Y Y 409 201 201 200 409 200
+        dispatcher  200 Y Y 409 201 201 200 409 200
         engineer    200 Y Y 403 201 201 403 409 200
-        plumber     200 Y Y 200 201 201 200 409 200
+        plumber     200 Y Y 409 201 201 200 409 200
         guard       200 Y Y 403 201 201 403 409 200
         approver    200 Y Y 403 201 201 403 409 200
         key_user    200 Y N 403 201 403 403 409 200
