@@ -12,9 +12,12 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
-for path in (ROOT / "platform", ROOT):
-    if str(path) not in sys.path:
-        sys.path.insert(0, str(path))
+# The project's packages come first, the bench folder last: bench/federation.py shares its name with
+# the `federation` package, and a script's own folder would otherwise shadow it.
+_BENCH = str(Path(__file__).resolve().parent)
+sys.path[:] = [p for p in sys.path if p not in (_BENCH, "", str(ROOT), str(ROOT / "platform"))]
+sys.path[:0] = [str(ROOT / "platform"), str(ROOT)]
+sys.path.append(_BENCH)
 
 
 def fresh_database(name: str) -> str:

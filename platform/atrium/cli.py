@@ -148,9 +148,9 @@ def cmd_bench(bench_args: list[str]) -> int:
     services = ensure_services(env)
     try:
         script = ROOT / "bench" / f"{bench_args[0]}.py"
-        return subprocess.call(
-            [sys.executable, str(script), *bench_args[1:]], env=env, cwd=str(ROOT / "bench")
-        )
+        # run from the project root: Celery imports task modules with the working directory on the
+        # path, and bench/federation.py would shadow the `federation` package from bench/
+        return subprocess.call([sys.executable, str(script), *bench_args[1:]], env=env, cwd=str(ROOT))
     finally:
         services.stop()
 
