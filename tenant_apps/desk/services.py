@@ -178,6 +178,7 @@ def _display(value: Any) -> Any:
     return value
 
 
+@configcache.scope()  # the configuration version is read once for the whole filing
 @transaction.atomic
 def file_ticket(
     *,
@@ -202,46 +203,6 @@ def file_ticket(
 
     `process` (e.g. "federation"): a process files on its own authority, for `actor`, without the
     person's permission checks (the process has made its own)."""
-    with configcache.scope():
-        return _file_ticket(
-            actor=actor,
-            ticket_type=ticket_type,
-            title=title,
-            description=description,
-            fields=fields,
-            priority=priority,
-            requester=requester,
-            company=company,
-            location=location,
-            equipment=equipment,
-            planned_start=planned_start,
-            planned_finish=planned_finish,
-            channel=channel,
-            parent=parent,
-            watchers=watchers,
-            process=process,
-        )
-
-
-def _file_ticket(
-    *,
-    actor,
-    ticket_type,
-    title,
-    description,
-    fields,
-    priority,
-    requester,
-    company,
-    location,
-    equipment,
-    planned_start,
-    planned_finish,
-    channel,
-    parent,
-    watchers,
-    process,
-) -> Ticket:
     config = configcache.current()
     if not process and not perms.can_file(actor, ticket_type):
         raise PermissionDenied(_("You may not file tickets of this type."))
@@ -391,7 +352,7 @@ def update_ticket(
     new_fields = ticket.fields
     if "fields" in changes:
         new_fields, field_errors = clean_field_values(
-            list(ticket.ticket_type.form_fields.all()),
+            configcache.current().form(ticket.ticket_type_id),
             changes["fields"],
             existing=ticket.fields,
             partial=True,
@@ -509,7 +470,7 @@ def transition_ticket(
     new_fields = ticket.fields
     if fields:
         new_fields, field_errors = clean_field_values(
-            list(ticket.ticket_type.form_fields.all()), fields, existing=ticket.fields, partial=True
+            configcache.current().form(ticket.ticket_type_id), fields, existing=ticket.fields, partial=True
         )
         errors.update(field_errors)
     for name in transition.required_fields or []:
