@@ -254,10 +254,7 @@ def _lock_partnership(account, pk) -> Partnership:
 def accept_partnership(*, actor: User, partnership: Partnership, terms: dict[str, Any]) -> Partnership:
     """The provider's admin accepts; its side of the terms (types and statuses it maps to) may be
     completed or corrected now. Every forwarded type must then map to one of the provider's."""
-    if not perms.can_manage_partnerships(actor):
-        raise desk.PermissionDenied()
-    account = _current_account()
-    p = _lock_partnership(account, partnership.pk)
+    account, p = _locked_for_admin(actor, partnership)
     if p.side_of(account) != Side.PROVIDER:
         raise WrongPartnershipState(_("Only the invited account accepts."))
     if p.state != PartnershipState.INVITED:
@@ -285,12 +282,18 @@ def accept_partnership(*, actor: User, partnership: Partnership, terms: dict[str
     return p
 
 
-@transaction.atomic
-def decline_partnership(*, actor: User, partnership: Partnership, reason: str = "") -> Partnership:
+def _locked_for_admin(actor: User, partnership: Partnership) -> tuple[Any, Partnership]:
+    """The prologue of every change an account admin makes to a partnership: may they, which
+    account is acting, and the partnership row locked for the rest of the transaction."""
     if not perms.can_manage_partnerships(actor):
         raise desk.PermissionDenied()
     account = _current_account()
-    p = _lock_partnership(account, partnership.pk)
+    return account, _lock_partnership(account, partnership.pk)
+
+
+@transaction.atomic
+def decline_partnership(*, actor: User, partnership: Partnership, reason: str = "") -> Partnership:
+    account, p = _locked_for_admin(actor, partnership)
     if p.side_of(account) != Side.PROVIDER or p.state != PartnershipState.INVITED:
         raise WrongPartnershipState()
     p.state, p.reason, p.ended_at = PartnershipState.DECLINED, (reason or "").strip(), timezone.now()
@@ -302,10 +305,7 @@ def decline_partnership(*, actor: User, partnership: Partnership, reason: str = 
 @transaction.atomic
 def suspend_partnership(*, actor: User, partnership: Partnership, reason: str = "") -> Partnership:
     """Either side pauses the partnership: messages wait in the outboxes until it resumes."""
-    if not perms.can_manage_partnerships(actor):
-        raise desk.PermissionDenied()
-    account = _current_account()
-    p = _lock_partnership(account, partnership.pk)
+    account, p = _locked_for_admin(actor, partnership)
     if p.state != PartnershipState.ACTIVE:
         raise WrongPartnershipState()
     p.state, p.suspended_at, p.suspended_by = PartnershipState.SUSPENDED, timezone.now(), p.side_of(account)
@@ -318,10 +318,7 @@ def suspend_partnership(*, actor: User, partnership: Partnership, reason: str = 
 @transaction.atomic
 def resume_partnership(*, actor: User, partnership: Partnership) -> Partnership:
     """Either side resumes a suspended partnership; what waited in the outboxes is sent."""
-    if not perms.can_manage_partnerships(actor):
-        raise desk.PermissionDenied()
-    account = _current_account()
-    p = _lock_partnership(account, partnership.pk)
+    account, p = _locked_for_admin(actor, partnership)
     if p.state != PartnershipState.SUSPENDED:
         raise WrongPartnershipState()
     p.state, p.suspended_at, p.suspended_by = PartnershipState.ACTIVE, None, ""
@@ -336,10 +333,7 @@ def resume_partnership(*, actor: User, partnership: Partnership) -> Partnership:
 def end_partnership(*, actor: User, partnership: Partnership, reason: str = "") -> Partnership:
     """Either side ends it. Every link of this side becomes orphaned (tickets stay, unlinked) and
     an `unshare` message tells the partner to orphan its side too. Nothing is deleted."""
-    if not perms.can_manage_partnerships(actor):
-        raise desk.PermissionDenied()
-    account = _current_account()
-    p = _lock_partnership(account, partnership.pk)
+    account, p = _locked_for_admin(actor, partnership)
     if p.state in (PartnershipState.ENDED, PartnershipState.DECLINED):
         raise WrongPartnershipState()
     p.state, p.ended_at, p.ended_by = PartnershipState.ENDED, timezone.now(), p.side_of(account)

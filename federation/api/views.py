@@ -229,34 +229,28 @@ class ForwardSubticketView(APIView):
         )
 
 
-class RecallView(APIView):
+class _LinkReasonView(APIView):
+    """POST {reason}: a service that ends the ticket's link for a reason (recall, decline)."""
+
     permission_classes = [Predicates]
     predicates = {"write": perms.can_forward}
+    service = None  # a federation.services function of (actor, ticket, reason)
 
     @extend_schema(request=s.ReasonSerializer, responses={200: s.LinkSerializer(many=True)})
     def post(self, request, pk: int):
         ticket = _ticket(request, pk)
         data = s.ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.recall_ticket(
-            actor=request.user, ticket=ticket, reason=data.validated_data.get("reason", "")
-        )
+        type(self).service(actor=request.user, ticket=ticket, reason=data.validated_data.get("reason", ""))
         return Response(selectors.ticket_links(ticket))
 
 
-class DeclineTicketView(APIView):
-    permission_classes = [Predicates]
-    predicates = {"write": perms.can_forward}
+class RecallView(_LinkReasonView):
+    service = services.recall_ticket
 
-    @extend_schema(request=s.ReasonSerializer, responses={200: s.LinkSerializer(many=True)})
-    def post(self, request, pk: int):
-        ticket = _ticket(request, pk)
-        data = s.ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.decline_ticket(
-            actor=request.user, ticket=ticket, reason=data.validated_data.get("reason", "")
-        )
-        return Response(selectors.ticket_links(ticket))
+
+class DeclineTicketView(_LinkReasonView):
+    service = services.decline_ticket
 
 
 class ParkedView(APIView):
