@@ -179,6 +179,16 @@ def check_signature(
         raise Refused("bad_signature", "The signature does not match the body.", 401)
 
 
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def parse(body: bytes) -> Message:
     try:
         doc = json.loads(body)
@@ -188,6 +198,8 @@ def parse(body: bytes) -> Message:
             raise ValueError("unknown version, kind or side")
         if not isinstance(doc["seq"], int) or doc["seq"] < 1 or not isinstance(doc["payload"], dict):
             raise ValueError("bad seq or payload")
+        if _has_nul(doc["payload"]):
+            raise ValueError("a NUL character, which no text field can store")
         sent_at = datetime.fromisoformat(doc["sent_at"])
         return Message(
             id=uuid.UUID(doc["id"]),

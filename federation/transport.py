@@ -1,7 +1,9 @@
-"""Moving one signed message to the partner: in-process on this deployment, HTTP(S) otherwise.
+"""Moving signed messages to the partner: in-process on this deployment, HTTP(S) otherwise.
 
-Both paths carry the same bytes and headers to the same `services.receive`, so ids, ordering,
-idempotency and every check are identical; the in-process path only skips the network.
+Both paths carry the same bytes and headers through the same checks and the same inbox recording
+(`services.receive` for one message over HTTP, `services.receive_many` for an in-process batch),
+so ids, ordering, idempotency and every refusal are identical; the in-process path only skips the
+network and records a drained batch in one step.
 """
 
 from __future__ import annotations
@@ -36,11 +38,8 @@ def is_local(p: Partnership) -> bool:
     )
 
 
-def deliver(p: Partnership, side: str, msg, *, defer_apply: bool = False) -> dict:
-    """Send outbox row `msg` of `side` (its link's side) to the other side. Raises DeliveryFailed.
-    `defer_apply`: in-process, only record it in the partner's inbox; the caller applies the
-    batch (`services.apply_delivered`) before its transaction commits."""
-    from .services import DeliveryFailed, receive
+def _signed(p: Partnership, side: str, msg) -> tuple[bytes, dict[str, str]]:
+    from .remote import signing_key
 
     body = protocol.envelope(
         message_id=msg.message_id,
@@ -51,16 +50,30 @@ def deliver(p: Partnership, side: str, msg, *, defer_apply: bool = False) -> dic
         side=side,
         payload=msg.payload,
     )
-    from .remote import signing_key
-
     key_id, key = signing_key(p)
-    headers = protocol.signed_headers(partnership=p.pk, key_id=key_id, key=key, body=body)
+    return body, protocol.signed_headers(partnership=p.pk, key_id=key_id, key=key, body=body)
+
+
+def deliver_many(p: Partnership, side: str, msgs: list) -> tuple[int, Exception | None]:
+    """Send outbox rows `msgs` of `side` (one link, in sequence order) to the other side until one
+    cannot go: returns how many went, and the DeliveryFailed of the next one (or None).
+    In-process, the batch is checked, recorded and applied in the partner's account in one step,
+    in the caller's transaction. Over HTTP, one POST per message, each signed just before it goes."""
+    from .services import DeliveryFailed, receive_many
+
     if is_local(p):
+        outcomes = receive_many([_signed(p, side, m) for m in msgs], partnership=p)
+        last = outcomes[-1] if outcomes else None
+        if isinstance(last, protocol.Refused):
+            failed = DeliveryFailed(f"{last.code}: {last.detail}", permanent=last.code not in TRANSIENT)
+            return len(outcomes) - 1, failed
+        return len(outcomes), None
+    for i, msg in enumerate(msgs):
         try:
-            return receive(body, headers, partnership=p, apply=not defer_apply)
-        except protocol.Refused as exc:
-            raise DeliveryFailed(f"{exc.code}: {exc.detail}", permanent=exc.code not in TRANSIENT) from None
-    return post_envelope(p, body, headers)
+            post_envelope(p, *_signed(p, side, msg))
+        except DeliveryFailed as exc:
+            return i, exc
+    return len(msgs), None
 
 
 def post_envelope(p: Partnership, body: bytes, headers: dict[str, str]) -> dict:

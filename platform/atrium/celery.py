@@ -8,6 +8,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atrium.settings")
 
 app = CeleryApp("atrium")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# Celery's Django fixup closes the database after every task, and in a prefork child with a
+# connection pool it closes the whole pool: every task would open a new PostgreSQL session with cold
+# catalog caches, and the live publisher's thread would find the pool closed under it. Recycle the
+# sessions after this many tasks instead (the fixup reads this key).
+app.conf["CELERY_DB_REUSE_MAX"] = int(os.environ.get("ATRIUM_CELERY_DB_REUSE_MAX", "1000"))
+
 app.autodiscover_tasks(
     [
         "atrium",
@@ -32,6 +38,11 @@ app.conf.beat_schedule = {
         "task": "atrium.fan_out_to_accounts",
         "schedule": 900.0,
         "kwargs": {"task_name": "approvals.remind_overdue", "spread_seconds": 120},
+    },
+    "federation-sweep-outbox": {
+        "task": "atrium.fan_out_to_accounts",
+        "schedule": 60.0,
+        "kwargs": {"task_name": "federation.sweep_outbox", "spread_seconds": 30},
     },
     "drop-closed-accounts": {"task": "accounts.drop_closed_accounts", "schedule": 24 * 3600.0},
 }

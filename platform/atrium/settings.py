@@ -403,6 +403,10 @@ FEDERATION_INLINE_MAX_BYTES = env.int("ATRIUM_FEDERATION_INLINE_KB", default=256
 FEDERATION_FILE_URL_SECONDS = env.int("ATRIUM_FEDERATION_FILE_URL_SECONDS", default=24 * 3600)
 FEDERATION_MAX_ATTEMPTS = env.int("ATRIUM_FEDERATION_MAX_ATTEMPTS", default=15)  # then parked
 FEDERATION_DRAIN_BATCH = env.int("ATRIUM_FEDERATION_DRAIN_BATCH", default=50)  # messages per transaction
+# a queued drain is not queued again for its link until it starts or this long has passed
+FEDERATION_DRAIN_PENDING_SECONDS = env.int("ATRIUM_FEDERATION_DRAIN_PENDING", default=120)
+# the sweep queues drains for messages unsent this long without a drain on its way
+FEDERATION_SWEEP_GRACE_SECONDS = env.int("ATRIUM_FEDERATION_SWEEP_GRACE", default=60)
 FEDERATION_RETRY_BASE_SECONDS = env.float("ATRIUM_FEDERATION_RETRY_BASE", default=1.0)
 FEDERATION_RETRY_CAP_SECONDS = env.float("ATRIUM_FEDERATION_RETRY_CAP", default=600.0)
 FEDERATION_HTTP_TIMEOUT = env.float("ATRIUM_FEDERATION_HTTP_TIMEOUT", default=10.0)

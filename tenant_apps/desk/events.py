@@ -9,6 +9,7 @@ nothing is handed over. No other path publishes ticket changes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from functools import partial
 
 from django.db import connection, transaction
@@ -17,6 +18,7 @@ from .models import Ticket, TicketEvent
 
 _listeners: list[Callable[[str, int], None]] = []
 _recorded: list[Callable[[TicketEvent], None]] = []
+_batch: ContextVar[dict | None] = ContextVar("ticket_event_batch", default=None)
 
 
 def on_event_recorded(listener: Callable[[TicketEvent], None]) -> Callable[[TicketEvent], None]:
@@ -61,11 +63,22 @@ def record_all(entries: list[TicketEvent]) -> list[TicketEvent]:
     else:
         TicketEvent.objects.bulk_create(entries)
     schema = connection.schema_name
-    for event in entries:
-        for listener in _recorded:
-            listener(event)
-        transaction.on_commit(partial(_dispatch, schema, event.pk))
+    token = _batch.set({} if len(entries) > 1 else None)
+    try:
+        for event in entries:
+            for listener in _recorded:
+                listener(event)
+            transaction.on_commit(partial(_dispatch, schema, event.pk))
+    finally:
+        _batch.reset(token)
     return entries
+
+
+def batch_memo() -> dict | None:
+    """While the listeners get the events of one `record_all` call of several events: a dict they
+    share, so a read that is the same for each event is done once. A listener that keeps a read
+    here also drops it when what it read changes. None otherwise."""
+    return _batch.get()
 
 
 def record(ticket: Ticket, kind: str, actor=None, *, public: bool = True, **data) -> TicketEvent:

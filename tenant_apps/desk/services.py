@@ -116,13 +116,21 @@ def _check_standard(data: dict[str, Any], errors: dict[str, list[str]]) -> None:
         data["location"] = equipment.location
 
 
-def refresh_search(ticket_id: int) -> None:
+def refresh_search(ticket_id: int, *, touch: Ticket | None = None) -> None:
     """Rebuild the ticket's full-text vector (Russian and English) from title, description and
-    public comments."""
+    public comments. `touch`: the ticket instance, whose `updated_at` is set now in the same
+    statement."""
+    touched = ""
+    params: list = [ticket_id, ticket_id]
+    if touch is not None:
+        touch.updated_at = timezone.now()
+        touched, params = "updated_at = %s, ", [touch.updated_at, ticket_id, ticket_id]
     with connection.cursor() as cur:
         cur.execute(
             """
-            UPDATE desk_ticket t SET search =
+            UPDATE desk_ticket t SET """
+            + touched
+            + """search =
                 setweight(to_tsvector('russian', coalesce(t.title, '')), 'A')
              || setweight(to_tsvector('english', coalesce(t.title, '')), 'A')
              || setweight(to_tsvector('russian', coalesce(t.description, '')), 'B')
@@ -133,7 +141,7 @@ def refresh_search(ticket_id: int) -> None:
                      WHERE ticket_id = %s AND NOT internal) c
              WHERE t.id = %s
             """,
-            [ticket_id, ticket_id],
+            params,
         )
 
 
@@ -525,34 +533,58 @@ def transition_ticket(
     return ticket
 
 
-@transaction.atomic
+COMMENT_MAX_LENGTH = 20000
+
+
 def add_comment(
     *, actor: User, ticket: Ticket, body: str, internal: bool = False, process: str = ""
 ) -> Comment:
     """`process`: written by a process (federation) for `actor`, without the person's checks."""
+    return add_comments(actor=actor, ticket=ticket, bodies=[body], internal=internal, process=process)[0]
+
+
+@transaction.atomic
+def add_comments(
+    *, actor: User, ticket: Ticket, bodies: list[str], internal: bool = False, process: str = ""
+) -> list[Comment]:
+    """Several comments by one author on one ticket, in this order, as one change: one lock, one
+    INSERT for the comments and one for their events, one search refresh. All or none: a body
+    that is empty or too long refuses the whole call. Federation applies a partner's run of
+    comments this way."""
     ticket = _lock(ticket)
     if not process and not perms.can_view_ticket(actor, ticket):
         raise NotFound()
     if not process and not perms.can_comment(actor, ticket, internal=internal):
         raise PermissionDenied(_("Only the desk's staff write internal comments."))
-    if not (body or "").strip():
-        raise InvalidInput(fields={"body": [_("Write something.")]})
-    if len(body) > 20000:
-        raise InvalidInput(fields={"body": [_("Use at most 20000 characters.")]})
-    comment = Comment.objects.create(ticket=ticket, author=actor, body=body.strip(), internal=internal)
-    ticket.save(update_fields=["updated_at"])
-    events.record(
-        ticket,
-        EventKind.COMMENTED,
-        actor,
-        public=not internal,
-        comment_id=comment.pk,
-        internal=internal,
-        body=comment.body,
+    for body in bodies:
+        if not (body or "").strip():
+            raise InvalidInput(fields={"body": [_("Write something.")]})
+        if len(body) > COMMENT_MAX_LENGTH:
+            raise InvalidInput(fields={"body": [_("Use at most 20000 characters.")]})
+    rows = [Comment(ticket=ticket, author=actor, body=body.strip(), internal=internal) for body in bodies]
+    if len(rows) == 1:
+        rows[0].save(force_insert=True)
+    else:
+        Comment.objects.bulk_create(rows)  # PostgreSQL returns their ids
+    if internal:
+        ticket.save(update_fields=["updated_at"])
+    else:
+        refresh_search(ticket.pk, touch=ticket)  # the vector and updated_at, in one statement
+    events.record_all(
+        [
+            events.entry(
+                ticket,
+                EventKind.COMMENTED,
+                actor,
+                public=not internal,
+                comment_id=comment.pk,
+                internal=internal,
+                body=comment.body,
+            )
+            for comment in rows
+        ]
     )
-    if not internal:
-        refresh_search(ticket.pk)
-    return comment
+    return rows
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from django_tenants.utils import schema_context
 
 from tenant_apps.desk.events import on_event_committed
 from tenant_apps.desk.models import TicketEvent
+from tenant_apps.people.models import User
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +65,14 @@ def event_payload(event: TicketEvent) -> dict:
     }
 
 
-def audience(schema: str, event: TicketEvent, watcher_ids: list[int]) -> list[str]:
+def audience(
+    schema: str, event: TicketEvent, watcher_ids: list[int], blocked: frozenset[int] | set[int] = frozenset()
+) -> list[str]:
+    """`blocked`: people who cannot sign in, so have no sockets (a partner account's person);
+    their groups are skipped."""
     groups = [agents_group(schema)]
     if event.public:
-        people = {event.ticket.requester_id, *watcher_ids} - {None}
+        people = {event.ticket.requester_id, *watcher_ids} - {None} - blocked
         groups += [person_group(schema, pk) for pk in sorted(people)]
         if event.ticket.company_id:
             groups.append(company_group(schema, event.ticket.company_id))
@@ -83,7 +88,7 @@ def load_event(event_id: int) -> TicketEvent | None:
 
 
 def messages_for(schema: str, event_ids: list[int]) -> list[tuple[list[str], dict]]:
-    """(groups, message) for each of the events, in id order: two queries whatever their number."""
+    """(groups, message) for each of the events, in id order: three queries whatever their number."""
     events = list(
         TicketEvent.objects.select_related("ticket__ticket_type", "ticket__status")
         .filter(pk__in=event_ids)
@@ -97,9 +102,19 @@ def messages_for(schema: str, event_ids: list[int]) -> list[tuple[list[str], dic
             "ticket_id", "user_id"
         ):
             watchers.setdefault(ticket_id, []).append(user_id)
+    people = {e.ticket.requester_id for e in events if e.public} | {
+        p for ids in watchers.values() for p in ids
+    }
+    blocked = (
+        set(
+            User.objects.filter(pk__in=people - {None}, blocked_at__isnull=False).values_list("pk", flat=True)
+        )
+        if people - {None}
+        else set()
+    )
     return [
         (
-            audience(schema, e, watchers.get(e.ticket_id, []) if e.public else []),
+            audience(schema, e, watchers.get(e.ticket_id, []) if e.public else [], blocked),
             {"type": "ticket.event", "event": event_payload(e)},
         )
         for e in events
@@ -119,7 +134,7 @@ def publish_event(schema: str, event_id: int) -> None:
 class _Loader:
     """One thread per process that turns committed event ids into messages, in commit order.
 
-    It drains whatever has queued up and reads it with two queries per account, then submits the
+    It drains whatever has queued up and reads it with three queries per account, then submits the
     messages to the sender. It uses its own database connection (returned to the pool after each
     batch). At interpreter exit `flush()` waits (briefly) until everything queued was sent."""
 
@@ -132,7 +147,7 @@ class _Loader:
         self.queue.put((schema, event_id))
 
     def _run(self) -> None:
-        from django.db import connection
+        from django.db import OperationalError, connection
 
         while True:
             batch = [self.queue.get()]
@@ -142,7 +157,11 @@ class _Loader:
                 except queue.Empty:
                     break
             try:
-                self._send(batch)
+                try:
+                    self._send(batch)
+                except OperationalError:  # a worker recycled its connection pool under us: once more
+                    connection.close()
+                    self._send(batch)
             except Exception:  # noqa: BLE001 - a live push must never stop later pushes
                 log.exception("live publish failed for %d events", len(batch))
             finally:
