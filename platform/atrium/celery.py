@@ -2,6 +2,7 @@
 
 import os
 
+from celery.signals import task_prerun
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atrium.settings")
@@ -13,6 +14,26 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 # catalog caches, and the live publisher's thread would find the pool closed under it. Recycle the
 # sessions after this many tasks instead (the fixup reads this key).
 app.conf["CELERY_DB_REUSE_MAX"] = int(os.environ.get("ATRIUM_CELERY_DB_REUSE_MAX", "1000"))
+
+
+@task_prerun.connect
+def _drop_broken_connections(**_kwargs) -> None:
+    """What Django does between requests, less the age limit: a session that saw an error and no
+    longer answers (the database restarted), or was left outside autocommit, is dropped before
+    the next task, so one failure never spreads to the tasks after it."""
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is None:
+            continue
+        if conn.get_autocommit() != conn.settings_dict["AUTOCOMMIT"]:
+            conn.close()
+        elif conn.errors_occurred:
+            if conn.is_usable():
+                conn.errors_occurred = False
+            else:
+                conn.close()
+
 
 app.autodiscover_tasks(
     [

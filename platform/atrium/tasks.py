@@ -28,13 +28,18 @@ def fan_out_to_accounts(task_name: str, spread_seconds: float = 0, kwargs: dict 
 
 @shared_task(name="atrium.runtime_report")
 def runtime_report() -> dict:
-    """What the worker process runs on; lets tests prove `platform` is the standard library's."""
+    """What the worker process runs on; lets tests prove `platform` is the standard library's, and
+    see which database session a task used."""
     from django.db import connection
 
     from atrium.health import stdlib_platform_in_use
 
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        db_pid = cur.fetchone()[0]
     return {
         "system": platform.system(),
         "stdlib_platform": stdlib_platform_in_use(),
         "schema": connection.schema_name,
+        "db_pid": db_pid,
     }

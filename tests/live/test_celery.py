@@ -62,3 +62,25 @@ def test_scheduled_work_fans_out_to_every_account_in_service(celery_worker):
         lambda: _tokens(live_one.account.schema_name) == 0 and _tokens(live_two.account.schema_name) == 0
     )
     assert _tokens(closed.account.schema_name) == 1
+
+
+def test_a_worker_drops_a_database_session_that_died_and_goes_on(celery_worker):
+    """Workers keep their sessions between tasks; one the database ended (a restart, an operator)
+    fails at most the next task of its thread, never the tasks after it."""
+
+    def report():
+        return app.send_task("atrium.runtime_report").get(timeout=20)
+
+    pids = {report()["db_pid"] for _ in range(6)}
+    assert len(pids) <= 2  # two threads, each keeping its session
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_terminate_backend(pid) FROM unnest(%s::int[]) AS pid", [list(pids)])
+    outcomes = []
+    for _ in range(8):
+        try:
+            outcomes.append(report()["db_pid"])
+        except Exception as exc:  # noqa: BLE001 - the first task of each thread may fail
+            outcomes.append(type(exc).__name__)
+    failures = [o for o in outcomes if isinstance(o, str)]
+    assert len(failures) <= 2, outcomes
+    assert isinstance(outcomes[-1], int) and outcomes[-1] not in pids, outcomes
