@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import json
 import logging
 import os
 import queue
@@ -19,11 +20,11 @@ import threading
 import time
 
 from channels.layers import get_channel_layer
+from django.db import connection
 from django_tenants.utils import schema_context
 
 from tenant_apps.desk.events import on_event_committed
 from tenant_apps.desk.models import TicketEvent
-from tenant_apps.people.models import User
 
 log = logging.getLogger(__name__)
 
@@ -42,41 +43,36 @@ def company_group(schema: str, company_id: int) -> str:
 
 def event_payload(event: TicketEvent) -> dict:
     """The compact form both live delivery and resume send (see docs/live.md)."""
-    ticket = event.ticket
+    t = event.ticket
+    ticket = (t.pk, f"{t.ticket_type.prefix}-{t.number}", t.ticket_type.code, t.status.key, t.category)
+    ticket += (t.priority, t.group_id, t.assignee_id, t.requester_id, t.company_id)
+    return _compact(event.pk, event.kind, event.public, event.data, event.actor_name, event.at, ticket)
+
+
+_TICKET_KEYS = (
+    "id",
+    "key",
+    "type",
+    "status",
+    "category",
+    "priority",
+    "group",
+    "assignee",
+    "requester",
+    "company",
+)
+
+
+def _compact(pk, kind, public, data, actor, at, ticket: tuple) -> dict:
     return {
-        "id": event.pk,
-        "ticket": {
-            "id": ticket.pk,
-            "key": f"{ticket.ticket_type.prefix}-{ticket.number}",
-            "type": ticket.ticket_type.code,
-            "status": ticket.status.key,
-            "category": ticket.category,
-            "priority": ticket.priority,
-            "group": ticket.group_id,
-            "assignee": ticket.assignee_id,
-            "requester": ticket.requester_id,
-            "company": ticket.company_id,
-        },
-        "kind": event.kind,
-        "public": event.public,
-        "data": event.data,
-        "actor": event.actor_name,
-        "at": event.at.isoformat(),
+        "id": pk,
+        "ticket": dict(zip(_TICKET_KEYS, ticket, strict=True)),
+        "kind": kind,
+        "public": public,
+        "data": data,
+        "actor": actor,
+        "at": at.isoformat(),
     }
-
-
-def audience(
-    schema: str, event: TicketEvent, watcher_ids: list[int], blocked: frozenset[int] | set[int] = frozenset()
-) -> list[str]:
-    """`blocked`: people who cannot sign in, so have no sockets (a partner account's person);
-    their groups are skipped."""
-    groups = [agents_group(schema)]
-    if event.public:
-        people = {event.ticket.requester_id, *watcher_ids} - {None} - blocked
-        groups += [person_group(schema, pk) for pk in sorted(people)]
-        if event.ticket.company_id:
-            groups.append(company_group(schema, event.ticket.company_id))
-    return groups
 
 
 def load_event(event_id: int) -> TicketEvent | None:
@@ -87,38 +83,47 @@ def load_event(event_id: int) -> TicketEvent | None:
     )
 
 
+# One statement for a batch of events: what `event_payload` reads, whether the requester can sign
+# in, and the watchers who can. Written out rather than built by the ORM: the live loader of every
+# process runs it for each batch of commits, and building the ORM's query cost more than running it.
+_MESSAGES_SQL = """
+SELECT e.id, e.kind, e.public, e.data::text, e.actor_name, e.at,
+       t.id, tt.prefix || '-' || t.number, tt.code, s.key, t.category,
+       t.priority, t.group_id, t.assignee_id, t.requester_id, t.company_id,
+       r.blocked_at IS NOT NULL,
+       CASE WHEN e.public THEN ARRAY(
+           SELECT w.user_id FROM desk_ticket_watchers w JOIN people_user u ON u.id = w.user_id
+            WHERE w.ticket_id = t.id AND u.blocked_at IS NULL ORDER BY w.user_id)
+       END
+  FROM desk_ticketevent e
+  JOIN desk_ticket t ON t.id = e.ticket_id
+  JOIN desk_tickettype tt ON tt.id = t.ticket_type_id
+  JOIN desk_status s ON s.id = t.status_id
+  LEFT JOIN people_user r ON r.id = t.requester_id
+ WHERE e.id = ANY(%s)
+ ORDER BY e.id
+"""
+
+
 def messages_for(schema: str, event_ids: list[int]) -> list[tuple[list[str], dict]]:
-    """(groups, message) for each of the events, in id order: three queries whatever their number."""
-    events = list(
-        TicketEvent.objects.select_related("ticket__ticket_type", "ticket__status")
-        .filter(pk__in=event_ids)
-        .order_by("id")
-    )
-    public_tickets = {e.ticket_id for e in events if e.public}
-    watchers: dict[int, list[int]] = {}
-    if public_tickets:
-        through = TicketEvent.ticket.field.related_model.watchers.through
-        for ticket_id, user_id in through.objects.filter(ticket_id__in=public_tickets).values_list(
-            "ticket_id", "user_id"
-        ):
-            watchers.setdefault(ticket_id, []).append(user_id)
-    people = {e.ticket.requester_id for e in events if e.public} | {
-        p for ids in watchers.values() for p in ids
-    }
-    blocked = (
-        set(
-            User.objects.filter(pk__in=people - {None}, blocked_at__isnull=False).values_list("pk", flat=True)
-        )
-        if people - {None}
-        else set()
-    )
-    return [
-        (
-            audience(schema, e, watchers.get(e.ticket_id, []) if e.public else [], blocked),
-            {"type": "ticket.event", "event": event_payload(e)},
-        )
-        for e in events
-    ]
+    """(groups, message) for each of the events, in id order, in one query (the current schema's).
+    People who cannot sign in (blocked: a partner account's person) have no sockets, so no group."""
+    with connection.cursor() as cur:
+        cur.execute(_MESSAGES_SQL, [list(event_ids)])
+        rows = cur.fetchall()
+    out = []
+    for row in rows:
+        pk, kind, public, data, actor, at = row[:6]
+        ticket, requester_blocked, watchers = row[6:16], row[16], row[17] or []
+        people = {ticket[8], *watchers} - {None} if public else set()
+        if requester_blocked:
+            people.discard(ticket[8])
+        groups = [agents_group(schema)] + [person_group(schema, p) for p in sorted(people)]
+        if public and ticket[9]:
+            groups.append(company_group(schema, ticket[9]))
+        payload = _compact(pk, kind, public, json.loads(data) if data else {}, actor, at, ticket)
+        out.append((groups, {"type": "ticket.event", "event": payload}))
+    return out
 
 
 @on_event_committed
@@ -134,9 +139,12 @@ def publish_event(schema: str, event_id: int) -> None:
 class _Loader:
     """One thread per process that turns committed event ids into messages, in commit order.
 
-    It drains whatever has queued up and reads it with three queries per account, then submits the
-    messages to the sender. It uses its own database connection (returned to the pool after each
-    batch). At interpreter exit `flush()` waits (briefly) until everything queued was sent."""
+    It drains whatever has queued up and reads it with two queries per account, then submits the
+    messages to the sender. It uses its own database connection, kept while events keep coming and
+    returned to the pool after IDLE_SECONDS without any (or after an error). At interpreter exit
+    `flush()` waits (briefly) until everything queued was sent."""
+
+    IDLE_SECONDS = 1.0
 
     def __init__(self) -> None:
         self.pid = os.getpid()
@@ -150,7 +158,11 @@ class _Loader:
         from django.db import OperationalError, connection
 
         while True:
-            batch = [self.queue.get()]
+            try:
+                batch = [self.queue.get(timeout=self.IDLE_SECONDS)]
+            except queue.Empty:
+                connection.close()  # idle: the session goes back to the pool
+                continue
             while True:
                 try:
                     batch.append(self.queue.get_nowait())
@@ -164,8 +176,8 @@ class _Loader:
                     self._send(batch)
             except Exception:  # noqa: BLE001 - a live push must never stop later pushes
                 log.exception("live publish failed for %d events", len(batch))
+                connection.close()  # the next batch starts on a fresh session
             finally:
-                connection.close()
                 for _ in batch:
                     self.queue.task_done()
 

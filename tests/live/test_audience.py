@@ -7,7 +7,14 @@ from django.utils import timezone
 
 from tenant_apps.desk import services as desk
 from tenant_apps.desk.models import EventKind, TicketEvent
-from tenant_apps.live.publisher import agents_group, company_group, messages_for, person_group
+from tenant_apps.live.publisher import (
+    agents_group,
+    company_group,
+    event_payload,
+    load_event,
+    messages_for,
+    person_group,
+)
 from tenant_apps.people.models import User
 from tests.desk.conftest import make_mall
 from tests.federation.conftest import _in, file_leak
@@ -54,3 +61,18 @@ def test_public_events_reach_requester_watchers_and_company_internal_ones_agents
     with _in(mall):
         User.objects.filter(pk=coworker.pk).update(blocked_at=timezone.now())
     assert _groups(mall, public_event) == [g for g in everyone if g != person_group(s, coworker.pk)]
+
+
+def test_live_delivery_and_resume_send_the_same_payload(mall):
+    ticket = file_leak(mall)
+    with _in(mall):
+        desk.add_comment(actor=mall.people["dispatcher"], ticket=ticket, body="On our way")
+        ids = list(TicketEvent.objects.filter(ticket=ticket).order_by("id").values_list("pk", flat=True))
+        delivered = [message["event"] for _groups, message in messages_for(mall.schema, ids)]
+        resumed = [event_payload(load_event(pk)) for pk in ids]
+    assert delivered == resumed and len(delivered) >= 2
+    comment = delivered[-1]
+    assert comment["kind"] == EventKind.COMMENTED and comment["data"]["body"] == "On our way"
+    assert (
+        comment["ticket"]["key"].startswith("LEAK-") and comment["ticket"]["requester"] == ticket.requester_id
+    )
