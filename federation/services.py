@@ -1181,11 +1181,11 @@ def _record(p: Partnership, msgs: list, dest_side: str) -> list[dict | protocol.
             with transaction.atomic():  # a concurrent twin loses here
                 InboxMessage.objects.bulk_create(new)
         except IntegrityError:
-            if len(new) == 1:
+            if len(msgs) == 1:
                 return [protocol.Refused("seq_taken", "Another message holds this sequence number.", 409)]
-            # a twin took some of them: record one at a time, each with its own verdict
-            outcomes = []
-            for msg in msgs[: len(new) + 1]:
+            # a concurrent twin took some of them: one at a time, each with its own verdict
+            considered, outcomes = msgs[: len(outcomes)], []
+            for msg in considered:
                 outcomes += _record(p, [msg], dest_side)
                 if isinstance(outcomes[-1], protocol.Refused):
                     break

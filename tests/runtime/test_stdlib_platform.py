@@ -35,4 +35,5 @@ def test_web_process_uses_stdlib_platform(atrium_server):
 @pytest.mark.live
 def test_worker_process_uses_stdlib_platform(celery_worker):
     report = app.send_task("atrium.runtime_report").get(timeout=20)
+    assert isinstance(report.pop("db_pid"), int)  # the worker's database session
     assert report == {"system": platform.system(), "stdlib_platform": True, "schema": "public"}
