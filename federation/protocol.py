@@ -120,7 +120,7 @@ def envelope(
         "sent_at": timezone.now().isoformat(),
         "payload": payload,
     }
-    return json.dumps(doc, separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode()
+    return canonical(doc)
 
 
 def signature(key: str, timestamp: str, body: bytes) -> str:

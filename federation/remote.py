@@ -418,7 +418,7 @@ def send_state(*, partnership_id: str) -> bool:
     partner's inbox. Retried with backoff until taken; True when the partner has it. Senders of
     one partnership take turns (an advisory lock); the row itself is not locked during the call."""
     from .services import DeliveryFailed, _advisory_lock, _backoff
-    from .transport import post_envelope
+    from .transport import post_envelope, sign
 
     with transaction.atomic():
         _advisory_lock(uuid.UUID(str(partnership_id)), "state-out")
@@ -432,21 +432,15 @@ def send_state(*, partnership_id: str) -> bool:
         if p.state_sent_seq >= p.state_seq:
             return True
         side, seq, nonce = _local_side(p), p.state_seq, p.rotation_nonce
-        body = protocol.canonical(
-            {
-                "v": protocol.VERSION,
-                "id": str(protocol.message_id_for(p.pk, side, seq)),
-                "partnership": str(p.pk),
-                "link": str(p.pk),
-                "seq": seq,
-                "kind": "partnership",
-                "from": side,
-                "sent_at": timezone.now().isoformat(),
-                "payload": state_payload(p),
-            }
+        body, headers = sign(
+            p,
+            side,
+            message_id=protocol.message_id_for(p.pk, side, seq),
+            link=p.pk,  # a partnership message names the partnership as its link
+            seq=seq,
+            kind="partnership",
+            payload=state_payload(p),
         )
-        key_id, key = signing_key(p)
-        headers = protocol.signed_headers(partnership=p.pk, key_id=key_id, key=key, body=body)
         try:
             post_envelope(p, body, headers)
         except DeliveryFailed as exc:

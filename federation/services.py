@@ -22,8 +22,9 @@ import hashlib
 import logging
 import random
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -1045,29 +1046,26 @@ def receive_many(
     `receive` checks it, recorded in the partner's inbox with one lookup and one INSERT, then
     applied there as `receive` applies, in the caller's transaction. Returns an outcome per
     message, in order, up to and including the first refusal (nothing after it is recorded)."""
-    outcomes: list[dict | protocol.Refused] = []
-    msgs = []
+    msgs: list[protocol.Message] = []
+    refused: list[protocol.Refused] = []  # the check that ended the batch early, if one did
     for body, headers in signed:
         try:
             p, msg, _key_id = _checked(body, headers, partnership)
             if p.pk != partnership.pk or msg.kind == "partnership" or (msgs and msg.side != msgs[0].side):
                 raise protocol.Refused("not_allowed", "Not a message of this batch.", 400)
         except protocol.Refused as exc:
-            outcomes.append(exc)
+            refused = [exc]
             break
         msgs.append(msg)
-    if msgs:
-        dest_side = Partnership.other(msgs[0].side)
-        with in_account(partnership.account_of(dest_side)), transaction.atomic(savepoint=False):
-            recorded = _record(partnership, msgs, dest_side)
-            for link_id in dict.fromkeys(
-                m.link for m, o in zip(msgs, recorded, strict=False) if o == ACCEPTED
-            ):
-                apply_ready(link_id, partnership, dest_side)
-        outcomes[:0] = recorded
-        if len(recorded) < len(msgs):
-            del outcomes[len(recorded) :]  # stopped at a refusal: what came after it waits
-    return outcomes
+    if not msgs:
+        return refused
+    dest_side = Partnership.other(msgs[0].side)
+    with in_account(partnership.account_of(dest_side)), transaction.atomic(savepoint=False):
+        recorded = _record(partnership, msgs, dest_side)
+        for link_id in dict.fromkeys(m.link for m, o in zip(msgs, recorded, strict=False) if o == ACCEPTED):
+            apply_ready(link_id, partnership, dest_side)
+    # recording stops at its own first refusal; only a batch recorded whole ends with the check's
+    return recorded if len(recorded) < len(msgs) else recorded + refused
 
 
 def _checked(
@@ -1214,22 +1212,18 @@ def apply_ready(link_id: uuid.UUID, p: Partnership, local_side: str) -> int:
             if msg.seq != expected + len(ready) or msg.parked_at is not None:
                 break
             ready.append(msg)
-        checked = False
+        if ready:
+            try:
+                ensure_writable(connection.tenant)
+            except Exception as exc:  # noqa: BLE001 - the licence holds the whole link back, visibly
+                _park(ready[0], exc)
+                return 0
         i = 0
         while i < len(ready):
             run = _comment_run(ready, i, link)
             if len(run) > 1:
                 try:
-                    with transaction.atomic(), _inbound(link_id):
-                        if not checked:
-                            ensure_writable(connection.tenant)
-                            checked = True
-                        link = _apply_comments(run, link, p, local_side)
-                        link.last_in_seq = run[-1].seq
-                        link.save(update_fields=["last_in_seq", "updated_at"])
-                        InboxMessage.objects.filter(pk__in=[m.pk for m in run]).update(
-                            applied_at=timezone.now(), parked_at=None
-                        )
+                    link = _apply_step(link_id, run, partial(_apply_comments, run, link, p, local_side))
                     applied += len(run)
                     i += len(run)
                     continue
@@ -1237,27 +1231,37 @@ def apply_ready(link_id: uuid.UUID, p: Partnership, local_side: str) -> int:
                     log.info("federation: a run of %d comments on %s goes one by one", len(run), link_id)
             msg = ready[i]
             try:
-                with transaction.atomic(), _inbound(link_id):
-                    if not checked:
-                        ensure_writable(connection.tenant)
-                        checked = True
-                    link = APPLY[msg.kind](msg, link, p, local_side)
-                    link.last_in_seq = msg.seq
-                    link.save(update_fields=["last_in_seq", "updated_at"])
-                    msg.applied_at, msg.error, msg.parked_at = timezone.now(), msg.error, None
-                    msg.save(update_fields=["applied_at", "error", "parked_at"])
+                link = _apply_step(link_id, [msg], partial(APPLY[msg.kind], msg, link, p, local_side))
             except Exception as exc:  # noqa: BLE001 - any failure parks the message, visibly
-                detail = exc.fields if isinstance(exc, DomainError) and exc.fields else ""
-                msg.error = f"{type(exc).__name__}: {exc} {detail}".strip()[:2000]
-                msg.parked_at = timezone.now()
-                msg.save(update_fields=["error", "parked_at"])
-                log.warning("federation: parked inbound %s (%s): %s", msg.message_id, msg.kind, msg.error)
+                _park(msg, exc)
                 return applied
             applied += 1
             i += 1
     if len(waiting) == limit and applied == limit:
         applied += apply_ready(link_id, p, local_side)  # more were waiting than one read takes
     return applied
+
+
+def _apply_step(link_id: uuid.UUID, msgs: list[InboxMessage], apply: Callable[[], TicketLink]) -> TicketLink:
+    """Apply consecutive messages with `apply()` in one savepoint, as the partner's changes (never
+    echoed back on this link), and mark them applied."""
+    with transaction.atomic(), _inbound(link_id):
+        link = apply()
+        link.last_in_seq = msgs[-1].seq
+        link.save(update_fields=["last_in_seq", "updated_at"])
+        now = timezone.now()
+        for msg in msgs:  # `error` keeps a note an applier left ("ignored: …")
+            msg.applied_at, msg.parked_at = now, None
+        InboxMessage.objects.bulk_update(msgs, ["applied_at", "error", "parked_at"])
+    return link
+
+
+def _park(msg: InboxMessage, exc: Exception) -> None:
+    detail = exc.fields if isinstance(exc, DomainError) and exc.fields else ""
+    msg.error = f"{type(exc).__name__}: {exc} {detail}".strip()[:2000]
+    msg.parked_at = timezone.now()
+    msg.save(update_fields=["error", "parked_at"])
+    log.warning("federation: parked inbound %s (%s): %s", msg.message_id, msg.kind, msg.error)
 
 
 def _comment_run(ready: list[InboxMessage], start: int, link: TicketLink | None) -> list[InboxMessage]:

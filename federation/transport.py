@@ -38,20 +38,25 @@ def is_local(p: Partnership) -> bool:
     )
 
 
-def _signed(p: Partnership, side: str, msg) -> tuple[bytes, dict[str, str]]:
+def sign(
+    p: Partnership, side: str, *, message_id, link, seq: int, kind: str, payload: dict
+) -> tuple[bytes, dict[str, str]]:
+    """`side`'s envelope in partnership `p`, and its headers, signed with the key this side signs
+    with now (`remote.signing_key`: the old one while the partner has not taken a rotation)."""
     from .remote import signing_key
 
     body = protocol.envelope(
-        message_id=msg.message_id,
-        partnership=p.pk,
-        link=msg.link_id,
-        seq=msg.seq,
-        kind=msg.kind,
-        side=side,
-        payload=msg.payload,
+        message_id=message_id, partnership=p.pk, link=link, seq=seq, kind=kind, side=side, payload=payload
     )
     key_id, key = signing_key(p)
     return body, protocol.signed_headers(partnership=p.pk, key_id=key_id, key=key, body=body)
+
+
+def _signed(p: Partnership, side: str, msg) -> tuple[bytes, dict[str, str]]:
+    """Outbox row `msg`, signed."""
+    return sign(
+        p, side, message_id=msg.message_id, link=msg.link_id, seq=msg.seq, kind=msg.kind, payload=msg.payload
+    )
 
 
 def deliver_many(p: Partnership, side: str, msgs: list) -> tuple[int, Exception | None]:

@@ -216,6 +216,23 @@ def celery_worker(live_db, tmp_path_factory):
     worker.stop()
 
 
+@pytest.fixture
+def queued_tasks(monkeypatch) -> list[tuple[str, str, dict]]:
+    """The broker is the outside world for in-transaction tests: note what would be queued, as
+    (task name, account schema, kwargs), instead of queueing it."""
+    from atrium.celery import app
+
+    sent: list[tuple[str, str, dict]] = []
+    monkeypatch.setattr(
+        app,
+        "send_task",
+        lambda name, kwargs=None, headers=None, **_: sent.append(
+            (name, headers["_schema_name"], kwargs or {})
+        ),
+    )
+    return sent
+
+
 def wait_for(predicate, timeout: float = 15.0, interval: float = 0.1):
     """Poll until predicate() is truthy (for effects of other processes); fail with its last value."""
     deadline = time.monotonic() + timeout

@@ -275,13 +275,12 @@ def _items(obj: dict, *, price: str, quantity: int) -> dict:
 
 
 def test_trial_will_end_mails_the_account_admins(
-    mall, fake_stripe, django_capture_on_commit_callbacks, monkeypatch
+    mall, fake_stripe, django_capture_on_commit_callbacks, queued_tasks
 ):
-    from atrium.celery import app
 
     fake = fake_stripe
     sub_id = subscribe(mall, fake)
-    sent = _note_queued_tasks(monkeypatch, app)
+    sent = queued_tasks
     trial_end = int(time.time()) + 3 * 86400
     event = fake.event(
         "customer.subscription.trial_will_end", {**fake.subscription(sub_id), "trial_end": trial_end}
@@ -297,19 +296,6 @@ def test_trial_will_end_mails_the_account_admins(
     assert "trial" in mail.outbox[0].subject.lower()
     expected_day = dt.datetime.fromtimestamp(trial_end, tz=dt.UTC).strftime("%Y-%m-%d")
     assert expected_day in mail.outbox[0].body
-
-
-def _note_queued_tasks(monkeypatch, app) -> list[tuple[str, str, dict]]:
-    """The broker is the outside world here: note what would be queued instead of queueing it."""
-    sent: list[tuple[str, str, dict]] = []
-    monkeypatch.setattr(
-        app,
-        "send_task",
-        lambda name, kwargs=None, headers=None, **_: sent.append(
-            (name, headers["_schema_name"], kwargs or {})
-        ),
-    )
-    return sent
 
 
 def test_events_of_unknown_accounts_and_unused_types_are_stored_and_ignored(mall, fake_stripe):
@@ -450,17 +436,16 @@ def test_seat_change_refuses_fewer_seats_than_agents_and_needs_a_subscription(ma
 
 
 def test_adding_and_removing_agents_queues_a_seat_sync_that_bills_the_agents(
-    mall, fake_stripe, django_capture_on_commit_callbacks, monkeypatch
+    mall, fake_stripe, django_capture_on_commit_callbacks, queued_tasks
 ):
     """With an operator's seat override an account may run more agents than it bought: Stripe then
     bills the agents who hold seats. People's services tell billing when access changes."""
-    from atrium.celery import app
 
     fake = fake_stripe
     subscribe(mall, fake, seats=8)
     sub = _sub(mall)
     Subscription.objects.filter(pk=sub.pk).update(seats_override=20)
-    noted = _note_queued_tasks(monkeypatch, app)
+    noted = queued_tasks
 
     def sent():
         return [(name, schema) for name, schema, _ in noted]

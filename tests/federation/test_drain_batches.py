@@ -5,13 +5,11 @@ sweep that catches a drain lost on its way."""
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
 
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from atrium.celery import app
 from federation import protocol, services
 from federation.models import InboxMessage, OutboxMessage, TicketLink
 from tenant_apps.desk import services as desk
@@ -91,17 +89,6 @@ def test_a_batch_stops_at_the_first_refusal_and_records_nothing_after_it(linked)
         assert InboxMessage.objects.filter(link_id=link.pk).count() == 2
 
 
-@contextmanager
-def queueing(capture):
-    """Commit as far as queueing tasks goes: run the callbacks that queue tasks, not the live
-    publisher's (its thread's own connection cannot see this test's transaction)."""
-    with capture() as callbacks:
-        yield
-    for callback in callbacks:
-        if getattr(callback, "__qualname__", "").startswith("enqueue_for_account."):
-            callback()
-
-
 def _drains(sent, link) -> int:
     return sum(
         1
@@ -111,57 +98,47 @@ def _drains(sent, link) -> int:
 
 
 @pytest.fixture
-def queued(monkeypatch):
-    """The broker is not what is under test here: note what would be queued."""
-    sent: list[tuple[str, str, dict]] = []
-    monkeypatch.setattr(
-        app,
-        "send_task",
-        lambda name, kwargs=None, headers=None, **_: sent.append(
-            (name, headers["_schema_name"], kwargs or {})
-        ),
-    )
-    return sent
+def committing(django_capture_on_commit_callbacks, settings):
+    """Run after-commit work as a commit would, with live delivery switched off: its thread's own
+    connection cannot see this test's transaction."""
+    settings.CHANNEL_LAYERS = {}
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
-def test_a_burst_on_one_link_queues_one_drain_until_it_starts(
-    linked, queued, django_capture_on_commit_callbacks
-):
+def test_a_burst_on_one_link_queues_one_drain_until_it_starts(linked, queued_tasks, committing):
     pair, ticket, link = linked
     dispatcher = pair.mall.people["dispatcher"]
     with pair.in_mall():
         for i in range(3):
-            with queueing(django_capture_on_commit_callbacks):
+            with committing():
                 desk.add_comment(actor=dispatcher, ticket=ticket, body=f"burst {i}")
-        assert _drains(queued, link) == 1  # the waiting drain will read all three
+        assert _drains(queued_tasks, link) == 1  # the waiting drain will read all three
         assert services.drain_link(link_id=str(link.pk)) == 3
-        with queueing(django_capture_on_commit_callbacks):
+        with committing():
             desk.add_comment(actor=dispatcher, ticket=ticket, body="after the drain started")
-        assert _drains(queued, link) == 2
+        assert _drains(queued_tasks, link) == 2
     theirs = their_ticket(pair, link)
     with pair.in_contractor():
         assert Comment.objects.filter(ticket=theirs, body__startswith="burst").count() == 3
 
 
-def test_the_sweep_queues_drains_that_were_lost_and_nothing_else(
-    linked, queued, django_capture_on_commit_callbacks
-):
+def test_the_sweep_queues_drains_that_were_lost_and_nothing_else(linked, queued_tasks, committing):
     pair, ticket, link = linked
     dispatcher = pair.mall.people["dispatcher"]
     with pair.in_mall():
         desk.add_comment(actor=dispatcher, ticket=ticket, body="its drain never ran")  # no commit, no task
         cache.delete(services._drain_key(pair.mall.schema, link.pk))
         msg = OutboxMessage.objects.get(link_id=link.pk, sent_at__isnull=True)
-        with queueing(django_capture_on_commit_callbacks):
+        with committing():
             assert services.sweep_outbox() == 0  # too young: its own drain may be on its way
         old = timezone.now() - dt.timedelta(seconds=120)
         OutboxMessage.objects.filter(pk=msg.pk).update(created_at=old)
-        with queueing(django_capture_on_commit_callbacks):
+        with committing():
             assert services.sweep_outbox() == 1
-        assert _drains(queued, link) == 1
-        with queueing(django_capture_on_commit_callbacks):
+        assert _drains(queued_tasks, link) == 1
+        with committing():
             assert services.sweep_outbox() == 1  # still unsent, but a drain is waiting: not queued twice
-        assert _drains(queued, link) == 1
+        assert _drains(queued_tasks, link) == 1
 
         cache.delete(services._drain_key(pair.mall.schema, link.pk))
         OutboxMessage.objects.filter(pk=msg.pk).update(
