@@ -1249,10 +1249,12 @@ def _apply_step(link_id: uuid.UUID, msgs: list[InboxMessage], apply: Callable[[]
         link = apply()
         link.last_in_seq = msgs[-1].seq
         link.save(update_fields=["last_in_seq", "updated_at"])
-        now = timezone.now()
-        for msg in msgs:  # `error` keeps a note an applier left ("ignored: …")
-            msg.applied_at, msg.parked_at = now, None
-        InboxMessage.objects.bulk_update(msgs, ["applied_at", "error", "parked_at"])
+        marks = {"applied_at": timezone.now(), "parked_at": None}
+        if len(msgs) == 1:  # a single applier may leave a note ("ignored: the link is …")
+            marks["error"] = msgs[0].error
+        InboxMessage.objects.filter(pk__in=[m.pk for m in msgs]).update(**marks)
+        for msg in msgs:
+            msg.applied_at, msg.parked_at = marks["applied_at"], None
     return link
 
 
