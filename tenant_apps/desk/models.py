@@ -449,3 +449,39 @@ class ChecklistItem(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class BulkJobState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+
+
+class BulkJob(models.Model):
+    """One bulk change asked for by an agent and applied by a worker, ticket by ticket: its
+    progress is what the agent's screen shows until it is done. A retried task skips the tickets
+    it already handled, so each ticket is changed once."""
+
+    id = models.UUIDField(primary_key=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    ticket_ids = models.JSONField(default=list)
+    changes = models.JSONField(default=dict)
+    state = models.CharField(max_length=10, choices=BulkJobState.choices, default=BulkJobState.QUEUED)
+    updated = models.JSONField(default=list)  # ids
+    refused = models.JSONField(default=list)  # {"id", "code", "fields"}
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"bulk {self.pk} ({self.state})"
+
+    @property
+    def total(self) -> int:
+        return len(self.ticket_ids)
+
+    @property
+    def done(self) -> int:
+        return len(self.updated) + len(self.refused)

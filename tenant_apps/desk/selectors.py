@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from tenant_apps import permissions as perms
 
-from .models import Comment, Ticket, TicketEvent
+from .models import BulkJob, Comment, Ticket, TicketEvent
 
 LIST_JOINED = ("ticket_type", "status")
 LIST_PREFETCHED = ("requester", "company", "location", "equipment", "group", "assignee")
@@ -82,3 +82,8 @@ def events_for(user, ticket: Ticket) -> QuerySet[TicketEvent]:
 def attachments_for(user, ticket: Ticket):
     attachments = ticket.attachments.all()
     return attachments if perms.can_see_internal(user) else attachments.filter(internal=False)
+
+
+def bulk_job_for(user, job_id) -> BulkJob | None:
+    """A bulk job is its actor's alone."""
+    return BulkJob.objects.filter(pk=job_id, actor=user).first()

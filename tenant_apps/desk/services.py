@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from typing import Any
 
 from django.db import connection, transaction
@@ -22,6 +23,8 @@ from .fields import clean_field_values
 from .models import (
     OPEN_CATEGORIES,
     Attachment,
+    BulkJob,
+    BulkJobState,
     Category,
     Channel,
     Comment,
@@ -667,8 +670,9 @@ BULK_FIELDS = ("priority", "group", "assignee", "planned_start", "planned_finish
 BULK_MAX = 1000
 
 
-def queue_bulk_update(*, actor: User, ticket_ids: list[int], changes: dict) -> int:
-    """Check the request now, apply it in a worker (large selections must not hold a web request)."""
+def queue_bulk_update(*, actor: User, ticket_ids: list[int], changes: dict) -> BulkJob:
+    """Check the request now, apply it in a worker (large selections must not hold a web request).
+    The job's row is what the agent follows until it is done."""
     from atrium.tasks_util import enqueue_for_account
 
     errors: dict[str, list[str]] = {}
@@ -684,33 +688,42 @@ def queue_bulk_update(*, actor: User, ticket_ids: list[int], changes: dict) -> i
     if visible != len(set(ticket_ids)):
         raise InvalidInput(fields={"ids": [_("Some tickets do not exist or are not yours to see.")]})
     payload = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in changes.items()}
-    enqueue_for_account(
-        "desk.bulk_update",
-        schema_name=connection.schema_name,
-        actor_id=actor.pk,
-        ticket_ids=sorted(set(ticket_ids)),
-        changes=payload,
-    )
-    return len(set(ticket_ids))
+    with transaction.atomic():
+        job = BulkJob.objects.create(
+            id=uuid.uuid4(), actor=actor, ticket_ids=sorted(set(ticket_ids)), changes=payload
+        )
+        enqueue_for_account("desk.bulk_update", schema_name=connection.schema_name, job_id=str(job.pk))
+    return job
 
 
-def bulk_update(*, actor_id: int, ticket_ids: list[int], changes: dict) -> dict:
-    """Apply the same change to many tickets, each in its own transaction through update_ticket
-    (so each gets its event and permission check). Returns per-ticket outcomes."""
+def bulk_update(*, job_id: str) -> BulkJob | None:
+    """Apply a bulk job's change to each of its tickets, each in its own transaction through
+    update_ticket (so each gets its event and permission check), recording each outcome on the
+    job as it goes. A retry (a worker lost halfway) skips the tickets already recorded."""
     from django.utils.dateparse import parse_datetime
 
-    actor = User.objects.filter(pk=actor_id).first()
-    outcome: dict[str, list] = {"updated": [], "refused": []}
-    if actor is None:
-        return outcome
+    job = BulkJob.objects.select_related("actor").filter(pk=job_id).first()
+    if job is None or job.state == BulkJobState.DONE:
+        return job
+    BulkJob.objects.filter(pk=job.pk).update(state=BulkJobState.RUNNING)
     changes = {
         k: (parse_datetime(v) if k.startswith("planned_") and isinstance(v, str) else v)
-        for k, v in changes.items()
+        for k, v in job.changes.items()
     }
-    for ticket in Ticket.objects.filter(pk__in=ticket_ids).order_by("pk"):
-        try:
-            update_ticket(actor=actor, ticket=ticket, changes=dict(changes))
-            outcome["updated"].append(ticket.pk)
-        except DomainError as exc:
-            outcome["refused"].append({"id": ticket.pk, "code": exc.code, "fields": exc.fields})
-    return outcome
+    handled = set(job.updated) | {r["id"] for r in job.refused}
+    for ticket in Ticket.objects.filter(pk__in=job.ticket_ids).exclude(pk__in=handled).order_by("pk"):
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    update_ticket(actor=job.actor, ticket=ticket, changes=dict(changes))
+                job.updated.append(ticket.pk)
+            except DomainError as exc:
+                job.refused.append({"id": ticket.pk, "code": exc.code, "fields": exc.fields})
+            # the outcome is recorded in the same transaction as the change: a lost worker
+            # neither repeats a change nor loses one
+            BulkJob.objects.filter(pk=job.pk).update(updated=job.updated, refused=job.refused)
+    gone = set(job.ticket_ids) - set(job.updated) - {r["id"] for r in job.refused}
+    job.refused.extend({"id": pk, "code": "not_found", "fields": {}} for pk in sorted(gone))
+    job.state, job.finished_at = BulkJobState.DONE, timezone.now()
+    job.save(update_fields=["refused", "state", "finished_at"])
+    return job

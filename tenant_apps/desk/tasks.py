@@ -6,5 +6,5 @@ from . import services
 
 
 @shared_task(name="desk.bulk_update")
-def bulk_update(actor_id: int, ticket_ids: list[int], changes: dict) -> dict:
-    return services.bulk_update(actor_id=actor_id, ticket_ids=ticket_ids, changes=changes)
+def bulk_update(job_id: str) -> None:
+    services.bulk_update(job_id=job_id)

@@ -9,7 +9,7 @@ import time
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, wait_for
 from tests.desk.conftest import make_mall
 
 pytestmark = pytest.mark.live
@@ -186,3 +186,66 @@ def test_event_raised_in_a_celery_task_arrives(atrium_server, celery_worker, mal
         (event,) = events(ws, 1, timeout=15)
         assert event["kind"] == "changed" and event["data"]["changes"]["priority"] == [3, 4]
         assert event["ticket"]["priority"] == 4
+    job = accepted.json()["job"]
+    assert job["total"] == 1 and job["state"] in ("queued", "running", "done")
+
+    def finished():
+        progress = dispatcher.api("GET", f"/tickets/bulk/{job['id']}/").json()
+        return progress if progress["state"] == "done" else None
+
+    progress = wait_for(finished)
+    assert progress["done"] == 1 and progress["updated"] == [ticket["id"]] and progress["refused"] == []
+    # a bulk job is its actor's alone
+    assert Person(atrium_server, a, "engineer").api("GET", f"/tickets/bulk/{job['id']}/").status_code == 404
+
+
+def _next_of(ws, kind, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        message = json.loads(ws.recv(timeout=max(0.05, deadline - time.monotonic())))
+        if message["type"] == kind:
+            return message
+
+
+def test_presence_reaches_other_agents_on_the_ticket_never_requesters(atrium_server, malls):
+    a, b = malls
+    requester = Person(atrium_server, a, "key_user")
+    ticket = file_leak(requester)
+    dispatcher, plumber = Person(atrium_server, a, "dispatcher"), Person(atrium_server, a, "plumber")
+    with (
+        dispatcher.socket() as ws_d,
+        plumber.socket() as ws_p,
+        requester.socket() as ws_r,
+        Person(atrium_server, b, "dispatcher").socket() as ws_b,
+    ):
+        for ws in (ws_d, ws_p, ws_r):
+            subscribe(ws, topic="ticket", id=ticket["id"])
+        subscribe(ws_b, topic="queue", filters={})
+        # a requester may not announce presence; an unsubscribed ticket is refused
+        ws_r.send(json.dumps({"type": "presence", "ticket": ticket["id"], "state": "typing"}))
+        assert _next_of(ws_r, "error")["code"] == "not_found"
+        ws_d.send(json.dumps({"type": "presence", "ticket": ticket["id"] + 10_000, "state": "viewing"}))
+        assert _next_of(ws_d, "error")["code"] == "not_found"
+        ws_d.send(json.dumps({"type": "presence", "ticket": ticket["id"], "state": "dance"}))
+        assert _next_of(ws_d, "error")["code"] == "bad_message"
+
+        ws_d.send(json.dumps({"type": "presence", "ticket": ticket["id"], "state": "typing"}))
+        heard = _next_of(ws_p, "presence")
+        assert heard["ticket"] == ticket["id"] and heard["state"] == "typing"
+        assert heard["person"] == {"id": a.people["dispatcher"].pk, "name": a.people["dispatcher"].full_name}
+
+        def hears_presence(ws) -> bool:
+            deadline = time.monotonic() + 1.5
+            while time.monotonic() < deadline:
+                try:
+                    message = json.loads(ws.recv(timeout=deadline - time.monotonic()))
+                except TimeoutError:
+                    return False
+                if message["type"] == "presence":
+                    return True
+            return False
+
+        # neither the requester, the sender itself, nor another account hears it
+        assert not hears_presence(ws_r)
+        assert not hears_presence(ws_d)
+        assert not hears_presence(ws_b)

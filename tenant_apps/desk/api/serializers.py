@@ -364,8 +364,26 @@ class BulkUpdateSerializer(serializers.Serializer):
     changes = serializers.DictField()
 
 
+class BulkRefusalSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class BulkJobSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    state = serializers.ChoiceField(choices=["queued", "running", "done"])
+    total = serializers.IntegerField()
+    done = serializers.IntegerField()
+    updated = serializers.ListField(child=serializers.IntegerField())
+    refused = BulkRefusalSerializer(many=True)
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+
 class BulkAcceptedSerializer(serializers.Serializer):
     queued = serializers.IntegerField()
+    job = BulkJobSerializer()
 
 
 class ChecklistItemSerializer(serializers.ModelSerializer):

@@ -273,10 +273,26 @@ class BulkUpdateView(APIView):
     def post(self, request):
         data = s.BulkUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        queued = services.queue_bulk_update(
+        job = services.queue_bulk_update(
             actor=request.user, ticket_ids=data.validated_data["ids"], changes=data.validated_data["changes"]
         )
-        return Response({"queued": queued}, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            {"queued": job.total, "job": s.BulkJobSerializer(job).data}, status=status.HTTP_202_ACCEPTED
+        )
+
+
+class BulkJobView(APIView):
+    """The progress of one's own bulk change (404 for anyone else's)."""
+
+    permission_classes = [Predicates]
+    predicates = {"read": perms.is_agent}
+
+    @extend_schema(responses={200: s.BulkJobSerializer})
+    def get(self, request, pk):
+        job = selectors.bulk_job_for(request.user, pk)
+        if job is None:
+            raise NotFound()
+        return Response(s.BulkJobSerializer(job).data)
 
 
 class AttachmentDownloadView(APIView):
