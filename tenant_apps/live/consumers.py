@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,7 @@ from .hub import hub_for
 UNAUTHENTICATED = 4401
 ACCESS_LOST = 4403
 RESUME_LIMIT = 500
+PRESENCE_STATES = ("viewing", "typing", "left")
 # Queue filters the payload alone can answer; a saved view using other filters is checked in the DB.
 PAYLOAD_FILTERS = {
     "type",
@@ -158,6 +160,8 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
         self.recent_ids: set[int] = set()
         self.buffer: list[dict] | None = None
         self.group_ids = await in_account(self.account, self._group_ids)
+        self._is_agent = await in_account(self.account, self._agent)
+        self.socket_id = uuid.uuid4().hex[:12]
         await self._join(await in_account(self.account, self._audience))
         await self.accept()
         last = await in_account(self.account, self._last_event_id)
@@ -180,6 +184,11 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
 
         self.user.__dict__.pop("_atrium_group_ids", None)
         return group_ids(self.user)
+
+    def _agent(self) -> bool:
+        from tenant_apps.permissions import is_agent
+
+        return is_agent(self.user)
 
     def _audience(self) -> list[str]:
         from tenant_apps.people.models import Role
@@ -221,6 +230,8 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
             return await self._resume(content.get("since"))
         if kind == "ping":
             return await self.send_json({"type": "pong"})
+        if kind == "presence":
+            return await self._presence(content)
         return await self._error("unknown_message", "Unknown message type.")
 
     async def _error(self, code: str, detail: str, **extra) -> None:
@@ -261,6 +272,33 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
             return await self._error("unknown_topic", "Topics: ticket, mine, queue, view.")
         self.subs[sid] = sub
         await self.send_json({"type": "subscribed", **sub.describe()})
+
+    # ------------------------------------------------------------------ presence
+    async def _presence(self, content: dict) -> None:
+        """An agent who holds a ticket subscription says they view it, type a reply, or left it;
+        the other agents' sockets subscribed to that ticket hear it (requesters never do)."""
+        ticket_id, state = content.get("ticket"), content.get("state")
+        if state not in PRESENCE_STATES or not isinstance(ticket_id, int):
+            return await self._error("bad_message", "Presence needs `ticket` (an id) and `state`.")
+        if not self._is_agent or not any(
+            sub.topic == "ticket" and sub.ticket_id == ticket_id for sub in self.subs.values()
+        ):
+            return await self._error("not_found", "Subscribe to the ticket first.", topic="ticket")
+        from .publisher import agents_group
+
+        presence = {
+            "ticket": ticket_id,
+            "state": state,
+            "person": {"id": self.user.pk, "name": self.user.full_name},
+            "socket": self.socket_id,
+        }
+        await hub_for(self.schema).send_presence(agents_group(self.schema), presence)
+
+    async def presence_heard(self, presence: dict) -> None:
+        if presence["socket"] == self.socket_id or not self._is_agent:
+            return
+        if any(sub.topic == "ticket" and sub.ticket_id == presence["ticket"] for sub in self.subs.values()):
+            await self.send_json({"type": "presence", **presence})
 
     def _may_see_ticket(self, ticket_id: int) -> bool:
         from tenant_apps.desk.selectors import ticket_for
@@ -355,6 +393,7 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
             return
         self.user = user
         self.group_ids = await in_account(self.account, self._group_ids)
+        self._is_agent = await in_account(self.account, self._agent)
         await self._join(await in_account(self.account, self._audience))
         for sid, sub in list(self.subs.items()):
             still = True

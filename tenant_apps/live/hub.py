@@ -75,6 +75,13 @@ class AccountHub:
         elif message["type"] == "access.changed":
             for consumer in members:
                 await consumer.access_changed(message)
+        elif message["type"] == "ticket.presence":
+            for consumer in members:
+                await consumer.presence_heard(message["presence"])
+
+    async def send_presence(self, group: str, presence: dict) -> None:
+        """Presence is not a ticket change (nothing is written): it goes straight to the group."""
+        await self.layer.group_send(group, {"type": "ticket.presence", "group": group, "presence": presence})
 
 
 _hubs: dict[str, AccountHub] = {}
