@@ -139,11 +139,10 @@ def send_welcome_email(*, user_id: int) -> bool:
         if user is None:
             return False
         account = connection.tenant
-        host = account.get_primary_domain().domain
         send_mail(
             subject=_("Welcome to Atrium: %(account)s") % {"account": account.name},
-            message=_("Hello %(name)s,\n\nyour desk is ready at http://%(host)s/ — sign in with %(email)s.\n")
-            % {"name": user.full_name, "host": host, "email": user.email},
+            message=_("Hello %(name)s,\n\nyour desk is ready at %(link)s — sign in with %(email)s.\n")
+            % {"name": user.full_name, "link": account.url("/"), "email": user.email},
             from_email=None,
             recipient_list=[user.email],
         )
@@ -174,8 +173,7 @@ def _check_company_and_role(role: str, company: Company | None, errors: dict) ->
 def _link(user: User, tokens: AccountLinkTokens, page: str) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = tokens.make_token(user)
-    host = connection.tenant.get_primary_domain().domain
-    return f"http://{host}/{page}?uid={uid}&token={token}"
+    return connection.tenant.url(f"/app/{page}?uid={uid}&token={token}")
 
 
 def invitation_link(user: User) -> str:
@@ -357,6 +355,29 @@ def change_password(*, request, user: User, old_password: str, new_password: str
     if current_token is None and hasattr(request, "session"):
         update_session_auth_hash(request, user)  # keep this session, with a fresh key
     return user
+
+
+@transaction.atomic
+def update_own_profile(*, actor: User, full_name: str | None = None, language: str | None = None) -> User:
+    """What a person may change about themselves: the name others see and the language the web
+    app, e-mails and messages speak to them in."""
+    from django.conf import settings
+
+    errors: dict[str, list[str]] = {}
+    if full_name is not None and not full_name.strip():
+        errors["full_name"] = [_("This field is required.")]
+    if language is not None and language not in dict(settings.LANGUAGES):
+        errors["language"] = [_("Choose one of: %(c)s.") % {"c": ", ".join(dict(settings.LANGUAGES))}]
+    if errors:
+        raise InvalidInput(fields=errors)
+    fields = []
+    if full_name is not None:
+        actor.full_name, fields = full_name.strip(), [*fields, "full_name"]
+    if language is not None:
+        actor.language, fields = language, [*fields, "language"]
+    if fields:
+        actor.save(update_fields=fields)
+    return actor
 
 
 @transaction.atomic

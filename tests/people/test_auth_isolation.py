@@ -179,3 +179,32 @@ def test_operators_log_in_on_public_host_only_and_accounts_have_no_admin(two_acc
         Client(), a.host, "/api/v1/auth/session/", {"email": "op@atrium.localhost", "password": PASSWORD}
     )
     assert refused.status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_person_changes_their_own_name_and_language_and_nothing_else(two_accounts):
+    a, _ = two_accounts
+    client = Client()
+    post(client, a.host, "/api/v1/auth/session/", {"email": a.admin.email, "password": PASSWORD})
+
+    def patch(body):
+        return client.patch("/api/v1/me/", body, content_type="application/json", HTTP_HOST=a.host)
+
+    changed = patch({"language": "ru", "full_name": "  Alisa Admin "})
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["user"]["language"] == "ru" and changed.json()["user"]["full_name"] == "Alisa Admin"
+    refused = patch({"language": "xx", "full_name": " "})
+    assert refused.status_code == 400
+    assert set(refused.json()["fields"]) == {"language", "full_name"}
+    patch({"role": "visitor", "email": "other@x.example"})  # not the person's to change
+    with schema_context(a.account.schema_name):
+        person = User.objects.get(pk=a.admin.pk)
+    assert (person.language, person.full_name, person.role, person.email) == (
+        "ru",
+        "Alisa Admin",
+        a.admin.role,
+        a.admin.email,
+    )
+    assert Client().patch(
+        "/api/v1/me/", {"language": "en"}, content_type="application/json", HTTP_HOST=a.host
+    ).status_code in (401, 403)

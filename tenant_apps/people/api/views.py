@@ -108,9 +108,15 @@ class CurrentTokenView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class ProfileChangeSerializer(serializers.Serializer):
+    full_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    language = serializers.CharField(max_length=5, required=False)
+
+
 class MeView(APIView):
-    @extend_schema(responses={200: MeSerializer})
-    def get(self, request):
+    """Who is signed in, in which account; PATCH changes one's own name and language."""
+
+    def _me(self, request) -> Response:
         return Response(
             MeSerializer(
                 {
@@ -120,6 +126,17 @@ class MeView(APIView):
                 }
             ).data
         )
+
+    @extend_schema(responses={200: MeSerializer})
+    def get(self, request):
+        return self._me(request)
+
+    @extend_schema(request=ProfileChangeSerializer, responses={200: MeSerializer})
+    def patch(self, request):
+        data = ProfileChangeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.update_own_profile(actor=request.user, **data.validated_data)
+        return self._me(request)
 
 
 class HandoffSerializer(serializers.Serializer):
