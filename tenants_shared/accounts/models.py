@@ -67,6 +67,14 @@ class Account(TenantMixin):
 
         return self.schema_name == get_public_schema_name()
 
+    def url(self, path: str = "/") -> str:
+        """An absolute link to a page of this account, as people outside reach it (mails):
+        scheme, host and port from the one setting ACCOUNT_BASE_URL."""
+        from django.conf import settings
+
+        base = settings.ACCOUNT_BASE_URL.format(domain=self.get_primary_domain().domain).rstrip("/")
+        return base + "/" + path.lstrip("/")
+
 
 class Domain(DomainMixin):
     """Host names that lead to an account: its primary `<slug>.<platform domain>` and custom ones."""
