@@ -87,3 +87,9 @@ def attachments_for(user, ticket: Ticket):
 def bulk_job_for(user, job_id) -> BulkJob | None:
     """A bulk job is its actor's alone."""
     return BulkJob.objects.filter(pk=job_id, actor=user).first()
+
+
+def awaiting_approval(queryset: QuerySet[Ticket], waiting: bool = True) -> QuerySet[Ticket]:
+    """Tickets with an open approval round (at most one per ticket: no duplicates), or without."""
+    open_round = Q(approval_rounds__outcome="")
+    return queryset.filter(open_round) if waiting else queryset.exclude(open_round)

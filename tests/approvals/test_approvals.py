@@ -264,3 +264,22 @@ def test_overdue_approvers_are_reminded_once(mall):
         assert t["key"] in mail.outbox[0].subject
         assert services.remind_overdue() == 0
     connection.set_schema_to_public()
+
+
+def test_the_list_filters_tickets_awaiting_approval(mall):
+    pending = file(mall, "key_user", "goods_in", GOODS, title="Shelves")
+    plain = mall.api(
+        "key_user", "post", "/tickets/", {"type": "leak", "title": "Drip", "fields": {"severity": "drip"}}
+    )
+    assert plain.status_code == 201, plain.content
+
+    def ids(query):
+        response = mall.api("dispatcher", "get", "/tickets/", query)
+        assert response.status_code == 200, response.content
+        return {t["id"] for t in response.json()["results"]}
+
+    assert ids({"awaiting_approval": "true"}) == {pending["id"]}
+    assert plain.json()["id"] in ids({"awaiting_approval": "false"})
+    assert pending["id"] not in ids({"awaiting_approval": "false"})
+    assert decide(mall, "dispatcher", pending["id"], "approved").status_code == 200
+    assert ids({"awaiting_approval": "true"}) == set()

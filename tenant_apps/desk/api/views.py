@@ -65,6 +65,9 @@ class TicketFilter(df.FilterSet):
     planned_finish_before = df.IsoDateTimeFilter(field_name="planned_finish", lookup_expr="lt")
     planned_finish_after = df.IsoDateTimeFilter(field_name="planned_finish", lookup_expr="gte")
     q = df.CharFilter(method="filter_search", help_text="Full-text search (Russian and English)")
+    awaiting_approval = df.BooleanFilter(
+        method="filter_awaiting_approval", help_text="true: an approval round is open on the ticket"
+    )
 
     class Meta:
         model = Ticket
@@ -103,6 +106,9 @@ class TicketFilter(df.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return selectors.search(queryset, value)
+
+    def filter_awaiting_approval(self, queryset, name, value):
+        return selectors.awaiting_approval(queryset, value)
 
 
 class TicketOrdering(filters.OrderingFilter):
