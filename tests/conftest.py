@@ -97,9 +97,14 @@ def _test_database_url() -> str:
     return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
 
 
+# The port the live daphne listens on, chosen once: the worker builds mailed links with it too.
+LIVE_PORT = _free_port()
+
+
 def _child_env() -> dict[str, str]:
     env = dict(os.environ)
     env["DATABASE_URL"] = _test_database_url()
+    env["ATRIUM_ACCOUNT_BASE_URL"] = f"http://{{domain}}:{LIVE_PORT}"
     env["ATRIUM_ACCOUNT_CACHE_SECONDS"] = "0"  # live tests change accounts and expect it at once
     env.pop("DJANGO_EMAIL_BACKEND", None)
     return env
@@ -156,7 +161,7 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def atrium_server(live_db, tmp_path_factory):
-    port = _free_port()
+    port = LIVE_PORT
     daphne = LiveProcess(
         "daphne",
         [
