@@ -1,0 +1,48 @@
+/**
+ * The sidebar. Add an entry when a feature's page exists (register the route in routes.tsx).
+ * `label` is an i18next key with its namespace ("queues:nav"), so the feature owns its string.
+ * Areas not built yet stay out of this list (see the commented ones) rather than showing dead
+ * links. `show` may hide an entry by what the API said about the person (never invent rules:
+ * prefer hiding only what the API would refuse anyway).
+ */
+import type { IconName } from "@/shared/ui";
+import type { Me } from "@/shared/session/api";
+
+export interface NavItem {
+  to: string; // relative to /app
+  label: string; // "<namespace>:<key>"
+  icon: IconName;
+  end?: boolean;
+  show?: (me: Me) => boolean;
+}
+
+export interface NavSection {
+  id: string;
+  label?: string; // "<namespace>:<key>"
+  items: NavItem[];
+}
+
+export const navSections: NavSection[] = [
+  {
+    id: "work",
+    items: [
+      { to: "/queues", label: "queues:nav", icon: "queue" },
+      { to: "/tickets/new", label: "tickets:nav.new", icon: "plus", end: true },
+      // later areas, added by their features when built:
+      // { to: "/approvals", label: "approvals:nav", icon: "check" },
+      // { to: "/passes", label: "passes:nav", icon: "badge" },
+      // { to: "/announcements", label: "notices:nav", icon: "megaphone" },
+      // { to: "/admin", label: "admin:nav", icon: "settings", show: (me) => me.user.role === "account_admin" },
+    ],
+  },
+];
+
+/** The namespaces the nav labels need (loaded with the shell). */
+export function navNamespaces(): string[] {
+  const names = new Set<string>();
+  for (const section of navSections) {
+    if (section.label) names.add(section.label.split(":")[0]!);
+    for (const item of section.items) names.add(item.label.split(":")[0]!);
+  }
+  return [...names];
+}

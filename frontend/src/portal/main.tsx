@@ -1,0 +1,20 @@
+import "@/shared/styles/tokens.css";
+import "@/shared/styles/base.css";
+import "./portal.css";
+import { QueryClientProvider } from "@tanstack/react-query";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { setupI18n } from "@/shared/i18n";
+import { createQueryClient } from "@/shared/query";
+import { PortalRouter } from "./router";
+
+setupI18n({ namespaces: ["shared", "portal"] });
+const queryClient = createQueryClient();
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <PortalRouter />
+    </QueryClientProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,40 @@
+/**
+ * Where the translation catalogues live: every feature folder has `locales/en.json` and
+ * `locales/ru.json`, and its namespace is the folder's name:
+ *
+ *   src/features/auth/locales/ru.json   → namespace "auth"
+ *   src/app/locales/en.json             → namespace "app"
+ *   src/shared/locales/en.json          → namespace "shared" (buttons, generic errors)
+ *
+ * Catalogues load lazily (one small chunk each) the first time a component uses the namespace,
+ * so the portal never downloads the workspace's strings.
+ */
+export type Catalogue = { [key: string]: string | Catalogue };
+type Loader = () => Promise<{ default: Catalogue }>;
+
+export const LANGUAGES = ["ru", "en"] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+const loaders = import.meta.glob<{ default: Catalogue }>("/src/**/locales/*.json");
+
+/** "/src/features/auth/locales/ru.json" → ["auth", "ru"] */
+export function parseCataloguePath(path: string): [namespace: string, language: string] | undefined {
+  const match = /\/([^/]+)\/locales\/([a-z]{2})\.json$/.exec(path);
+  return match ? [match[1]!, match[2]!] : undefined;
+}
+
+const index = new Map<string, Loader>();
+for (const [path, load] of Object.entries(loaders)) {
+  const parsed = parseCataloguePath(path);
+  if (parsed) index.set(`${parsed[1]}/${parsed[0]}`, load);
+}
+
+export function hasCatalogue(language: string, namespace: string): boolean {
+  return index.has(`${language}/${namespace}`);
+}
+
+export async function loadCatalogue(language: string, namespace: string): Promise<Catalogue> {
+  const load = index.get(`${language}/${namespace}`);
+  if (!load) throw new Error(`No catalogue ${namespace} for ${language}`);
+  return (await load()).default;
+}
