@@ -220,6 +220,9 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content, **kwargs):
         if not isinstance(content, dict):
             return await self._error("bad_message", "Send JSON objects.")
+        # a client's `ref` comes back on the direct answer to its message (subscribed, an error)
+        ref = content.get("ref")
+        self.reply_ref = {"ref": ref} if isinstance(ref, (str, int)) and len(str(ref)) <= 64 else {}
         kind = content.get("type")
         if kind == "subscribe":
             return await self._subscribe(content)
@@ -235,7 +238,9 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
         return await self._error("unknown_message", "Unknown message type.")
 
     async def _error(self, code: str, detail: str, **extra) -> None:
-        await self.send_json({"type": "error", "code": code, "detail": detail, **extra})
+        await self.send_json(
+            {"type": "error", "code": code, "detail": detail, **extra, **getattr(self, "reply_ref", {})}
+        )
 
     async def _subscribe(self, content: dict) -> None:
         topic = content.get("topic")
@@ -271,7 +276,7 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
         else:
             return await self._error("unknown_topic", "Topics: ticket, mine, queue, view.")
         self.subs[sid] = sub
-        await self.send_json({"type": "subscribed", **sub.describe()})
+        await self.send_json({"type": "subscribed", **sub.describe(), **self.reply_ref})
 
     # ------------------------------------------------------------------ presence
     async def _presence(self, content: dict) -> None:

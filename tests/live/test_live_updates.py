@@ -249,3 +249,20 @@ def test_presence_reaches_other_agents_on_the_ticket_never_requesters(atrium_ser
         assert not hears_presence(ws_r)
         assert not hears_presence(ws_d)
         assert not hears_presence(ws_b)
+
+
+def test_answers_carry_the_clients_ref(atrium_server, malls):
+    a, _ = malls
+    with Person(atrium_server, a, "dispatcher").socket() as ws:
+        ws.send(json.dumps({"type": "subscribe", "topic": "mine", "ref": "r-1"}))
+        assert json.loads(ws.recv(timeout=5)) == {
+            "type": "subscribed",
+            "sub": "s1",
+            "topic": "mine",
+            "ref": "r-1",
+        }
+        ws.send(json.dumps({"type": "subscribe", "topic": "nope", "ref": 7}))
+        refused = json.loads(ws.recv(timeout=5))
+        assert refused["code"] == "unknown_topic" and refused["ref"] == 7
+        ws.send(json.dumps({"type": "subscribe", "topic": "mine"}))
+        assert "ref" not in json.loads(ws.recv(timeout=5))
