@@ -278,3 +278,56 @@ describe("LiveClient", () => {
     expect(client.status).toBe("stopped");
   });
 });
+
+describe("LiveClient messages of a feature's own (presence)", () => {
+  beforeEach(() => {
+    FakeSocket.instances = [];
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("tells a subscription when the server accepted it, and again after a reconnect", () => {
+    const client = makeClient();
+    const onSubscribed = vi.fn();
+    client.subscribe({ topic: "ticket", id: 42 }, { onSubscribed });
+    latest().open();
+    expect(onSubscribed).not.toHaveBeenCalled();
+    latest().receive({ type: "subscribed", sub: "s1", topic: "ticket", id: 42 });
+    expect(onSubscribed).toHaveBeenCalledTimes(1);
+    latest().drop();
+    vi.advanceTimersByTime(1000);
+    latest().open();
+    latest().receive({ type: "subscribed", sub: "s1", topic: "ticket", id: 42 });
+    expect(onSubscribed).toHaveBeenCalledTimes(2);
+  });
+
+  it("posts a message with a ref only while connected, and hands presence to listeners", () => {
+    const client = makeClient();
+    const heard = vi.fn();
+    client.onMessage(heard);
+    client.subscribe({ topic: "ticket", id: 42 });
+    expect(client.post({ type: "presence", ticket: 42, state: "viewing" })).toBe(false);
+    latest().open();
+    expect(client.post({ type: "presence", ticket: 42, state: "viewing" })).toBe(true);
+    expect(latest().sent.at(-1)).toEqual({ type: "presence", ticket: 42, state: "viewing", ref: "m1" });
+    const presence = { type: "presence", ticket: 42, state: "typing", person: { id: 3, name: "Anna" }, socket: "x1" };
+    latest().receive(presence);
+    expect(heard).toHaveBeenLastCalledWith(presence);
+  });
+
+  it("never takes an error answering a posted message for a subscription's refusal", () => {
+    const client = makeClient();
+    const onRejected = vi.fn();
+    const onEvent = vi.fn();
+    client.subscribe({ topic: "ticket", id: 42 }, { onRejected, onEvent });
+    latest().open();
+    client.post({ type: "presence", ticket: 42, state: "viewing" });
+    latest().receive({ type: "error", code: "not_found", detail: "Subscribe to the ticket first.", topic: "ticket", ref: "m1" });
+    expect(onRejected).not.toHaveBeenCalled();
+    latest().receive({ type: "subscribed", sub: "s1", topic: "ticket", id: 42 });
+    latest().receive({ type: "event", subs: ["s1"], event: event(101) });
+    expect(onEvent).toHaveBeenCalledTimes(1);
+  });
+});

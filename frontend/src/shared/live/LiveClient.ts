@@ -31,6 +31,8 @@ export interface SubscriptionHandlers {
   onRefetch?: (reason: string) => void;
   onRejected?: (code: string, detail: string | undefined) => void;
   onEnded?: (reason: string | undefined) => void;
+  /** The server accepted the subscription (again after each reconnect). */
+  onSubscribed?: () => void;
 }
 
 export interface LiveClientOptions {
@@ -76,6 +78,7 @@ export class LiveClient {
   private everConnected = false;
   private _status: LiveStatus = "idle";
   private _lastEventId: number | undefined;
+  private refCounter = 0;
 
   constructor(options: LiveClientOptions = {}) {
     this.options = {
@@ -116,6 +119,17 @@ export class LiveClient {
     if (this.ready) this.sendSubscribe(sub);
     else this.start();
     return () => this.unsubscribe(sub);
+  }
+
+  /**
+   * Send one message of a feature's own (e.g. `presence`) on the open socket; false when there is
+   * none (nothing is queued). Messages sent here carry a `ref`, so an error answering them is never
+   * mistaken for the answer to a subscription (those are sent without one).
+   */
+  post(message: Exclude<ClientMessage, { type: "subscribe" | "unsubscribe" | "resume" }>): boolean {
+    if (!this.ready) return false;
+    this.send({ ref: `m${++this.refCounter}`, ...message } as ClientMessage);
+    return true;
   }
 
   /** Open the socket (subscribe() does it on first use). */
@@ -252,12 +266,14 @@ export class LiveClient {
           else {
             sub.serverId = message.sub;
             this.byServerId.set(message.sub, sub);
+            sub.handlers.onSubscribed?.();
           }
         }
         break;
       }
       case "error":
-        if (SUBSCRIBE_ERRORS.has(message.code) && this.pending.length) {
+        // an error carrying a ref answers a post(), never a subscribe (sent without one)
+        if (SUBSCRIBE_ERRORS.has(message.code) && message.ref === undefined && this.pending.length) {
           const sub = this.pending.shift()!;
           this.subscriptions.delete(sub);
           if (!sub.cancelled) sub.handlers.onRejected?.(message.code, message.detail);

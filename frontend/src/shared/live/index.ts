@@ -12,7 +12,7 @@ import { LiveClient, type LiveStatus, type SubscriptionHandlers } from "./LiveCl
 import type { Topic } from "./protocol";
 
 export { LiveClient, type LiveStatus, type SubscriptionHandlers } from "./LiveClient";
-export type { LiveEvent, LiveTicketState, Topic, Filters } from "./protocol";
+export type { LiveEvent, LiveTicketState, Topic, Filters, PresenceMessage, PresenceState } from "./protocol";
 
 let shared: LiveClient | undefined;
 
@@ -41,6 +41,7 @@ export function useLive(topic: Topic | null, handlers: SubscriptionHandlers): vo
       onRefetch: (reason) => ref.current.onRefetch?.(reason),
       onRejected: (code, detail) => ref.current.onRejected?.(code, detail),
       onEnded: (reason) => ref.current.onEnded?.(reason),
+      onSubscribed: () => ref.current.onSubscribed?.(),
     });
   }, [key]);
 }

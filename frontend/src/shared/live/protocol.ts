@@ -45,18 +45,30 @@ export type ClientMessage =
   | ({ type: "subscribe" } & Topic)
   | { type: "unsubscribe"; sub: string }
   | { type: "resume"; since: number }
-  | { type: "ping" };
+  | { type: "ping" }
+  | { type: "presence"; ticket: number; state: PresenceState; ref?: string };
+
+/** Presence on a ticket (docs/live.md "Presence"): agents only, nothing stored. */
+export type PresenceState = "viewing" | "typing" | "left";
+
+export interface PresenceMessage {
+  type: "presence";
+  ticket: number;
+  state: PresenceState;
+  person: { id: number; name: string };
+  socket: string;
+}
 
 export type ServerMessage =
   | { type: "hello"; account: string; user: { id: number; name: string; role: string }; last_event_id: number }
-  | { type: "subscribed"; sub: string; topic: string; filters?: Filters; id?: number }
+  | { type: "subscribed"; sub: string; topic: string; filters?: Filters; id?: number; ref?: string }
   | { type: "event"; subs: string[]; event: LiveEvent }
   | { type: "resumed"; since: number; replayed: number; last_event_id: number }
   | { type: "refetch"; reason: string; limit: number }
   | { type: "unsubscribed"; sub: string; reason?: string }
-  | { type: "error"; code: string; detail?: string; topic?: string; fields?: string[] }
+  | { type: "error"; code: string; detail?: string; topic?: string; fields?: string[]; ref?: string }
   | { type: "pong" }
-  | { type: "presence"; [key: string]: unknown };
+  | PresenceMessage;
 
 /** Close codes the server uses (docs/live.md): no point reconnecting. */
 export const CLOSE_UNAUTHENTICATED = 4401;
