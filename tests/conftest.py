@@ -46,8 +46,25 @@ def django_db_setup(django_test_environment, django_db_blocker):
         connection.set_schema_to_public()
     yield
     with django_db_blocker.unblock():
-        connection.close()
+        from django.db import connections
+
+        connections.close_all()
+        _end_other_sessions(connection.settings_dict["NAME"])
         teardown_databases(config, verbosity=0)
+
+
+def _end_other_sessions(database: str) -> None:
+    """Sessions some thread or context of this process still holds (Playwright's sync API runs an
+    event loop, under which Django keeps connections per context) must not keep the test database
+    from being dropped."""
+    import psycopg
+
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [database],
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -58,6 +58,9 @@ def browser():
 
     if not (ROOT / "frontend" / "dist" / "app" / "index.html").exists():
         pytest.fail("the web app is not built: ./dev test builds it (or ./dev frontend)")
+    # Playwright's sync API keeps an event loop running in this thread; the tests' own database
+    # work stays synchronous, so Django's guard against ORM calls from async code does not apply.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
