@@ -968,13 +968,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description Who is signed in, in which account; PATCH changes one's own name and language. */
         get: operations["v1_me_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** @description Who is signed in, in which account; PATCH changes one's own name and language. */
+        patch: operations["v1_me_partial_update"];
         trace?: never;
     };
     "/api/v1/pass-requests/": {
@@ -1680,6 +1682,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets/bulk/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The progress of one's own bulk change (404 for anyone else's). */
+        get: operations["v1_tickets_bulk_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workflows/": {
         parameters: {
             query?: never;
@@ -1755,9 +1774,15 @@ export interface components {
          */
         AnnouncementAudienceEnum: "all_tenants" | "companies" | "premises";
         AnnouncementCounts: {
-            /** @description Addressed companies */
+            /**
+             * Format: int64
+             * @description Addressed companies
+             */
             total: number;
-            /** @description Companies that confirmed */
+            /**
+             * Format: int64
+             * @description Companies that confirmed
+             */
             confirmed: number;
         };
         /**
@@ -1765,6 +1790,7 @@ export interface components {
          *     does not learn who else received it.
          */
         AnnouncementDetail: {
+            /** Format: int64 */
             readonly id: number;
             title: string;
             audience: components["schemas"]["AnnouncementAudienceEnum"];
@@ -1798,6 +1824,7 @@ export interface components {
          *     for the addressed company's people; each is null for everyone else.
          */
         AnnouncementList: {
+            /** Format: int64 */
             readonly id: number;
             title: string;
             audience: components["schemas"]["AnnouncementAudienceEnum"];
@@ -1829,12 +1856,14 @@ export interface components {
             confirmed_by: string | null;
         };
         AnnouncementReader: {
+            /** Format: int64 */
             id: number;
             name: string;
             /** Format: date-time */
             read_at: string;
         };
         AnnouncementReceipt: {
+            /** Format: int64 */
             readonly id: number;
             readonly company: components["schemas"]["AnnouncementRef"];
             readonly confirmed: boolean;
@@ -1844,11 +1873,14 @@ export interface components {
             readonly read_by: components["schemas"]["AnnouncementReader"][];
         };
         AnnouncementReceipts: {
+            /** Format: int64 */
             total: number;
+            /** Format: int64 */
             confirmed: number;
             receipts: components["schemas"]["AnnouncementReceipt"][];
         };
         AnnouncementRef: {
+            /** Format: int64 */
             id: number;
             name: string;
         };
@@ -1870,13 +1902,16 @@ export interface components {
             requires_confirmation?: boolean;
         };
         Attachment: {
+            /** Format: int64 */
             readonly id: number;
             name: string;
             content_type: string;
             /** Format: int64 */
             size: number;
             internal?: boolean;
+            /** Format: int64 */
             comment?: number | null;
+            /** Format: int64 */
             uploaded_by?: number | null;
             /** Format: date-time */
             readonly created_at: string;
@@ -1889,6 +1924,7 @@ export interface components {
             internal: boolean;
         };
         AuditEntry: {
+            /** Format: int64 */
             readonly id: number;
             /** Format: date-time */
             readonly at: string;
@@ -1931,7 +1967,39 @@ export interface components {
             reason: string;
         };
         BulkAccepted: {
+            /** Format: int64 */
             queued: number;
+            job: components["schemas"]["BulkJob"];
+        };
+        BulkJob: {
+            /** Format: uuid */
+            id: string;
+            state: components["schemas"]["BulkJobStateEnum"];
+            /** Format: int64 */
+            total: number;
+            /** Format: int64 */
+            done: number;
+            updated: number[];
+            refused: components["schemas"]["BulkRefusal"][];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            finished_at: string | null;
+        };
+        /**
+         * @description * `queued` - queued
+         *     * `running` - running
+         *     * `done` - done
+         * @enum {string}
+         */
+        BulkJobStateEnum: "queued" | "running" | "done";
+        BulkRefusal: {
+            /** Format: int64 */
+            id: number;
+            code: string;
+            fields: {
+                [key: string]: string[];
+            };
         };
         BulkUpdate: {
             ids: number[];
@@ -1952,6 +2020,7 @@ export interface components {
          */
         ChannelEnum: "web" | "api" | "email" | "telegram" | "qr" | "phone" | "schedule" | "federation";
         ChecklistItem: {
+            /** Format: int64 */
             readonly id: number;
             checklist: string;
             position?: number;
@@ -1968,6 +2037,7 @@ export interface components {
             /** Format: date-time */
             done_at?: string | null;
             comment?: string;
+            /** Format: int64 */
             photo?: number | null;
         };
         /**
@@ -1979,7 +2049,9 @@ export interface components {
          */
         ChecklistItemKindEnum: "check" | "yes_no" | "number" | "text";
         ChecklistTemplate: {
+            /** Format: int64 */
             readonly id: number;
+            /** Format: int64 */
             ticket_type: number;
             name: string;
             stage?: string | null;
@@ -2012,6 +2084,7 @@ export interface components {
             seats: number;
         };
         Comment: {
+            /** Format: int64 */
             readonly id: number;
             readonly author: components["schemas"]["PersonRef"] | null;
             /** Text */
@@ -2027,6 +2100,7 @@ export interface components {
             internal: boolean;
         };
         Company: {
+            /** Format: int64 */
             readonly id: number;
             kind?: components["schemas"]["CompanyKindEnum"];
             name?: string;
@@ -2084,20 +2158,24 @@ export interface components {
          */
         DirectionEnum: "in" | "out";
         Equipment: {
+            /** Format: int64 */
             readonly id: number;
             kind: string;
             name: string;
             model?: string;
             serial_number?: string;
             inventory_number?: string;
+            /** Format: int64 */
             location?: number | null;
             notes?: string;
             /** Active */
             is_active?: boolean;
         };
         Event: {
+            /** Format: int64 */
             readonly id: number;
             kind: components["schemas"]["EventKindEnum"];
+            /** Format: int64 */
             actor?: number | null;
             actor_name?: string;
             public?: boolean;
@@ -2182,6 +2260,7 @@ export interface components {
             links: components["schemas"]["Link"][];
         };
         GateCheck: {
+            /** Format: int64 */
             readonly id: number;
             /** Format: date-time */
             checked_at: string;
@@ -2192,6 +2271,7 @@ export interface components {
             method: components["schemas"]["GateCheckMethodEnum"];
             valid: boolean;
             reason: components["schemas"]["GateReasonEnum"];
+            /** Format: int64 */
             pass_id: number | null;
             readonly short_code: string | null;
             readonly ticket: string | null;
@@ -2209,6 +2289,7 @@ export interface components {
             code: string;
         };
         GateChecklistItem: {
+            /** Format: int64 */
             id: number;
             label: string;
             kind: string;
@@ -2216,6 +2297,7 @@ export interface components {
             done: boolean;
         };
         GatePass: {
+            /** Format: int64 */
             id: number;
             kind: components["schemas"]["PassKindEnum"];
             state: string;
@@ -2258,6 +2340,7 @@ export interface components {
          */
         GateReasonEnum: "valid" | "not_found" | "not_approved" | "rejected" | "revoked" | "not_yet_valid" | "expired" | "outside_hours";
         GateVerdict: {
+            /** Format: int64 */
             check_id: number;
             valid: boolean;
             reason: components["schemas"]["GateReason"];
@@ -2295,6 +2378,7 @@ export interface components {
             time_zone: string;
         };
         Group: {
+            /** Format: int64 */
             readonly id: number;
             code: string;
             name: string;
@@ -2414,13 +2498,18 @@ export interface components {
          */
         LinkStateEnum: "active" | "declined" | "recalled" | "orphaned";
         Location: {
+            /** Format: int64 */
             readonly id: number;
+            /** Format: int64 */
             parent?: number | null;
             kind: components["schemas"]["LocationKindEnum"];
             name: string;
             code?: string;
             readonly path: string;
-            /** Leased by */
+            /**
+             * Leased by
+             * Format: int64
+             */
             company?: number | null;
             /**
              * Area, m²
@@ -2452,6 +2541,7 @@ export interface components {
             id: string;
             /** Format: uuid */
             link: string;
+            /** Format: int64 */
             seq: number;
             kind: string;
             /** Format: date-time */
@@ -2460,6 +2550,7 @@ export interface components {
             sent_at: string | null;
             /** Format: date-time */
             applied_at: string | null;
+            /** Format: int64 */
             attempts: number;
             error: string;
             /** Format: date-time */
@@ -2470,6 +2561,7 @@ export interface components {
             valid_hours?: number;
         };
         NoticeAttachment: {
+            /** Format: int64 */
             readonly id: number;
             name: string;
             content_type: string;
@@ -2489,6 +2581,7 @@ export interface components {
             /** Format: decimal */
             price_per_seat_month: string;
             currency: string;
+            /** Format: int64 */
             seats: number;
             features: string[];
             purchasable: boolean;
@@ -2778,6 +2871,7 @@ export interface components {
          *     The state shown is derived: an issued pass past its last moment shows as "expired".
          */
         Pass: {
+            /** Format: int64 */
             readonly id: number;
             kind: components["schemas"]["PassKindEnum"];
             state: components["schemas"]["PassStateEnum"];
@@ -2825,6 +2919,7 @@ export interface components {
          */
         PassKindEnum: "permanent" | "temporary";
         PassNamedRef: {
+            /** Format: int64 */
             id: number;
             name: string;
         };
@@ -2836,9 +2931,15 @@ export interface components {
             kind: components["schemas"]["PassKindEnum"];
             /** @description People and/or vehicles: name, document, vehicle_plate */
             holders: components["schemas"]["PassHolder"][];
-            /** @description Defaults to the requester's company */
+            /**
+             * Format: int64
+             * @description Defaults to the requester's company
+             */
             company?: number | null;
-            /** @description Location id */
+            /**
+             * Format: int64
+             * @description Location id
+             */
             premises?: number | null;
             /** Format: date */
             valid_from: string;
@@ -2859,14 +2960,20 @@ export interface components {
             daily_until?: string | null;
             /** @default  */
             purpose: string;
-            /** @description Works permit / goods ticket id */
+            /**
+             * Format: int64
+             * @description Works permit / goods ticket id
+             */
             linked_ticket?: number | null;
             required_documents?: string[];
             /** @default  */
             title: string;
             /** @default  */
             description: string;
-            /** @description Agents: file for this person */
+            /**
+             * Format: int64
+             * @description Agents: file for this person
+             */
             requester?: number | null;
             /** @description Extra custom fields of the pass request form */
             fields?: unknown;
@@ -2886,6 +2993,7 @@ export interface components {
          */
         PassStateEnum: "requested" | "approved" | "rejected" | "revoked" | "expired";
         PassTicketRef: {
+            /** Format: int64 */
             id: number;
             key: string;
             title: string;
@@ -2917,7 +3025,9 @@ export interface components {
             requires_confirmation?: boolean;
         };
         PatchedChecklistTemplate: {
+            /** Format: int64 */
             readonly id?: number;
+            /** Format: int64 */
             ticket_type?: number;
             name?: string;
             stage?: string | null;
@@ -2926,6 +3036,7 @@ export interface components {
             order?: number;
         };
         PatchedCompany: {
+            /** Format: int64 */
             readonly id?: number;
             kind?: components["schemas"]["CompanyKindEnum"];
             name?: string;
@@ -2945,18 +3056,21 @@ export interface components {
             readonly key_users?: number[];
         };
         PatchedEquipment: {
+            /** Format: int64 */
             readonly id?: number;
             kind?: string;
             name?: string;
             model?: string;
             serial_number?: string;
             inventory_number?: string;
+            /** Format: int64 */
             location?: number | null;
             notes?: string;
             /** Active */
             is_active?: boolean;
         };
         PatchedGroup: {
+            /** Format: int64 */
             readonly id?: number;
             code?: string;
             name?: string;
@@ -2965,13 +3079,18 @@ export interface components {
             readonly members?: number[];
         };
         PatchedLocation: {
+            /** Format: int64 */
             readonly id?: number;
+            /** Format: int64 */
             parent?: number | null;
             kind?: components["schemas"]["LocationKindEnum"];
             name?: string;
             code?: string;
             readonly path?: string;
-            /** Leased by */
+            /**
+             * Leased by
+             * Format: int64
+             */
             company?: number | null;
             /**
              * Area, m²
@@ -2987,13 +3106,16 @@ export interface components {
             role?: components["schemas"]["RoleEnum"];
             language?: components["schemas"]["LanguageEnum"];
             phone?: string;
+            /** Format: int64 */
             company?: number | null;
             groups?: number[];
             /** Format: date-time */
             access_expires_at?: string | null;
         };
         PatchedPolicy: {
+            /** Format: int64 */
             readonly id?: number;
+            /** Format: int64 */
             ticket_type?: number;
             name?: string;
             order?: number;
@@ -3002,15 +3124,22 @@ export interface components {
             conditions?: unknown;
             approvers?: number[];
             approver_groups?: number[];
+            /** Format: int64 */
             deadline_hours?: number | null;
             pending_status?: string;
             rework_status?: string;
             approved_status?: string;
             remarks_status?: string | null;
             rejected_status?: string;
+            /** Format: int64 */
             approved_group?: number | null;
         };
+        PatchedProfileChange: {
+            full_name?: string;
+            language?: string;
+        };
         PatchedRoutingRule: {
+            /** Format: int64 */
             readonly id?: number;
             name?: string;
             order?: number;
@@ -3022,7 +3151,9 @@ export interface components {
             stop_processing?: boolean;
         };
         PatchedSavedView: {
+            /** Format: int64 */
             readonly id?: number;
+            /** Format: int64 */
             readonly owner?: number;
             name?: string;
             filters?: unknown;
@@ -3033,12 +3164,14 @@ export interface components {
             readonly created_at?: string;
         };
         PatchedTicketType: {
+            /** Format: int64 */
             readonly id?: number;
             code?: string;
             name?: string;
             /** Number prefix */
             prefix?: string;
             description?: string;
+            /** Format: int64 */
             workflow?: number;
             default_priority?: components["schemas"]["PriorityEnum"];
             /** Who may file */
@@ -3051,13 +3184,20 @@ export interface components {
         PatchedTicketUpdate: {
             title?: string;
             description?: string;
+            /** Format: int64 */
             priority?: number;
             fields?: unknown;
+            /** Format: int64 */
             company?: number | null;
+            /** Format: int64 */
             location?: number | null;
+            /** Format: int64 */
             equipment?: number | null;
+            /** Format: int64 */
             group?: number | null;
+            /** Format: int64 */
             assignee?: number | null;
+            /** Format: int64 */
             parent?: number | null;
             /** Format: date-time */
             planned_start?: string | null;
@@ -3065,6 +3205,7 @@ export interface components {
             planned_finish?: string | null;
         };
         PatchedWorkflow: {
+            /** Format: int64 */
             readonly id?: number;
             code?: string;
             name?: string;
@@ -3072,6 +3213,7 @@ export interface components {
             readonly transitions?: components["schemas"]["Transition"][];
         };
         Person: {
+            /** Format: int64 */
             readonly id: number;
             /**
              * E-mail
@@ -3082,6 +3224,7 @@ export interface components {
             role?: components["schemas"]["RoleEnum"];
             language?: string;
             phone?: string;
+            /** Format: int64 */
             company?: number | null;
             readonly groups: number[];
             /**
@@ -3110,6 +3253,7 @@ export interface components {
             date_joined?: string;
         };
         PersonRef: {
+            /** Format: int64 */
             id: number;
             name: string;
         };
@@ -3119,6 +3263,7 @@ export interface components {
             role?: components["schemas"]["RoleEnum"];
             language?: components["schemas"]["LanguageEnum"];
             phone?: string;
+            /** Format: int64 */
             company?: number | null;
             groups?: number[];
             /** Format: date-time */
@@ -3129,7 +3274,9 @@ export interface components {
             name: string;
         };
         Policy: {
+            /** Format: int64 */
             readonly id: number;
+            /** Format: int64 */
             ticket_type: number;
             name: string;
             order?: number;
@@ -3138,12 +3285,14 @@ export interface components {
             conditions?: unknown;
             approvers?: number[];
             approver_groups?: number[];
+            /** Format: int64 */
             deadline_hours?: number | null;
             pending_status: string;
             rework_status: string;
             approved_status: string;
             remarks_status?: string | null;
             rejected_status: string;
+            /** Format: int64 */
             approved_group?: number | null;
         };
         Portal: {
@@ -3159,6 +3308,7 @@ export interface components {
          */
         PriorityEnum: 1 | 2 | 3 | 4;
         QueueItem: {
+            /** Format: int64 */
             readonly id: number;
             readonly approver: {
                 [key: string]: unknown;
@@ -3178,12 +3328,14 @@ export interface components {
             readonly ticket: {
                 [key: string]: unknown;
             };
+            /** Format: int64 */
             round: number;
         };
         Reason: {
             reason?: string;
         };
         Ref: {
+            /** Format: int64 */
             id: number;
             name: string;
         };
@@ -3223,6 +3375,7 @@ export interface components {
          */
         RoleEnum: "account_admin" | "dispatcher" | "engineer" | "guard" | "approver" | "key_user" | "employee" | "visitor";
         Round: {
+            /** Format: int64 */
             readonly id: number;
             number: number;
             readonly policy: string;
@@ -3234,6 +3387,7 @@ export interface components {
             readonly steps: components["schemas"]["Step"][];
         };
         RoutingRule: {
+            /** Format: int64 */
             readonly id: number;
             name: string;
             order?: number;
@@ -3245,7 +3399,9 @@ export interface components {
             stop_processing?: boolean;
         };
         SavedView: {
+            /** Format: int64 */
             readonly id: number;
+            /** Format: int64 */
             readonly owner: number;
             name: string;
             filters?: unknown;
@@ -3259,11 +3415,15 @@ export interface components {
             seats: number;
         };
         Seats: {
+            /** Format: int64 */
             used: number;
+            /** Format: int64 */
             available: number;
+            /** Format: int64 */
             purchased: number;
         };
         SignedInPerson: {
+            /** Format: int64 */
             id: number;
             /** Format: email */
             email: string;
@@ -3279,12 +3439,14 @@ export interface components {
             is_initial?: boolean;
         };
         StatusRef: {
+            /** Format: int64 */
             id: number;
             key: string;
             name: string;
             category: string;
         };
         Step: {
+            /** Format: int64 */
             readonly id: number;
             readonly approver: {
                 [key: string]: unknown;
@@ -3303,6 +3465,7 @@ export interface components {
             due_at?: string | null;
         };
         SubticketRef: {
+            /** Format: int64 */
             id: number;
             key: string;
         };
@@ -3327,10 +3490,14 @@ export interface components {
              *     * `visitor` - Visitor
              */
             role?: components["schemas"]["RoleEnum"];
-            /** @description Only the key user's own company. */
+            /**
+             * Format: int64
+             * @description Only the key user's own company.
+             */
             company?: number;
         };
         TeamMember: {
+            /** Format: int64 */
             readonly id: number;
             /**
              * E-mail
@@ -3381,12 +3548,18 @@ export interface components {
             title: string;
             /** @default  */
             description: string;
+            /** Format: int64 */
             priority?: number | null;
             fields?: unknown;
+            /** Format: int64 */
             requester?: number | null;
+            /** Format: int64 */
             company?: number | null;
+            /** Format: int64 */
             location?: number | null;
+            /** Format: int64 */
             equipment?: number | null;
+            /** Format: int64 */
             parent?: number | null;
             /** Format: date-time */
             planned_start?: string | null;
@@ -3402,8 +3575,10 @@ export interface components {
          *     queries behind it.
          */
         TicketDetail: {
+            /** Format: int64 */
             readonly id: number;
             readonly key: string;
+            /** Format: int64 */
             readonly number: number;
             title: string;
             type: components["schemas"]["TypeRef"];
@@ -3427,6 +3602,7 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
             description?: string;
+            /** Format: int64 */
             parent?: number | null;
             readonly watchers: number[];
             /** Format: date-time */
@@ -3443,8 +3619,10 @@ export interface components {
          *     queries behind it.
          */
         TicketList: {
+            /** Format: int64 */
             readonly id: number;
             readonly key: string;
+            /** Format: int64 */
             readonly number: number;
             title: string;
             type: components["schemas"]["TypeRef"];
@@ -3469,12 +3647,14 @@ export interface components {
             readonly updated_at: string;
         };
         TicketType: {
+            /** Format: int64 */
             readonly id: number;
             code: string;
             name: string;
             /** Number prefix */
             prefix: string;
             description?: string;
+            /** Format: int64 */
             workflow: number;
             default_priority?: components["schemas"]["PriorityEnum"];
             /** Who may file */
@@ -3498,7 +3678,9 @@ export interface components {
             readonly allowed_groups: number[];
             comment_required?: boolean;
             required_fields?: unknown;
+            /** Format: int64 */
             set_group?: number | null;
+            /** Format: int64 */
             set_assignee?: number | null;
             clear_assignee?: boolean;
         };
@@ -3510,6 +3692,7 @@ export interface components {
             fields?: unknown;
         };
         TypeRef: {
+            /** Format: int64 */
             id: number;
             code: string;
             name: string;
@@ -3520,6 +3703,7 @@ export interface components {
             remove?: number[];
         };
         Workflow: {
+            /** Format: int64 */
             readonly id: number;
             code: string;
             name: string;
@@ -5642,6 +5826,31 @@ export interface operations {
             };
         };
     };
+    v1_me_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedProfileChange"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedProfileChange"];
+                "multipart/form-data": components["schemas"]["PatchedProfileChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+        };
+    };
     v1_pass_requests_create: {
         parameters: {
             query?: never;
@@ -6605,6 +6814,8 @@ export interface operations {
             query?: {
                 /** @description Person id, 'me' or 'none' */
                 assignee?: string;
+                /** @description true: an approval round is open on the ticket */
+                awaiting_approval?: boolean;
                 /**
                  * @description * `new` - New
                  *     * `open` - Open
@@ -6819,6 +7030,8 @@ export interface operations {
             query?: {
                 /** @description Person id, 'me' or 'none' */
                 assignee?: string;
+                /** @description true: an approval round is open on the ticket */
+                awaiting_approval?: boolean;
                 /**
                  * @description * `new` - New
                  *     * `open` - Open
@@ -6886,6 +7099,8 @@ export interface operations {
             query?: {
                 /** @description Person id, 'me' or 'none' */
                 assignee?: string;
+                /** @description true: an approval round is open on the ticket */
+                awaiting_approval?: boolean;
                 /**
                  * @description * `new` - New
                  *     * `open` - Open
@@ -6958,6 +7173,8 @@ export interface operations {
             query?: {
                 /** @description Person id, 'me' or 'none' */
                 assignee?: string;
+                /** @description true: an approval round is open on the ticket */
+                awaiting_approval?: boolean;
                 /**
                  * @description * `new` - New
                  *     * `open` - Open
@@ -7054,6 +7271,8 @@ export interface operations {
             query?: {
                 /** @description Person id, 'me' or 'none' */
                 assignee?: string;
+                /** @description true: an approval round is open on the ticket */
+                awaiting_approval?: boolean;
                 /**
                  * @description * `new` - New
                  *     * `open` - Open
@@ -7121,6 +7340,8 @@ export interface operations {
             query?: {
                 /** @description Person id, 'me' or 'none' */
                 assignee?: string;
+                /** @description true: an approval round is open on the ticket */
+                awaiting_approval?: boolean;
                 /**
                  * @description * `new` - New
                  *     * `open` - Open
@@ -7194,6 +7415,8 @@ export interface operations {
             query?: {
                 /** @description Person id, 'me' or 'none' */
                 assignee?: string;
+                /** @description true: an approval round is open on the ticket */
+                awaiting_approval?: boolean;
                 /**
                  * @description * `new` - New
                  *     * `open` - Open
@@ -7462,6 +7685,27 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BulkAccepted"];
+                };
+            };
+        };
+    };
+    v1_tickets_bulk_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkJob"];
                 };
             };
         };

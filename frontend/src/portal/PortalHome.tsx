@@ -7,7 +7,7 @@ export default function PortalHome() {
   const { user, account } = useSession();
   usePageTitle(account.name);
   return (
-    <section className="portal-welcome a-card">
+    <section className="portal-welcome a-card" data-portal-ready="">
       <h1>{t("welcome", { name: user.full_name || user.email })}</h1>
       <p className="portal-muted">{t("intro", { account: account.name })}</p>
       <LanguageSwitch />

@@ -4,9 +4,9 @@
  *   const { t } = useTranslation("auth");      // the feature's namespace (its folder name)
  *   t("signIn.title");  t("shared:actions.save");
  *
- * Language order (decided in `pickLanguage`): the choice made in this browser by the signed-in
- * person (until the API can store it, see README), the person's `language` from /api/v1/me/,
- * the account's, then the browser's.
+ * Language order (decided in `pickLanguage`): signed in, the person's own `language` from
+ * /api/v1/me/ (they change it with PATCH /me/), the account's, then the browser's; signed out, the
+ * last choice made in this browser, then the browser's.
  */
 import i18next, { type BackendModule, type i18n as I18n } from "i18next";
 import { initReactI18next } from "react-i18next";

@@ -1,7 +1,9 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
-import { browserLanguage, type Language, pickLanguage, storedLanguage, storeLanguage } from "@/shared/i18n";
-import type { Me } from "./api";
+import { api, unwrap } from "@/api/client";
+import { browserLanguage, type Language, pickLanguage, storeLanguage } from "@/shared/i18n";
+import { type Me, meQueryKey } from "./api";
 import { useSessionOptional } from "./SessionContext";
 
 /** Put the UI in the person's language once /me/ is known. */
@@ -9,8 +11,8 @@ export function useSessionLanguage(me: Me | null | undefined): void {
   const { i18n } = useTranslation();
   useEffect(() => {
     if (!me) return;
+    // the person's own language is kept by the API (PATCH /me/): it wins over this browser's
     const language = pickLanguage({
-      chosen: storedLanguage(me.user.id),
       person: me.user.language,
       account: me.account.language,
       browser: browserLanguage(),
@@ -20,14 +22,19 @@ export function useSessionLanguage(me: Me | null | undefined): void {
 }
 
 /**
- * Switch the language. The API has no endpoint for a person to change their own `language` yet
- * (PATCH /people/{id}/ is the account admin's), so the choice is kept in this browser.
+ * Switch the language. Signed in, it is saved as the person's own (`PATCH /api/v1/me/`), so the
+ * web app, e-mails and messages speak it everywhere; signed out, this browser remembers it.
  */
 export function useChangeLanguage(): (language: Language) => Promise<void> {
   const { i18n } = useTranslation();
-  const userId = useSessionOptional()?.user.id;
+  const queryClient = useQueryClient();
+  const signedIn = useSessionOptional() !== null;
   return async (language) => {
-    storeLanguage(language, userId);
+    storeLanguage(language);
+    if (signedIn) {
+      const me = await unwrap(api.PATCH("/api/v1/me/", { body: { language } }));
+      queryClient.setQueryData(meQueryKey, me);
+    }
     await i18n.changeLanguage(language);
   };
 }

@@ -33,6 +33,17 @@ const RadioItem = forwardRef<ElementRef<typeof DropdownMenu.RadioItem>, Componen
   },
 );
 
+const CheckboxItem = forwardRef<ElementRef<typeof DropdownMenu.CheckboxItem>, ComponentPropsWithoutRef<typeof DropdownMenu.CheckboxItem>>(
+  function CheckboxItem({ className, children, ...props }, ref) {
+    return (
+      <DropdownMenu.CheckboxItem ref={ref} className={["a-menu__item a-menu__item--radio", className].filter(Boolean).join(" ")} {...props}>
+        <DropdownMenu.ItemIndicator className="a-menu__check">✓</DropdownMenu.ItemIndicator>
+        {children}
+      </DropdownMenu.CheckboxItem>
+    );
+  },
+);
+
 function Label({ className, ...props }: ComponentPropsWithoutRef<typeof DropdownMenu.Label>) {
   return <DropdownMenu.Label className={["a-menu__label", className].filter(Boolean).join(" ")} {...props} />;
 }
@@ -53,6 +64,7 @@ export const Menu = {
   Item,
   RadioGroup: DropdownMenu.RadioGroup,
   RadioItem,
+  CheckboxItem,
   Label,
   Separator,
   Group: DropdownMenu.Group,

@@ -1,0 +1,197 @@
+"""The web app in a real browser: what it downloads, how fast the first rows appear, how fast a
+change reaches another agent's screen.
+
+    ./dev bench web [--tickets 100000] [--loads 20] [--changes 20]
+
+A mall account is seeded with --tickets tickets (set-based SQL, bench/_desk_seed.py); daphne
+serves the built web app and the API on 127.0.0.1; Debian's chromium (Playwright, never a
+downloaded browser) opens the agent workspace at <slug>.atrium.localhost.
+
+Prints (figures, never pass/fail):
+  initial JS   every script the browser fetched until the first screen was complete (the app's
+               queue with its rows; the portal's home), gzipped: budgets app <= 250 KB, portal <= 120 KB
+  first rows   navigation start -> 50 rows of the queue in the DOM, in a new browser context each
+               time (cold cache), p50/p95 over --loads, plain and with 4x CPU throttling
+               (budgets: p95 <= 1.0 s and <= 2.0 s)
+  live row     another agent's change committed over HTTP -> the row's cell changed in this agent's
+               table, p50/p95 over --changes (budget p95 <= 300 ms)
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _setup import ROOT, percentile, setup_django
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+ROWS = 50
+# The queue's rows and cells (frontend/src/features/queues): one <tr data-ticket-id> per ticket.
+ROW_SELECTOR = "tbody tr[data-ticket-id]"
+ROWS_READY = f"""() => new Promise(resolve => {{
+  const check = () => document.querySelectorAll('{ROW_SELECTOR}').length >= {ROWS};
+  if (check()) return resolve(performance.now());
+  new MutationObserver((_, observer) => {{
+    if (check()) {{ observer.disconnect(); resolve(performance.now()); }}
+  }}).observe(document, {{subtree: true, childList: true}});
+}})"""
+
+
+def stats(label: str, ms: list[float], budget: float | None = None) -> str:
+    line = f"{label:<44} p50 {percentile(ms, 50):7.0f} ms   p95 {percentile(ms, 95):7.0f} ms   n={len(ms)}"
+    if budget is not None:
+        verdict = "within" if percentile(ms, 95) <= budget else "OVER"
+        line += f"   (budget p95 <= {budget:.0f} ms: {verdict})"
+    return line
+
+
+def gzipped_kb(urls: set[str]) -> tuple[float, list[tuple[str, float]]]:
+    dist = ROOT / "frontend" / "dist"
+    rows = []
+    for url in sorted(urls):
+        path = dist / url.split("/static/web/", 1)[1]
+        rows.append((path.name, len(gzip.compress(path.read_bytes(), compresslevel=9)) / 1024))
+    return sum(kb for _, kb in rows), rows
+
+
+def sign_in(context, base: str, email: str, password: str) -> None:
+    response = context.request.post(f"{base}/api/v1/auth/session/", data={"email": email, "password": password})
+    if response.status != 200:
+        raise RuntimeError(f"sign-in of {email}: {response.status} {response.text()[:200]}")
+
+
+def measure_initial_js(browser, base: str, path: str, email: str, password: str, ready: str) -> set[str]:
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    sign_in(context, base, email, password)
+    page = context.new_page()
+    scripts: set[str] = set()
+    page.on(
+        "response",
+        lambda r: scripts.add(r.url.split(base, 1)[1]) if r.url.endswith(".js") and "/static/web/" in r.url else None,
+    )
+    page.goto(base + path)
+    page.wait_for_selector(ready, timeout=60_000)
+    context.close()
+    return scripts
+
+
+def first_rows(browser, base: str, path: str, email: str, password: str, loads: int, throttle: float) -> list[float]:
+    times = []
+    for _ in range(loads):
+        context = browser.new_context(viewport={"width": 1366, "height": 768})
+        sign_in(context, base, email, password)
+        page = context.new_page()
+        if throttle > 1:
+            context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": throttle})
+        page.goto(base + path, wait_until="commit")
+        times.append(page.evaluate(ROWS_READY))
+        context.close()
+    return times
+
+
+def live_row(browser, base: str, host_base: str, path: str, viewer: tuple, changer_token: str, changes: int):
+    import requests
+
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    sign_in(context, base, *viewer)
+    page = context.new_page()
+    page.goto(base + path)
+    page.wait_for_selector(ROW_SELECTOR)
+    page.wait_for_timeout(1500)  # the socket subscribes after the first page (not measured)
+    ticket_id = int(page.locator(ROW_SELECTOR).first.get_attribute("data-ticket-id"))
+    session = requests.Session()
+    session.headers.update({"Host": host_base, "Authorization": f"Token {changer_token}"})
+    url = f"http://127.0.0.1:{base.rsplit(':', 1)[1]}/api/v1/tickets/{ticket_id}/"
+    latencies = []
+    for i in range(changes):
+        title = f"Live change {i} {time.time():.3f}"
+        page.evaluate(
+            """([id, title]) => { window.__seen = null; const row = () => document.querySelector(`tr[data-ticket-id="${id}"]`);
+                 const observer = new MutationObserver(() => { if (row() && row().textContent.includes(title)) {
+                   window.__seen = Date.now(); observer.disconnect(); } });
+                 observer.observe(document.body, {subtree: true, childList: true, characterData: true}); }""",
+            [ticket_id, title],
+        )
+        sent = time.time() * 1000
+        response = session.patch(url, json={"title": title}, timeout=30)
+        if response.status_code != 200:
+            raise RuntimeError(f"change: {response.status_code} {response.text[:200]}")
+        page.wait_for_function("() => window.__seen !== null", timeout=10_000)
+        latencies.append(page.evaluate("() => window.__seen") - sent)
+    context.close()
+    return latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--loads", type=int, default=20)
+    parser.add_argument("--changes", type=int, default=20)
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT / "platform"))
+    from atrium.frontend import ensure_built
+
+    ensure_built()
+    setup_django("atrium_bench_web")
+    from desk_api import get_token, seed_account, start_daphne, stop_daphne
+    from django.db import connections
+
+    from _desk_seed import PASSWORD
+    from tenants_shared.accounts.template import ensure_template
+
+    ensure_template()
+    made, directory = seed_account("bench-web", args.tickets)
+    connections.close_all()
+    log_dir = Path(tempfile.mkdtemp(prefix="atrium-bench-web-"))
+    daphne, api_base = start_daphne(log_dir / "daphne.log")
+    port = api_base.rsplit(":", 1)[1]
+    base = f"http://{made.host}:{port}"
+    dispatcher = (directory["dispatcher_email"], PASSWORD)
+    queue = "/app/queues/all-open?ordering=-updated_at"
+    print(f"daphne on {api_base} (log {log_dir}); browser at {base}; 1-min load {os.getloadavg()[0]:.1f}", flush=True)
+
+    from playwright.sync_api import sync_playwright
+
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            app_js = measure_initial_js(browser, base, queue, *dispatcher, ROW_SELECTOR)
+            portal_js = measure_initial_js(
+                browser, base, "/portal/", directory["key_user_email"], PASSWORD, "[data-portal-ready]"
+            )
+            for label, scripts, budget in (("app (/app/queues)", app_js, 250), ("portal (/portal/)", portal_js, 120)):
+                total, rows = gzipped_kb(scripts)
+                print(f"\ninitial JS, {label}: {total:.1f} KB gzipped (budget {budget} KB)")
+                for name, kb in rows:
+                    print(f"    {kb:6.1f} KB  {name}")
+            print(f"\n== first {ROWS} rows, account with {args.tickets:,} tickets, cold context each ==")
+            plain = first_rows(browser, base, queue, *dispatcher, args.loads, 1)
+            print(stats("navigation -> 50 rows", plain, 1000), flush=True)
+            throttled = first_rows(browser, base, queue, *dispatcher, args.loads, 4)
+            print(stats("navigation -> 50 rows, CPU throttled 4x", throttled, 2000), flush=True)
+            changer = get_token(api_base, made.host, directory["dispatcher_email"].replace("dispatcher0", "dispatcher1"))
+            latencies = live_row(browser, base, made.host, queue, dispatcher, changer, args.changes)
+            print(stats("\nchange committed -> row updated", latencies, 300))
+            browser.close()
+    finally:
+        stop_daphne(daphne)
+    print(f"1-min load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+
+
+if __name__ == "__main__":
+    main()
