@@ -1,16 +1,22 @@
 """Domain errors and the one place that maps them (and DRF's own errors) to API responses.
 
 Every error body has the same shape:
-    {"code": "<machine code>", "detail": "<human message>", "fields": {"<field>": ["message", ...]}}
-`fields` is present only when specific input fields are at fault.
+    {"code": "<machine code>", "detail": "<human message>", "fields": {"<field>": ["message", ...]},
+     "request_id": "<X-Request-ID of the answer>"}
+`fields` is always there (`{}` when no input field is at fault); `request_id` whenever the error
+answers a request (atrium.middleware sets it).
 """
 
 from __future__ import annotations
 
+import logging
+from contextvars import ContextVar
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
@@ -54,11 +60,72 @@ class NotFound(DomainError):
     default_detail = _("Not found.")
 
 
+class ServiceUnavailable(DomainError):
+    """A server the request needs (PostgreSQL, Redis) does not answer now; retrying later may work."""
+
+    code = "service_unavailable"
+    status = 503
+    default_detail = _("The service is unavailable for a moment. Try again shortly.")
+
+
+class UnreadableBody(DomainError):
+    code = "parse_error"
+    status = 400
+    default_detail = _("The request body could not be read.")
+
+
+class RequestTooLarge(DomainError):
+    code = "request_too_large"
+    status = 413
+    default_detail = _("The request body is too large.")
+
+
+logger = logging.getLogger("atrium.errors")
+# the id of the request being answered (atrium.middleware.ApiMiddleware sets it)
+request_id: ContextVar[str | None] = ContextVar("atrium_request_id", default=None)
+
+
 def error_body(code: str, detail: Any, fields: dict | None = None) -> dict:
-    body = {"code": code, "detail": str(detail)}
-    if fields:
-        body["fields"] = {name: [str(m) for m in msgs] for name, msgs in fields.items()}
+    body = {
+        "code": code,
+        "detail": str(detail),
+        "fields": {name: [str(m) for m in msgs] for name, msgs in (fields or {}).items()},
+    }
+    current = request_id.get()
+    if current:
+        body["request_id"] = current
     return body
+
+
+def _redis_errors() -> tuple[type[BaseException], ...]:
+    import redis.exceptions
+    from kombu.exceptions import OperationalError as BrokerError
+
+    return (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, BrokerError)
+
+
+def unavailable(exc: BaseException) -> bool:
+    """True for an exception that says a server we need is not answering (not a bug of ours)."""
+    try:
+        from psycopg_pool import PoolTimeout
+    except ImportError:  # pragma: no cover - the pool is a dependency
+        PoolTimeout = OperationalError  # noqa: N806
+    return isinstance(exc, (OperationalError, InterfaceError, PoolTimeout, *_redis_errors()))
+
+
+def map_unexpected(exc: BaseException) -> DomainError | None:
+    """The domain error an exception that is not ours stands for, when it stands for one: a body
+    too large or unreadable (the client's fault), a server we need gone (nobody's bug)."""
+    if isinstance(exc, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):
+        return RequestTooLarge()
+    if isinstance(exc, MultiPartParserError):
+        return UnreadableBody(_("The multipart body could not be read."))
+    if isinstance(exc, RecursionError):
+        return UnreadableBody(_("The request is nested too deeply."))
+    if unavailable(exc):
+        logger.warning("answered 503: %s: %s", exc.__class__.__name__, exc)
+        return ServiceUnavailable()
+    return None
 
 
 def _flatten_drf_fields(data: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -78,8 +145,13 @@ def _flatten_drf_fields(data: Any, prefix: str = "") -> dict[str, list[str]]:
 
 
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    if not isinstance(exc, (DomainError, drf.APIException, Http404, PermissionDenied)):
+        exc = map_unexpected(exc) or exc
     if isinstance(exc, DomainError):
-        return Response(error_body(exc.code, exc.detail, exc.fields), status=exc.status)
+        response = Response(error_body(exc.code, exc.detail, exc.fields), status=exc.status)
+        if exc.status == 503:
+            response["Retry-After"] = "5"
+        return response
     if isinstance(exc, Http404):
         exc = drf.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -109,6 +109,7 @@ RESERVED_SLUGS = frozenset(
 # ------------------------------------------------------------------ apps
 SHARED_APPS = [
     "django_tenants",
+    "atrium.apps.AtriumConfig",  # the API's input rules (atrium/input.py) and error recording
     "tenants_shared.accounts",
     "billing",
     "tenants_shared.console",
@@ -159,6 +160,7 @@ ACCOUNT_CACHE_SECONDS = env.float("ATRIUM_ACCOUNT_CACHE_SECONDS", default=5.0)
 CLOSED_ACCOUNT_RETENTION_DAYS = env.int("ATRIUM_CLOSED_RETENTION_DAYS", default=90)
 
 MIDDLEWARE = [
+    "atrium.middleware.ApiMiddleware",  # outermost: request ids, every API error in the one shape
     "atrium.health.HealthMiddleware",  # before the account lookup: probes answer on every host
     "tenants_shared.accounts.middleware.AccountMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -312,6 +314,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": [
+        "atrium.input.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "atrium.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "atrium.errors.api_exception_handler",

@@ -12,12 +12,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import filters, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from atrium.api import Predicates
 from atrium.errors import InvalidInput
+from atrium.input import JSONParser
 from tenant_apps import permissions as perms
 from tenant_apps.objects.models import Location
 
@@ -246,9 +247,9 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         ticket = self.get_object()
         payload = request.data
         if request.content_type.startswith("multipart/"):
-            payload = {k: payload.get(k) for k in ("comment", "photo") if k in payload}
+            payload = {key: payload.get(key) for key in payload}  # unknown ones are refused by name
             try:
-                payload["value"] = json.loads(request.data.get("value", "null"))
+                payload["value"] = json.loads(payload.get("value", "null"))
             except ValueError:
                 raise InvalidInput(
                     fields={"value": [_("Send JSON: true, false, a number or a text.")]}

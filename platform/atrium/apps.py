@@ -1,0 +1,17 @@
+"""The project package as a Django app: it installs the API's input rules and error recording once."""
+
+from django.apps import AppConfig
+
+
+class AtriumConfig(AppConfig):
+    name = "atrium"
+    verbose_name = "Atrium"
+
+    def ready(self) -> None:
+        from django.core.signals import got_request_exception
+
+        from atrium import input as api_input
+        from atrium.middleware import record_exception
+
+        api_input.install()
+        got_request_exception.connect(record_exception, dispatch_uid="atrium.record_exception")
