@@ -43,18 +43,29 @@ export function usePresence(ticketId: number, subscribed: number, typing: boolea
   const sockets = useRef(new Map<string, Heard>());
   const typingRef = useRef(typing);
   typingRef.current = typing;
+  const subscribedRef = useRef(subscribed);
+  subscribedRef.current = subscribed;
 
-  // listen to the other agents
+  // listen to the other agents; a socket heard for the first time is greeted at once (it opened
+  // the ticket after this tab said `viewing`, and would otherwise wait up to 15 s to learn of it)
   useEffect(() => {
     sockets.current = new Map();
     setOthers([]);
+    let greet: ReturnType<typeof setTimeout> | undefined;
     const refresh = () => setOthers(summarize(sockets.current, selfId, Date.now()));
     const off = getLiveClient().onMessage((message) => {
       if (message.type !== "presence") return;
       const presence = message as PresenceMessage;
       if (presence.ticket !== ticketId) return;
+      const known = sockets.current.has(presence.socket);
       if (presence.state === "left") sockets.current.delete(presence.socket);
       else sockets.current.set(presence.socket, { person: presence.person, state: presence.state, at: Date.now() });
+      if (!known && presence.state !== "left" && subscribedRef.current && greet === undefined) {
+        greet = setTimeout(() => {
+          greet = undefined;
+          getLiveClient().post({ type: "presence", ticket: ticketId, state: typingRef.current ? "typing" : "viewing" });
+        }, 300);
+      }
       refresh();
     });
     const sweep = setInterval(() => {
@@ -65,6 +76,7 @@ export function usePresence(ticketId: number, subscribed: number, typing: boolea
     return () => {
       off();
       clearInterval(sweep);
+      clearTimeout(greet);
     };
   }, [ticketId, selfId]);
 
