@@ -1,6 +1,7 @@
 import { Suspense } from "react";
 import { Outlet } from "react-router";
 import { useTranslation } from "react-i18next";
+import { KeyboardShortcuts } from "@/shared/keyboard";
 import { PageLoading } from "@/shared/ui";
 import { ImpersonationBanner } from "./ImpersonationBanner";
 import { Sidebar } from "./Sidebar";
@@ -14,6 +15,7 @@ export function AppShell() {
       <a className="a-skip-link" href="#main">
         {t("shell.skipToContent")}
       </a>
+      <KeyboardShortcuts />
       <Sidebar />
       <div className="app-shell__body">
         <ImpersonationBanner />
