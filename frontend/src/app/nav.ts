@@ -27,7 +27,7 @@ export const navSections: NavSection[] = [
     id: "work",
     items: [
       { to: "/queues", label: "queues:nav", icon: "queue" },
-      { to: "/tickets/new", label: "tickets:nav.new", icon: "plus", end: true },
+      { to: "/tickets/new", label: "newticket:nav", icon: "plus", end: true },
       // later areas, added by their features when built:
       // { to: "/approvals", label: "approvals:nav", icon: "check" },
       // { to: "/passes", label: "passes:nav", icon: "badge" },

@@ -3,6 +3,7 @@ import { Outlet } from "react-router";
 import { useTranslation } from "react-i18next";
 import { KeyboardShortcuts } from "@/shared/keyboard";
 import { PageLoading } from "@/shared/ui";
+import { Toaster } from "@/shared/ui/Toaster";
 import { ImpersonationBanner } from "./ImpersonationBanner";
 import { Sidebar } from "./Sidebar";
 import { TopBar } from "./TopBar";
@@ -26,6 +27,7 @@ export function AppShell() {
           </Suspense>
         </main>
       </div>
+      <Toaster />
     </div>
   );
 }
