@@ -26,6 +26,7 @@ export const appRoutes: AppRoute[] = [
 
   // the workspace
   { area: "shell", path: "queues", load: () => import("@/features/queues/QueuesPage") },
+  { area: "shell", path: "queues/:view", load: () => import("@/features/queues/QueuesPage") },
   { area: "shell", path: "tickets/new", load: () => import("@/features/newticket/NewTicketPage") }, // before tickets/:id
   { area: "shell", path: "tickets/:id", load: () => import("@/features/tickets/TicketPage") },
   { area: "shell", path: "profile", load: () => import("@/features/profile/ProfilePage") },
