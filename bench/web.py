@@ -69,9 +69,25 @@ def gzipped_kb(urls: set[str]) -> tuple[float, list[tuple[str, float]]]:
 
 
 def sign_in(context, base: str, email: str, password: str) -> None:
-    response = context.request.post(f"{base}/api/v1/auth/session/", data={"email": email, "password": password})
-    if response.status != 200:
-        raise RuntimeError(f"sign-in of {email}: {response.status} {response.text()[:200]}")
+    """Over loopback with the account's Host (Playwright's request context cannot resolve
+    *.localhost names); the context gets the session cookie and stays cold (nothing cached)."""
+    import requests
+
+    host, port = base.split("//", 1)[1].rsplit(":", 1)
+    response = requests.post(
+        f"http://127.0.0.1:{port}/api/v1/auth/session/",
+        json={"email": email, "password": password},
+        headers={"Host": host},
+        timeout=30,
+    )
+    if response.status_code != 200:
+        raise RuntimeError(f"sign-in of {email}: {response.status_code} {response.text[:200]}")
+    context.add_cookies(
+        [
+            {"name": name, "value": value, "domain": host, "path": "/"}
+            for name, value in response.cookies.items()
+        ]
+    )
 
 
 def measure_initial_js(browser, base: str, path: str, email: str, password: str, ready: str) -> set[str]:
@@ -81,7 +97,11 @@ def measure_initial_js(browser, base: str, path: str, email: str, password: str,
     scripts: set[str] = set()
     page.on(
         "response",
-        lambda r: scripts.add(r.url.split(base, 1)[1]) if r.url.endswith(".js") and "/static/web/" in r.url else None,
+        lambda r: (
+            scripts.add(r.url.split(base, 1)[1])
+            if r.url.endswith(".js") and "/static/web/" in r.url
+            else None
+        ),
     )
     page.goto(base + path)
     page.wait_for_selector(ready, timeout=60_000)
@@ -89,7 +109,9 @@ def measure_initial_js(browser, base: str, path: str, email: str, password: str,
     return scripts
 
 
-def first_rows(browser, base: str, path: str, email: str, password: str, loads: int, throttle: float) -> list[float]:
+def first_rows(
+    browser, base: str, path: str, email: str, password: str, loads: int, throttle: float
+) -> list[float]:
     times = []
     for _ in range(loads):
         context = browser.new_context(viewport={"width": 1366, "height": 768})
@@ -148,10 +170,10 @@ def main() -> None:
 
     ensure_built()
     setup_django("atrium_bench_web")
+    from _desk_seed import PASSWORD
     from desk_api import get_token, seed_account, start_daphne, stop_daphne
     from django.db import connections
 
-    from _desk_seed import PASSWORD
     from tenants_shared.accounts.template import ensure_template
 
     ensure_template()
@@ -163,7 +185,10 @@ def main() -> None:
     base = f"http://{made.host}:{port}"
     dispatcher = (directory["dispatcher_email"], PASSWORD)
     queue = "/app/queues/all-open?ordering=-updated_at"
-    print(f"daphne on {api_base} (log {log_dir}); browser at {base}; 1-min load {os.getloadavg()[0]:.1f}", flush=True)
+    print(
+        f"daphne on {api_base} (log {log_dir}); browser at {base}; 1-min load {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
 
     from playwright.sync_api import sync_playwright
 
@@ -174,7 +199,10 @@ def main() -> None:
             portal_js = measure_initial_js(
                 browser, base, "/portal/", directory["key_user_email"], PASSWORD, "[data-portal-ready]"
             )
-            for label, scripts, budget in (("app (/app/queues)", app_js, 250), ("portal (/portal/)", portal_js, 120)):
+            for label, scripts, budget in (
+                ("app (/app/queues)", app_js, 250),
+                ("portal (/portal/)", portal_js, 120),
+            ):
                 total, rows = gzipped_kb(scripts)
                 print(f"\ninitial JS, {label}: {total:.1f} KB gzipped (budget {budget} KB)")
                 for name, kb in rows:
@@ -184,7 +212,9 @@ def main() -> None:
             print(stats("navigation -> 50 rows", plain, 1000), flush=True)
             throttled = first_rows(browser, base, queue, *dispatcher, args.loads, 4)
             print(stats("navigation -> 50 rows, CPU throttled 4x", throttled, 2000), flush=True)
-            changer = get_token(api_base, made.host, directory["dispatcher_email"].replace("dispatcher0", "dispatcher1"))
+            changer = get_token(
+                api_base, made.host, directory["dispatcher_email"].replace("dispatcher0", "dispatcher1")
+            )
             latencies = live_row(browser, base, made.host, queue, dispatcher, changer, args.changes)
             print(stats("\nchange committed -> row updated", latencies, 300))
             browser.close()

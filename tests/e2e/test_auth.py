@@ -88,3 +88,10 @@ def test_a_forgotten_password_is_reset_through_the_mailed_link_once(web, mall):
     again.get_by_role("button", name="Set the password").click()
     expect(again.get_by_role("alert")).to_be_visible()
     expect(again).to_have_url(link)
+
+
+def test_home_sends_a_signed_in_agent_to_the_workspace_and_a_requester_to_the_portal(web, mall):
+    agent = web.signed_in(mall.host, mall.people["dispatcher"].email, path="/")
+    expect(agent).to_have_url(web.url(mall.host, "/app/queues"))
+    requester = web.signed_in(mall.host, mall.people["key_user"].email, path="/app/queues")
+    expect(requester).to_have_url(web.url(mall.host, "/portal/"))
