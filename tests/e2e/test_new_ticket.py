@@ -68,7 +68,9 @@ def choose_requester(page, mall):
     expect(box).to_have_value(mall.people["key_user"].full_name)
 
 
-def test_a_required_field_is_refused_inline_then_the_ticket_is_filed_for_the_requester(web, mall, dispatcher_api):
+def test_a_required_field_is_refused_inline_then_the_ticket_is_filed_for_the_requester(
+    web, mall, dispatcher_api
+):
     before = ticket_ids(dispatcher_api)
     page = open_form(web, mall)
     page.get_by_label("Type").select_option("leak")

@@ -96,7 +96,9 @@ def test_new_ticket_and_status_change_arrive_live(web, atrium_server, mall, tick
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name=shown["key"]))
     expect(row).to_be_visible()
 
-    fresh = Api(atrium_server, mall, "key_user").file("leak", "Water under the food court sink", {"severity": "drip"})
+    fresh = Api(atrium_server, mall, "key_user").file(
+        "leak", "Water under the food court sink", {"severity": "drip"}
+    )
     banner = page.get_by_role("button", name=re.compile(r"new tickets? — show"))
     expect(banner).to_be_visible()
     expect(page.get_by_role("link", name=fresh["key"])).to_have_count(0)
@@ -123,7 +125,9 @@ def test_bulk_assign_two_tickets(web, mall, tickets):
     expect(page.get_by_text("2 selected")).to_be_visible()
     picker = page.get_by_role("combobox", name="Assign to")
     picker.fill("engineer@")
-    page.get_by_role("option", name=re.compile(rf"^Engineer {re.escape(mall.people['engineer'].email)}")).click()
+    page.get_by_role(
+        "option", name=re.compile(rf"^Engineer {re.escape(mall.people['engineer'].email)}")
+    ).click()
     page.get_by_role("button", name="Apply").click()
     expect(page.get_by_text("2 tickets updated.")).to_be_visible()
     for name in ("leak", "leak2"):
@@ -154,6 +158,8 @@ def test_keyboard_moves_opens_and_shows_the_sheet(web, mall, tickets):
 
 def test_tablet_queue_is_usable_and_accessible(web, mall, tickets):
     page = queue(web, mall, viewport="tablet")
-    expect(page.get_by_role("navigation", name="Views").get_by_role("link", name="Unassigned")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Views").get_by_role("link", name="Unassigned")
+    ).to_be_visible()
     expect(page.get_by_role("link", name=tickets["dirt"]["key"])).to_be_visible()
     assert_accessible(page)

@@ -80,7 +80,12 @@ def status_badge(page):
 
 def tiny_png() -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     raw = b"".join(b"\x00" + b"\x20\x60\xc0" * 8 for _ in range(8))
     return (
@@ -122,7 +127,11 @@ def test_transitions_presence_and_live_status(web, mall, leak):
     expect(status_badge(engineer)).to_contain_text("Waiting")
     # the comment went to the conversation, the history says what happened
     expect(engineer.locator(".tk-comment").filter(has_text="Waiting for the spare valve.")).to_be_visible()
-    expect(engineer.locator(".tk-events").get_by_text(re.compile(r"^Wait \(parts, access, contractor\) — Status:"))).to_be_visible()
+    expect(
+        engineer.locator(".tk-events").get_by_text(
+            re.compile(r"^Wait \(parts, access, contractor\) — Status:")
+        )
+    ).to_be_visible()
 
     # typing a reply shows up for the other agent
     engineer.get_by_label("Public reply to the requester").fill("I can bring the valve today")
@@ -175,9 +184,7 @@ def test_attachment_upload_with_preview(web, mall, leak):
     )
     preview = page.get_by_role("img", name="Preview of wet-floor.png")
     expect(preview).to_be_visible()
-    page.wait_for_function(
-        "img => img.complete && img.naturalWidth === 8", arg=preview.element_handle()
-    )
+    page.wait_for_function("img => img.complete && img.naturalWidth === 8", arg=preview.element_handle())
     expect(page.get_by_role("link", name=re.compile("wet-floor.png"))).to_have_attribute(
         "href", re.compile(r"^/api/v1/attachments/\d+/download/$")
     )
