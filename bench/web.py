@@ -184,7 +184,7 @@ def main() -> None:
     port = api_base.rsplit(":", 1)[1]
     base = f"http://{made.host}:{port}"
     dispatcher = (directory["dispatcher_email"], PASSWORD)
-    queue = "/app/queues/all-open?ordering=-updated_at"
+    queue = "/app/queues/open?ordering=-updated_at"
     print(
         f"daphne on {api_base} (log {log_dir}); browser at {base}; 1-min load {os.getloadavg()[0]:.1f}",
         flush=True,

@@ -72,7 +72,7 @@ export const QueueTable = memo(function QueueTable(props: QueueTableProps) {
   const body = useRef<HTMLTableSectionElement>(null);
   useEffect(() => {
     if (cursor == null) return;
-    const row = body.current?.querySelector<HTMLElement>(`[data-id="${cursor}"]`);
+    const row = body.current?.querySelector<HTMLElement>(`[data-ticket-id="${cursor}"]`);
     row?.scrollIntoView?.({ block: "nearest" });
   }, [cursor]);
 
@@ -134,7 +134,7 @@ export const QueueTable = memo(function QueueTable(props: QueueTableProps) {
               .filter(Boolean)
               .join(" ");
             return (
-              <tr key={row.id} data-id={id} className={classes} aria-current={id === cursor ? "true" : undefined} onClick={() => onCursor(id)}>
+              <tr key={row.id} data-ticket-id={id} className={classes} aria-current={id === cursor ? "true" : undefined} onClick={() => onCursor(id)}>
                 <td className="queues-table__check">
                   <input
                     type="checkbox"
