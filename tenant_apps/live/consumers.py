@@ -411,11 +411,13 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
                 await self.send_json({"type": "unsubscribed", "sub": sid, "reason": "access_changed"})
 
     def _reload_user(self):
-        from tenant_apps.people.auth import may_log_in_here
-        from tenant_apps.people.models import User
+        """The socket's person, authenticated again with the credential it opened with (session
+        cookie or token): None once that session ended (password changed, blocked, signed out) or
+        the token was revoked, or the person may no longer sign in (blocked, access expired)."""
+        from .middleware import _person_from_headers
 
-        user = User.objects.filter(pk=self.user.pk).first()
-        return user if user is not None and may_log_in_here(user) else None
+        user = _person_from_headers(dict(self.scope.get("headers") or []))
+        return user if user.is_authenticated and user.pk == self.user.pk else None
 
     # ------------------------------------------------------------------ resume
     async def _resume(self, since: Any) -> None:

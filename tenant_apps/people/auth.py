@@ -22,6 +22,7 @@ from rest_framework import exceptions
 
 from billing import licensing
 
+from . import attempts
 from .models import User, normalize_email
 
 
@@ -37,16 +38,23 @@ def may_log_in_here(user: User) -> bool:
 
 
 class AccountPersonBackend(ModelBackend):
+    """E-mail and password of the host's account. Every failure counts towards the lockout of the
+    e-mail and of the client address (attempts.py); while either is locked, no password is
+    checked at all, the right one included (callers answer 429 first: attempts.ensure_not_locked)."""
+
     def authenticate(self, request, username=None, password=None, email=None, **kwargs):
         email = normalize_email(email or username or kwargs.get(User.USERNAME_FIELD) or "")
         if not email or password is None:
             return None
+        if attempts.lock_wait(request, email):
+            return None
         user = User.objects.filter(email=email).first()
         if user is None:
             User().set_password(password)  # same cost as a real check: no timing oracle on e-mails
-            return None
-        if user.check_password(password) and may_log_in_here(user):
+        elif user.check_password(password) and may_log_in_here(user):
+            attempts.record_success(request, email)
             return user
+        attempts.record_failure(request, email)
         return None
 
     def user_can_authenticate(self, user) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.password_validation import validate_password
@@ -23,7 +23,7 @@ from billing.licensing import Feature
 from tenant_apps import permissions as perms
 from tenant_apps.objects.models import Location
 
-from . import selectors
+from . import attempts, selectors
 from .errors import LinkExpired, LinkInvalid
 from .models import AGENT_ROLES, Company, ResponsibilityGroup, Role, User, normalize_email
 from .tokens import AccountLinkTokens, LinkCheck, invitation_tokens, password_reset_tokens
@@ -86,7 +86,9 @@ def create_person(
 
 
 def sign_in(*, request, email: str, password: str) -> User:
-    """Start a browser session on the current host's account."""
+    """Start a browser session on the current host's account (429 while the e-mail or the client
+    address is locked out: attempts.py)."""
+    attempts.ensure_not_locked(request, normalize_email(email))
     user = authenticate(request, email=email, password=password)
     if user is None:
         raise InvalidCredentials()
@@ -95,12 +97,17 @@ def sign_in(*, request, email: str, password: str) -> User:
 
 
 def sign_out(*, request) -> None:
+    """End this browser session; the person's sockets opened with it close (they re-check)."""
+    user = getattr(request, "user", None)
     logout(request)
+    if user is not None and user.is_authenticated:
+        _access_changed(user)  # after the session is gone: the sockets' re-check must not find it
 
 
 def issue_token(*, request, email: str, password: str) -> tuple[User, str, datetime | None]:
     """An expiring API token for mobile and API clients of the current account (plans with API access)."""
     licensing.ensure_feature(Feature.API)
+    attempts.ensure_not_locked(request, normalize_email(email))
     user = authenticate(request, email=email, password=password)
     if user is None:
         raise InvalidCredentials()
@@ -110,6 +117,7 @@ def issue_token(*, request, email: str, password: str) -> tuple[User, str, datet
 
 def revoke_token(*, token: AuthToken) -> None:
     token.delete()
+    _access_changed(token.user)  # sockets opened with this token close
 
 
 def revoke_all_tokens(*, user: User, keep: AuthToken | None = None) -> int:
@@ -125,6 +133,28 @@ def end_sessions(*, person: User) -> None:
     request includes the session generation, so raising it makes every stored hash stale."""
     User.objects.filter(pk=person.pk).update(session_generation=F("session_generation") + 1)
     person.refresh_from_db(fields=["session_generation"])
+
+
+def end_lapsed_access() -> int:
+    """People whose access lapsed by the clock (no one changed anything): their API tokens are
+    deleted, their sessions ended and their open sockets told to re-check, once per lapse. Requests
+    were refused from the moment it lapsed anyway (may_log_in_here); this makes it final, so
+    extending the access later does not bring an old session or token back. Run every minute."""
+    from django.core.cache import cache
+
+    now = timezone.now()
+    lapsed = User.objects.filter(access_expires_at__lte=now)
+    AuthToken.objects.filter(user__in=lapsed).delete()
+    ended = 0
+    for person in lapsed.filter(access_expires_at__gt=now - timedelta(days=2)).only(
+        "pk", "access_expires_at"
+    ):
+        marker = f"people:lapsed:{person.pk}:{person.access_expires_at.timestamp():.0f}"
+        if cache.add(marker, 1, timeout=3 * 24 * 3600):
+            end_sessions(person=person)
+            _access_changed(person)
+            ended += 1
+    return ended
 
 
 def purge_expired_tokens() -> int:
@@ -188,8 +218,12 @@ def password_reset_link(user: User) -> str:
     return _link(user, password_reset_tokens, "reset-password")
 
 
-def _person_from_link(uid: str, token: str, tokens: AccountLinkTokens) -> User:
-    """The person a link names, locked for update; LinkInvalid or LinkExpired otherwise."""
+def _person_from_link(uid: str, token: str, tokens: AccountLinkTokens, request=None) -> User:
+    """The person a link names, locked for update; LinkInvalid or LinkExpired otherwise. A forged
+    or used link counts as a failed attempt for the person it names and the client address
+    (attempts.py); while either is locked, the answer is 429 whatever the link."""
+    identity = f"link:{uid}"
+    attempts.ensure_not_locked(request, identity)
     try:
         pk = int(force_str(urlsafe_base64_decode(uid)))
     except (TypeError, ValueError, OverflowError):
@@ -204,6 +238,7 @@ def _person_from_link(uid: str, token: str, tokens: AccountLinkTokens) -> User:
         or not user.is_active
         or user.access_expired
     ):
+        attempts.record_failure(request, identity)
         raise LinkInvalid(fields={"token": [str(LinkInvalid.default_detail)]})
     return user
 
@@ -269,10 +304,10 @@ def send_invitation(*, user_id: int) -> bool:
 
 
 @transaction.atomic
-def accept_invitation(*, uid: str, token: str, password: str) -> User:
+def accept_invitation(*, uid: str, token: str, password: str, request=None) -> User:
     """Set the first password from an invitation link. A key user who accepts attaches to their
     company, which makes its card active (selectors.companies)."""
-    user = _person_from_link(uid, token, invitation_tokens)
+    user = _person_from_link(uid, token, invitation_tokens, request)
     if user.has_usable_password():
         raise LinkInvalid(fields={"token": [str(LinkInvalid.default_detail)]})
     problems = password_problems(password, email=user.email, full_name=user.full_name)
@@ -327,23 +362,27 @@ def send_password_reset(*, user_id: int) -> bool:
 
 
 @transaction.atomic
-def confirm_password_reset(*, uid: str, token: str, password: str) -> User:
+def confirm_password_reset(*, uid: str, token: str, password: str, request=None) -> User:
     """Set a new password from a reset link; every session and API token of the person ends."""
-    user = _person_from_link(uid, token, password_reset_tokens)
+    user = _person_from_link(uid, token, password_reset_tokens, request)
     problems = password_problems(password, email=user.email, full_name=user.full_name)
     if problems:
         raise InvalidInput(fields={"password": problems})
     user.set_password(password)  # a new password hash: every open session's stored hash is stale
     user.save(update_fields=["password"])
     revoke_all_tokens(user=user)
+    _access_changed(user)  # open sockets re-check their session or token, and close
     return user
 
 
 @transaction.atomic
 def change_password(*, request, user: User, old_password: str, new_password: str) -> User:
     """Change one's own password. Every other session and API token of the person ends; the one
-    this request came with (session or token) stays signed in."""
+    this request came with (session or token) stays signed in. A wrong current password counts
+    towards the lockout of the person's e-mail and the client address, as a failed sign-in does."""
+    attempts.ensure_not_locked(request, user.email)
     if not user.check_password(old_password):
+        attempts.record_failure(request, user.email)
         raise InvalidInput(fields={"old_password": [_("The current password is not correct.")]})
     problems = password_problems(new_password, email=user.email, full_name=user.full_name)
     if problems:
@@ -354,6 +393,9 @@ def change_password(*, request, user: User, old_password: str, new_password: str
     revoke_all_tokens(user=user, keep=current_token)
     if current_token is None and hasattr(request, "session"):
         update_session_auth_hash(request, user)  # keep this session, with a fresh key
+    # Open sockets re-check the session or token they were opened with: the others' close, and so
+    # does this browser's (its session key changed; the web app reconnects after the change).
+    _access_changed(user)
     return user
 
 

@@ -15,6 +15,11 @@ def purge_expired_tokens() -> int:
     return services.purge_expired_tokens()
 
 
+@shared_task(name="people.end_lapsed_access")
+def end_lapsed_access() -> int:
+    return services.end_lapsed_access()
+
+
 @shared_task(name="people.send_invitation", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_invitation(user_id: int) -> bool:
     return services.send_invitation(user_id=user_id)

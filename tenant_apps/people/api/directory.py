@@ -10,11 +10,11 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from atrium.api import Predicates
 from atrium.errors import InvalidInput
+from atrium.proxies import AddressRateThrottle
 from tenant_apps import permissions as perms
 
 from .. import selectors, services
@@ -157,14 +157,14 @@ class InvitationAcceptView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [AddressRateThrottle]
     throttle_scope = "password_link"
 
     @extend_schema(request=InvitationAcceptSerializer, responses={204: None})
     def post(self, request):
         data = InvitationAcceptSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.accept_invitation(**data.validated_data)
+        services.accept_invitation(request=request, **data.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -8,10 +8,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from atrium.api import Predicates
+from atrium.proxies import AddressRateThrottle
 from tenant_apps import permissions as perms
 
 from .. import impersonation, services
@@ -62,7 +63,7 @@ class MeSerializer(serializers.Serializer):
 
 class _Anonymous(APIView):
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [AddressRateThrottle]
     throttle_scope = "login"
 
     def credentials(self, request) -> dict:
@@ -149,7 +150,7 @@ class ImpersonationView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [AddressRateThrottle]
     throttle_scope = "login"
 
     @extend_schema(request=HandoffSerializer, responses={200: SignedInPersonSerializer})
@@ -196,7 +197,7 @@ class PasswordResetView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle, ResetEmailThrottle]
+    throttle_classes = [AddressRateThrottle, ResetEmailThrottle]
     throttle_scope = "password_reset"
 
     @extend_schema(request=PasswordResetRequestSerializer, responses={202: None})
@@ -212,14 +213,14 @@ class PasswordResetConfirmView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [AddressRateThrottle]
     throttle_scope = "password_link"
 
     @extend_schema(request=PasswordLinkSerializer, responses={204: None})
     def post(self, request):
         data = PasswordLinkSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.confirm_password_reset(**data.validated_data)
+        services.confirm_password_reset(request=request, **data.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -229,7 +230,7 @@ class PasswordChangeView(APIView):
 
     permission_classes = [Predicates]
     predicates = {"write": perms.can_change_own_password}
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [AddressRateThrottle]
     throttle_scope = "login"
 
     @extend_schema(request=PasswordChangeSerializer, responses={204: None})

@@ -6,8 +6,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
+
+from atrium.proxies import AddressRateThrottle
 
 from ..models import AccountKind, Language
 from ..services import SIGNUP_KINDS, provision_account
@@ -48,7 +49,7 @@ class SignupResultSerializer(serializers.Serializer):
 class SignupView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [AddressRateThrottle]
     throttle_scope = "signup"
 
     @extend_schema(request=SignupSerializer, responses={201: SignupResultSerializer})
