@@ -124,6 +124,10 @@ DJANGO_ALLOWED_HOSTS: {{ .Values.config.allowedHosts | default "*" | quote }}
 DJANGO_CSRF_TRUSTED_ORIGINS: {{ .Values.config.csrfTrustedOrigins | default (printf "https://%s,https://*.%s" $domain $domain) | quote }}
 DJANGO_BEHIND_TLS_PROXY: {{ ternary "1" "0" .Values.config.behindTlsProxy | quote }}
 DJANGO_SECURE_COOKIES: {{ ternary "1" "0" .Values.config.secureCookies | quote }}
+ATRIUM_TRUSTED_PROXIES: {{ .Values.config.trustedProxies | default "" | quote }}
+DJANGO_SSL_REDIRECT: {{ ternary "1" "0" .Values.config.sslRedirect | quote }}
+DJANGO_HSTS_SECONDS: {{ .Values.config.hstsSeconds | default 0 | quote }}
+DJANGO_HSTS_INCLUDE_SUBDOMAINS: {{ ternary "1" "0" .Values.config.hstsIncludeSubdomains | quote }}
 DJANGO_EMAIL_BACKEND: {{ .Values.config.emailBackend | quote }}
 ATRIUM_LOG_LEVEL: {{ .Values.config.logLevel | quote }}
 ATRIUM_STATE_DIR: {{ .Values.config.stateDir | quote }}

@@ -1,7 +1,7 @@
 """URLs of an account host (<slug>.<platform domain> and custom domains). No operator admin here."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from atrium import webapp
@@ -139,7 +139,7 @@ api_v1 = [
 urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="atrium.urls_account"), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     # the web app: every path under an entry is that entry's page (client-side routing)
     path("", webapp.home, name="home"),
     re_path(r"^(?P<entry>app|portal)(?:/(?P<rest>.*))?$", webapp.shell, name="webapp"),

@@ -4,7 +4,7 @@
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from billing.views import stripe_webhook
 from federation import views as federation
@@ -24,7 +24,7 @@ urlpatterns = [
     path("api/v1/signup/", SignupView.as_view(), name="signup"),
     path("billing/stripe/webhook/", stripe_webhook, name="stripe-webhook"),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="atrium.urls_public"), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("console/", include("tenants_shared.console.urls")),
     path("admin/", admin.site.urls),
     path("federation/inbox/", federation.inbox, name="federation-inbox"),
