@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from atrium.errors import DomainError, InvalidInput, NotFound
 from atrium.tasks_util import enqueue_for_account
-from atrium.uploads import AttachmentRejected, check_upload
+from atrium.uploads import AttachmentRejected, accept_upload
 from tenant_apps import permissions as perms
 from tenant_apps.objects.models import Location
 from tenant_apps.people.models import Company, User
@@ -260,16 +260,16 @@ def add_attachment(*, actor: User, announcement: Announcement, upload) -> Notice
             _("An announcement has at most %(n)d files.") % {"n": ATTACHMENTS_MAX},
             fields={"file": [_("Too many files.")]},
         )
-    mime, name = check_upload(upload)
+    accepted = accept_upload(upload)  # images re-encoded without their metadata
     attachment = NoticeAttachment(
         announcement=announcement,
         token=secrets.token_hex(16),
-        name=name,
-        content_type=mime,
-        size=upload.size,
+        name=accepted.name,
+        content_type=accepted.content_type,
+        size=accepted.size,
         uploaded_by=actor,
     )
-    attachment.file.save(name, upload, save=False)
+    attachment.file.save(accepted.name, accepted.file, save=False)
     attachment.save()
     return attachment
 
