@@ -146,6 +146,12 @@ def cmd_test(pytest_args: list[str]) -> int:
     if whole_suite and _frontend_unit_tests() != 0:
         print("[atrium] web app unit tests failed", flush=True)
         return 1
+    if whole_suite and not env.get("ATRIUM_SKIP_AUDIT"):  # pip-audit and npm audit (atrium/depaudit.py)
+        from .depaudit import run as audit_dependencies
+
+        if audit_dependencies() != 0:
+            print("[atrium] dependency audit failed (see audit-allowlist.toml)", flush=True)
+            return 1
     env["ATRIUM_TESTING"] = "1"
     env["ATRIUM_FAST_PASSWORD_HASHING"] = "1"
     env.setdefault("ATRIUM_REDIS_DB_OFFSET", "8")  # keep test keys apart from a running dev platform
