@@ -232,3 +232,16 @@ def test_signup_throttle_ignores_forged_addresses(monkeypatch, db, settings):
         for _ in range(2)
     ]
     assert answers == [400, 429]
+
+
+def test_the_lockout_message_speaks_the_persons_language(account, tight):
+    for _ in range(3):
+        sign_in(account.host, "who@guess.example", WRONG)
+    answer = post(
+        account.host,
+        "/auth/session/",
+        {"email": "who@guess.example", "password": WRONG},
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    assert_throttled(answer)
+    assert answer.json()["detail"].startswith("Слишком много неудачных попыток. Попробуйте снова через")
