@@ -107,12 +107,14 @@ def licence_for(account, *, now: dt.datetime | None = None) -> Licence:
     sub = _subscription_row(account.pk)
     if sub is None:  # the platform itself, or an account made before billing existed
         trial_end = account.created_at + dt.timedelta(days=TRIAL_DAYS) if account.created_at else None
+        # such an account is on the trial its creation date gives it: the trial plan's terms
+        seats, features = _trial_terms() if account.created_at else (0, [])
         return Licence(
             state=_operator_state(account)
             or (LicenceState.TRIALING if trial_end and now < trial_end else LicenceState.READ_ONLY),
             plan="none",
-            seats=0 if not account.created_at else 3,
-            features=frozenset(),
+            seats=seats,
+            features=frozenset(features),
             trial_ends_at=trial_end,
         )
     seats = sub.seats_override if sub.seats_override is not None else (sub.seats_purchased or sub.plan_seats)
@@ -183,6 +185,19 @@ def _subscription_row(account_id) -> _SubscriptionRow | None:
     return sub._replace(
         features_override=_json_list(sub.features_override), plan_features=_json_list(sub.plan_features)
     )
+
+
+def _trial_terms() -> tuple[int, list]:
+    """(seats, features) of the trial plan (the offered one first); none at all without one."""
+    from .models import Plan
+
+    row = (
+        Plan.objects.filter(is_trial=True)
+        .order_by("-is_active", "order", "id")
+        .values_list("seats", "features")
+        .first()
+    )
+    return (row[0], _json_list(row[1])) if row else (0, [])
 
 
 def _json_list(value) -> list:

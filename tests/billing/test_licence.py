@@ -32,6 +32,22 @@ def test_a_new_account_is_on_a_14_day_trial():
     assert licence.has("api") and licence.seats == 10
 
 
+def test_an_account_without_a_subscription_gets_the_trial_plans_terms():
+    """An account made before billing existed (no subscription row) is on the trial its creation
+    date gives it, with the trial plan's seats and features: no number of its own."""
+    from tests.conftest import provision
+
+    made = provision()
+    Subscription.objects.filter(account=made.account).delete()
+    trial = Plan.objects.filter(is_trial=True).order_by("-is_active", "order", "id").first()
+    Plan.objects.filter(pk=trial.pk).update(seats=7, features=["api", "sla"])
+    licence = licence_for(made.account)
+    assert licence.state == LicenceState.TRIALING and licence.plan == "none"
+    assert licence.seats == 7 and licence.has("api") and licence.has("sla") and not licence.has("federation")
+    Plan.objects.filter(is_trial=True).update(is_trial=False)
+    assert licence_for(made.account).seats == 0  # no trial plan at all: no seats, rather than a guess
+
+
 @pytest.mark.parametrize(
     ("subscription", "account_status", "days_later", "expected"),
     [
