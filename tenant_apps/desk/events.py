@@ -42,8 +42,14 @@ def _dispatch(schema_name: str, event_id: int) -> None:
 
 
 def entry(ticket: Ticket, kind: str, actor=None, *, public: bool = True, **data) -> TicketEvent:
-    """An unsaved event row; `record_all` writes several in one statement."""
+    """An unsaved event row; `record_all` writes several in one statement. While a platform
+    operator impersonates the actor, the event names the operator too (`impersonated_by`)."""
+    from tenant_apps.people.impersonation import acting_operator
+
     has_actor = actor is not None and getattr(actor, "pk", None) is not None
+    operator = acting_operator.get()
+    if operator and has_actor:
+        data.setdefault("impersonated_by", operator)
     return TicketEvent(
         ticket=ticket,
         kind=kind,

@@ -9,6 +9,8 @@ when the operator ends it) the session ends.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from django.contrib.auth import login, logout
 from django.db import connection
 from django.http import JsonResponse
@@ -23,6 +25,9 @@ from .auth import may_log_in_here
 from .models import User
 
 SESSION_KEY = "atrium_impersonation"
+# The operator's e-mail while an impersonated request runs: ticket events written meanwhile name
+# them next to the person (tenant_apps/desk/events.py, `impersonated_by`).
+acting_operator: ContextVar[str | None] = ContextVar("atrium_acting_operator", default=None)
 HEADER = "X-Atrium-Impersonation"
 
 
@@ -77,6 +82,10 @@ class ImpersonationMiddleware:
             response = JsonResponse(error_body(exc.code, exc.detail), status=exc.status)
         else:
             request._atrium_impersonation = {"operator": data["operator"], "expires_at": until}
-            response = self.get_response(request)
+            token = acting_operator.set(data["operator"])
+            try:
+                response = self.get_response(request)
+            finally:
+                acting_operator.reset(token)
         response[HEADER] = f'operator="{data["operator"]}"; expires="{until.isoformat()}"'
         return response

@@ -149,3 +149,21 @@ def test_billing_operators_cannot_impersonate_and_support_cannot_suspend(mall):
     with pytest.raises(OperatorForbidden):
         suspend_account(operator=support.user, account=mall.made.account, reason="x")
     assert not Impersonation.objects.exists()
+
+
+def test_changes_made_while_impersonating_name_the_operator_in_the_tickets_history(mall):
+    made, handoff = _handoff(mall)
+    browser, _ = _redeem(mall.host, handoff.token)
+    ticket = mall.api("key_user", "post", "/tickets/", {"type": "dirt", "title": "Spill"}).json()
+    path = f"/api/v1/tickets/{ticket['id']}/comments/"
+    by_operator = browser.post(
+        path, {"body": "Checked the routing"}, content_type="application/json", HTTP_HOST=mall.host
+    )
+    assert by_operator.status_code == 201, by_operator.content
+    mall.api("admin", "post", f"/tickets/{ticket['id']}/comments/", {"body": "Thanks"})
+    history = mall.api("dispatcher", "get", f"/tickets/{ticket['id']}/events/").json()
+    comments = [e for e in history if e["kind"] == "commented"]
+    assert [(e["actor"], e["data"].get("impersonated_by")) for e in comments] == [
+        (mall.people["admin"].pk, made.user.email),  # the person, and the operator acting as them
+        (mall.people["admin"].pk, None),  # the admin's own comment names nobody else
+    ]
