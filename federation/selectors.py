@@ -125,12 +125,54 @@ def ticket_links(ticket) -> list[dict]:
     return docs
 
 
-def parked_messages() -> list[dict]:
+def exhausted_state_messages(account) -> list[dict]:
+    """This account's partnership state messages to partners on other deployments that used up
+    their attempts (FEDERATION_MAX_ATTEMPTS) unsent: parked like ticket messages, and replayed the
+    same way (`services.replay`, direction "out", the message's id)."""
+    from django.conf import settings
+    from django.db.models import F, Q
+
+    from . import protocol
+    from .directory.models import Side
+
+    if account is None or not hasattr(account, "created_at"):
+        return []
+    rows = []
+    exhausted = Partnership.objects.filter(
+        Q(requester_account=account) | Q(provider_account=account),
+        state_sent_seq__lt=F("state_seq"),
+        state_attempts__gte=settings.FEDERATION_MAX_ATTEMPTS,
+    ).exclude(remote_url="")
+    for p in exhausted.order_by("invited_at"):
+        side = Side.REQUESTER if p.requester_account_id else Side.PROVIDER
+        rows.append(
+            {
+                "direction": "out",
+                "id": str(protocol.message_id_for(p.pk, side, p.state_seq)),
+                "link": str(p.pk),  # a partnership message names the partnership as its link
+                "seq": p.state_seq,
+                "kind": "partnership",
+                "at": p.invited_at,
+                "sent_at": None,
+                "applied_at": None,
+                "attempts": p.state_attempts,
+                "error": p.state_error,
+                "parked_at": None,
+            }
+        )
+    return rows
+
+
+def parked_messages(account=None) -> list[dict]:
+    """Messages of the current schema's account parked in either direction (`account`: the account
+    itself, when the connection's tenant is only its schema)."""
+    from django.db import connection
+
     outs = [
         _out(m) for m in OutboxMessage.objects.filter(parked_at__isnull=False).order_by("parked_at")[:500]
     ]
     ins = [_in(m) for m in InboxMessage.objects.filter(parked_at__isnull=False).order_by("parked_at")[:500]]
-    return outs + ins
+    return exhausted_state_messages(account or getattr(connection, "tenant", None)) + outs + ins
 
 
 def health_for_account(account) -> dict:
@@ -172,7 +214,7 @@ def parked_for_account(account) -> list[dict]:
     from django_tenants.utils import schema_context
 
     with schema_context(account.schema_name):
-        rows = parked_messages()
+        rows = parked_messages(account)
         keys = {
             str(link.pk): link.ticket.key
             for link in TicketLink.objects.filter(pk__in={r["link"] for r in rows}).select_related(

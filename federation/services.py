@@ -1605,7 +1605,7 @@ def _replay(direction: str, message_id) -> dict:
             OutboxMessage.objects.select_for_update().filter(message_id=mid, parked_at__isnull=False).first()
         )
         if msg is None:
-            raise NotFound()
+            return _replay_partnership_state(mid)
         msg.parked_at, msg.next_attempt_at, msg.attempts = None, None, 0
         msg.save(update_fields=["parked_at", "next_attempt_at", "attempts"])
         _kick(msg.link_id)
@@ -1629,6 +1629,20 @@ def _replay(direction: str, message_id) -> dict:
             "error": msg.error,
         }
     raise InvalidInput(fields={"direction": [_("Choose “in” or “out”.")]})
+
+
+def _replay_partnership_state(mid: uuid.UUID) -> dict:
+    """A partnership state message that used up its attempts is sent again (attempts start over)."""
+    from . import remote
+    from .selectors import exhausted_state_messages
+
+    row = next((r for r in exhausted_state_messages(_current_account()) if r["id"] == str(mid)), None)
+    if row is None:
+        raise NotFound()
+    p = Partnership.objects.select_related("requester_account", "provider_account").get(pk=row["link"])
+    Partnership.objects.filter(pk=p.pk).update(state_attempts=0, state_error="")
+    remote._kick_state(p)
+    return {"direction": "out", "id": str(mid), "result": "queued"}
 
 
 # ---------------------------------------------------------------------------- file links
