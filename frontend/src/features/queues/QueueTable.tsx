@@ -44,7 +44,7 @@ export const QueueTable = memo(function QueueTable(props: QueueTableProps) {
           {r.key}
         </Link>
       ),
-      title: (r) => <span className="queues-title">{r.title || "—"}</span>,
+      title: (r) => <span className="queues-title" title={r.title || undefined}>{r.title || "—"}</span>,
       type: (r) => r.type.name,
       status: (r) => <StatusBadge status={r.status} />,
       priority: (r) => <PriorityBadge value={r.priority} />,
@@ -53,9 +53,14 @@ export const QueueTable = memo(function QueueTable(props: QueueTableProps) {
       location: (r) => r.location?.name ?? "—",
       group: (r) => r.group?.name ?? "—",
       assignee: (r) => r.assignee?.name ?? <span className="queues-muted">{t("unassigned")}</span>,
-      created: (r) => <time dateTime={r.created_at}>{fmt.dateTime(r.created_at)}</time>,
-      updated: (r) => <time dateTime={r.updated_at}>{fmt.dateTime(r.updated_at)}</time>,
-      planned_finish: (r) => (r.planned_finish ? <time dateTime={r.planned_finish}>{fmt.dateTime(r.planned_finish)}</time> : "—"),
+      created: (r) => <time dateTime={r.created_at} title={fmt.dateTime(r.created_at)}>{fmt.short(r.created_at)}</time>,
+      updated: (r) => <time dateTime={r.updated_at} title={fmt.dateTime(r.updated_at)}>{fmt.short(r.updated_at)}</time>,
+      planned_finish: (r) =>
+        r.planned_finish ? (
+          <time dateTime={r.planned_finish} title={fmt.dateTime(r.planned_finish)}>{fmt.short(r.planned_finish)}</time>
+        ) : (
+          "—"
+        ),
     };
     return COLUMNS.map((c) => ({ id: c.id, header: t(c.label), cell: (info) => cell[c.id]!(info.row.original), meta: c }));
   }, [t, fmt]);

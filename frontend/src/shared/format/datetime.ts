@@ -37,6 +37,20 @@ function toDate(value: DateInput): Date | undefined {
 export const DATE_TIME: Intl.DateTimeFormatOptions = { dateStyle: "medium", timeStyle: "short" };
 export const DATE: Intl.DateTimeFormatOptions = { dateStyle: "medium" };
 export const TIME: Intl.DateTimeFormatOptions = { timeStyle: "short" };
+/** Dense tables: "2 Dec, 12:57"; the year only when it is not this year's (in the account's zone). */
+export const SHORT: Intl.DateTimeFormatOptions = { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" };
+const SHORT_WITH_YEAR: Intl.DateTimeFormatOptions = { ...SHORT, year: "numeric" };
+
+export function formatShort(
+  value: DateInput,
+  { language, timeZone, now = Date.now() }: { language: string; timeZone?: string | undefined; now?: number },
+): string {
+  const date = toDate(value);
+  if (!date) return "";
+  const year = (d: Date) => formatter("en", timeZone, { year: "numeric" }).format(d);
+  const options = year(date) === year(new Date(now)) ? SHORT : SHORT_WITH_YEAR;
+  return formatter(language, timeZone, options).format(date);
+}
 
 export function formatDateTime(
   value: DateInput,
@@ -77,6 +91,7 @@ export function useDateFormat() {
       dateTime: (v: DateInput) => formatDateTime(v, { language, timeZone }),
       date: (v: DateInput) => formatDateTime(v, { language, timeZone, options: DATE }),
       time: (v: DateInput) => formatDateTime(v, { language, timeZone, options: TIME }),
+      short: (v: DateInput) => formatShort(v, { language, timeZone }),
       custom: (v: DateInput, options: Intl.DateTimeFormatOptions) => formatDateTime(v, { language, timeZone, options }),
       relative: (v: DateInput) => formatRelative(v, { language }),
     }),
