@@ -8,9 +8,11 @@ class LiveConfig(AppConfig):
     verbose_name = _("Live updates")
 
     def ready(self) -> None:
-        from tenant_apps.people.services import on_access_changed
+        from tenant_apps.people.services import on_access_changed, on_credentials_ended
 
         from . import publisher
 
         # publisher registers itself on the ticket-event spine when imported
         on_access_changed(publisher.notify_access_changed)
+        # a password change, sign-out or revoked token: sockets authenticate again (and close)
+        on_credentials_ended(publisher.notify_access_changed)

@@ -38,14 +38,29 @@ def on_access_changed(listener) -> None:
     _access_listeners.append(listener)
 
 
-def _access_changed(person: User) -> None:
+_credential_listeners: list = []
+
+
+def on_credentials_ended(listener) -> None:
+    """Register `listener(schema_name, person_id)`, called after commit whenever some of a
+    person's sessions or tokens ended without their access changing (password changed or reset,
+    signed out, a token revoked), e.g. to make their open websockets authenticate again."""
+    _credential_listeners.append(listener)
+
+
+def _access_changed(person: User, listeners: list | None = None) -> None:
     schema = connection.schema_name
+    listeners = _access_listeners if listeners is None else listeners
 
     def notify() -> None:
-        for listener in _access_listeners:
+        for listener in listeners:
             listener(schema, person.pk)
 
     transaction.on_commit(notify)
+
+
+def _credentials_ended(person: User) -> None:
+    _access_changed(person, _credential_listeners)
 
 
 def password_problems(password: str, *, email: str = "", full_name: str = "") -> list[str]:
@@ -101,7 +116,7 @@ def sign_out(*, request) -> None:
     user = getattr(request, "user", None)
     logout(request)
     if user is not None and user.is_authenticated:
-        _access_changed(user)  # after the session is gone: the sockets' re-check must not find it
+        _credentials_ended(user)  # after the session is gone: the sockets' re-check must not find it
 
 
 def issue_token(*, request, email: str, password: str) -> tuple[User, str, datetime | None]:
@@ -117,7 +132,7 @@ def issue_token(*, request, email: str, password: str) -> tuple[User, str, datet
 
 def revoke_token(*, token: AuthToken) -> None:
     token.delete()
-    _access_changed(token.user)  # sockets opened with this token close
+    _credentials_ended(token.user)  # sockets opened with this token close
 
 
 def revoke_all_tokens(*, user: User, keep: AuthToken | None = None) -> int:
@@ -371,7 +386,7 @@ def confirm_password_reset(*, uid: str, token: str, password: str, request=None)
     user.set_password(password)  # a new password hash: every open session's stored hash is stale
     user.save(update_fields=["password"])
     revoke_all_tokens(user=user)
-    _access_changed(user)  # open sockets re-check their session or token, and close
+    _credentials_ended(user)  # open sockets re-check their session or token, and close
     return user
 
 
@@ -395,7 +410,7 @@ def change_password(*, request, user: User, old_password: str, new_password: str
         update_session_auth_hash(request, user)  # keep this session, with a fresh key
     # Open sockets re-check the session or token they were opened with: the others' close, and so
     # does this browser's (its session key changed; the web app reconnects after the change).
-    _access_changed(user)
+    _credentials_ended(user)
     return user
 
 
