@@ -1,4 +1,5 @@
-"""The project package as a Django app: it installs the API's input rules and error recording once."""
+"""The project package as a Django app: it installs the API's input rules, fail-open throttles and
+error recording once."""
 
 from django.apps import AppConfig
 
@@ -11,7 +12,9 @@ class AtriumConfig(AppConfig):
         from django.core.signals import got_request_exception
 
         from atrium import input as api_input
+        from atrium import throttling
         from atrium.middleware import record_exception
 
         api_input.install()
+        throttling.install()
         got_request_exception.connect(record_exception, dispatch_uid="atrium.record_exception")

@@ -40,6 +40,30 @@ def _enable_tcp_nodelay() -> None:
 
 _enable_tcp_nodelay()
 
+
+def _leave_bodies_to_django() -> None:
+    """Twisted parses every POST form or multipart body into `request.args` before daphne sees it
+    (daphne never reads them), and answers a body it cannot parse with a bare 400 of its own, no
+    content type and no request id, before Django can answer it in the API's error shape. Turn that
+    parsing off: Django reads the body (once, not twice for a 20 MB upload) and answers errors."""
+    try:
+        from daphne.http_protocol import WebRequest
+    except ImportError:  # not served by daphne
+        return
+    original = WebRequest.__init__
+    if getattr(original, "atrium_bodies", False):
+        return
+
+    def without_form_parsing(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        self._parsePOSTFormSubmission = False
+
+    without_form_parsing.atrium_bodies = True
+    WebRequest.__init__ = without_form_parsing
+
+
+_leave_bodies_to_django()
+
 # Everything loaded so far lives as long as the process: move it out of the collector's way, so
 # the periodic full collections (while serving thousands of sockets) do not rescan it each time.
 gc.collect()

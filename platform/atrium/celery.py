@@ -7,6 +7,31 @@ from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atrium.settings")
 
+
+def _closed_transport_is_a_connection_error() -> None:
+    """kombu's Redis channel builds a client from its transport's connection; once the consumer's
+    connection is closed (the broker went away) that is None, and a channel still restoring its
+    unacknowledged messages died with `AttributeError: 'NoneType' object has no attribute
+    'hostname'`, which Celery counts as unrecoverable: the worker exited. Say what it is, a lost
+    connection, which the worker retries (tests/reliability/test_faults_worker.py)."""
+    from kombu.transport import redis as kombu_redis
+
+    original = kombu_redis.Channel._connparams
+    if getattr(original, "atrium_guarded", False):
+        return
+
+    def connparams(self, asynchronous=False):
+        transport = self.connection
+        if transport is None or getattr(transport, "client", None) is None:
+            raise kombu_redis.get_redis_ConnectionError()("the broker connection is closed")
+        return original(self, asynchronous=asynchronous)
+
+    connparams.atrium_guarded = True
+    kombu_redis.Channel._connparams = connparams
+
+
+_closed_transport_is_a_connection_error()
+
 app = CeleryApp("atrium")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Celery's Django fixup closes the database after every task, and in a prefork child with a
@@ -64,6 +89,11 @@ app.conf.beat_schedule = {
         "task": "atrium.fan_out_to_accounts",
         "schedule": 60.0,
         "kwargs": {"task_name": "federation.sweep_outbox", "spread_seconds": 30},
+    },
+    "desk-sweep-bulk-jobs": {
+        "task": "atrium.fan_out_to_accounts",
+        "schedule": 300.0,
+        "kwargs": {"task_name": "desk.sweep_bulk_jobs", "spread_seconds": 60},
     },
     "drop-closed-accounts": {"task": "accounts.drop_closed_accounts", "schedule": 24 * 3600.0},
 }

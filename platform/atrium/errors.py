@@ -20,7 +20,6 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 
 class DomainError(Exception):
@@ -145,6 +144,9 @@ def _flatten_drf_fields(data: Any, prefix: str = "") -> dict[str, list[str]]:
 
 
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    # imported here: rest_framework.views loads the authentication classes, which import this module
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     if not isinstance(exc, (DomainError, drf.APIException, Http404, PermissionDenied)):
         exc = map_unexpected(exc) or exc
     if isinstance(exc, DomainError):

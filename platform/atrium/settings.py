@@ -238,10 +238,18 @@ def _redis(db: int) -> str:
     return f"{REDIS_URL}/{db + REDIS_DB_OFFSET}"
 
 
+# Redis on a request path answers quickly or not at all: a Redis that is gone or frozen costs a
+# request at most these many seconds, then the request goes on without it (throttles fail open,
+# the account cache falls back to the database) or answers 503 (docs/operations.md, "Redis").
+REDIS_REQUEST_TIMEOUT = env.float("ATRIUM_REDIS_TIMEOUT", default=1.0)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": _redis(0),
+        "OPTIONS": {
+            "socket_connect_timeout": REDIS_REQUEST_TIMEOUT,
+            "socket_timeout": REDIS_REQUEST_TIMEOUT,
+        },
         # keys carry the account's schema: one account's cache entries never serve another
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
@@ -256,6 +264,22 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker retries a lost broker for ever (it never gives up and exits); publishing from a request
+# gives up after a bounded time instead (atrium.tasks_util), and the work is swept up later.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": REDIS_REQUEST_TIMEOUT * 2,
+    "socket_timeout": env.float("ATRIUM_BROKER_SOCKET_TIMEOUT", default=10.0),
+    "retry_on_timeout": True,
+    "health_check_interval": 10,
+    # unacknowledged work of a worker that vanished (SIGKILL, a lost node) is delivered again after
+    # this long; it must exceed the longest countdown we queue (federation retries: 600 s)
+    "visibility_timeout": env.int("ATRIUM_BROKER_VISIBILITY_TIMEOUT", default=3600),
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": REDIS_REQUEST_TIMEOUT * 2,
+    "socket_timeout": 10.0,
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(STATE_DIR / "celerybeat-schedule")
 CHANNEL_LAYERS = {
     "default": {
@@ -312,7 +336,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "atrium.schema.AutoSchema",  # error answers declared in one place
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PARSER_CLASSES": [
         "atrium.input.JSONParser",

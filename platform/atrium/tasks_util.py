@@ -1,9 +1,25 @@
-"""Queueing work for an account: after commit, with the account's schema named explicitly."""
+"""Queueing work for an account: after commit, with the account's schema named explicitly.
+
+The broker (Redis) may be gone or frozen when a request commits. Publishing then gives up after a
+bounded time (a few retries within about a second, each socket wait bounded by the broker's
+transport options) and never raises into the request that committed: the change is made and
+answered, and the work is queued again by the sweep of whatever it belongs to (federation's
+outbox sweep, desk's bulk job sweep). A request whose whole point is work for a worker checks the
+broker first (`require_broker`) and answers 503 before writing anything.
+"""
 
 from __future__ import annotations
 
+import logging
+
 from django.core.cache import cache
 from django.db import transaction
+
+from atrium.errors import ServiceUnavailable, unavailable
+
+logger = logging.getLogger("atrium.tasks")
+# publishing from a request: a lost broker costs at most about a second, never the request
+PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.4}
 
 
 def enqueue_for_account(
@@ -23,18 +39,84 @@ def enqueue_for_account(
     `once_key`: queue it only if no task under that key is waiting. The mark is set when the task
     is queued; the task calls `starting(once_key)` before it reads anything, so work committed
     after that read queues the next one. The mark expires after `once_seconds`, so a task lost on
-    the way holds nothing back for longer.
+    the way holds nothing back for longer. Without Redis there is no mark: the task is queued.
     """
-    from atrium.celery import app
 
     def send() -> None:
-        if once_key is not None and not cache.add(once_key, 1, timeout=once_seconds):
-            return  # one is waiting; it will read what this transaction committed
-        app.send_task(task_name, kwargs=kwargs, headers={"_schema_name": schema_name}, countdown=countdown)
+        send_now(
+            task_name,
+            schema_name=schema_name,
+            countdown=countdown,
+            once_key=once_key,
+            once_seconds=once_seconds,
+            **kwargs,
+        )
 
     transaction.on_commit(send)
 
 
+def send_now(
+    task_name: str,
+    *,
+    schema_name: str,
+    countdown: float | None = None,
+    once_key: str | None = None,
+    once_seconds: int = 120,
+    **kwargs,
+) -> bool:
+    """Publish now; False (logged) when the broker could not take it within the bounded time."""
+    from atrium.celery import app
+
+    try:
+        if once_key is not None and not cache.add(once_key, 1, timeout=once_seconds):
+            return True  # one is waiting; it will read what this transaction committed
+    except Exception as exc:
+        if not unavailable(exc):
+            raise
+        once_key = None
+    try:
+        app.send_task(
+            task_name,
+            kwargs=kwargs,
+            headers={"_schema_name": schema_name},
+            countdown=countdown,
+            retry=True,
+            retry_policy=PUBLISH_RETRY,
+        )
+    except Exception as exc:
+        if not unavailable(exc):
+            raise
+        logger.warning("broker unavailable: %s for %s not queued now (%s)", task_name, schema_name, exc)
+        if once_key is not None:
+            _forget(once_key)
+        return False
+    return True
+
+
 def starting(once_key: str) -> None:
     """A task queued with `once_key` begins: from now on a new commit queues another one."""
-    cache.delete(once_key)
+    _forget(once_key)
+
+
+def _forget(key: str) -> None:
+    try:
+        cache.delete(key)
+    except Exception as exc:
+        if not unavailable(exc):
+            raise
+
+
+def require_broker() -> None:
+    """Raise ServiceUnavailable (503) unless the broker answers now, within its socket timeouts:
+    for writes that only make sense with a worker to carry them out."""
+    from atrium.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2, timeout=2)
+            conn.default_channel.client.ping()
+    except Exception as exc:
+        if not unavailable(exc) and not isinstance(exc, (OSError, TimeoutError)):
+            raise
+        logger.warning("broker unavailable for a write that needs it: %s", exc)
+        raise ServiceUnavailable() from None

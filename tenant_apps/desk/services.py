@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 from django.db import connection, transaction
@@ -673,7 +675,7 @@ BULK_MAX = 1000
 def queue_bulk_update(*, actor: User, ticket_ids: list[int], changes: dict) -> BulkJob:
     """Check the request now, apply it in a worker (large selections must not hold a web request).
     The job's row is what the agent follows until it is done."""
-    from atrium.tasks_util import enqueue_for_account
+    from atrium.tasks_util import enqueue_for_account, require_broker
 
     errors: dict[str, list[str]] = {}
     if not ticket_ids or len(ticket_ids) > BULK_MAX:
@@ -688,6 +690,9 @@ def queue_bulk_update(*, actor: User, ticket_ids: list[int], changes: dict) -> B
     if visible != len(set(ticket_ids)):
         raise InvalidInput(fields={"ids": [_("Some tickets do not exist or are not yours to see.")]})
     payload = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in changes.items()}
+    # the job is only work for a worker: without a broker, say so (503) before writing anything. A
+    # broker lost between this check and the commit leaves the job queued for sweep_bulk_jobs.
+    require_broker()
     with transaction.atomic():
         job = BulkJob.objects.create(
             id=uuid.uuid4(), actor=actor, ticket_ids=sorted(set(ticket_ids)), changes=payload
@@ -700,6 +705,45 @@ def bulk_update(*, job_id: str) -> BulkJob | None:
     """Apply a bulk job's change to each of its tickets, each in its own transaction through
     update_ticket (so each gets its event and permission check), recording each outcome on the
     job as it goes. A retry (a worker lost halfway) skips the tickets already recorded."""
+
+    with _bulk_job_lock(job_id) as mine:
+        if not mine:
+            return None  # another worker runs this job now (a sweep queued it twice)
+        return _apply_bulk_job(job_id)
+
+
+@contextmanager
+def _bulk_job_lock(job_id: str):
+    """One run of a job at a time: a session-level advisory lock, released when the run ends or
+    its database session does (a killed worker's session ends with it)."""
+    key = f"desk.bulk:{connection.schema_name}:{job_id}"
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", [key])
+        mine = cur.fetchone()[0]
+    try:
+        yield mine
+    finally:
+        if mine:
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", [key])
+
+
+def sweep_bulk_jobs(*, older_than_seconds: int = 120) -> int:
+    """Queue again the jobs still waiting for a worker this long after they were asked for (their
+    task was lost: the broker went away at the commit). Running them twice is harmless."""
+    from atrium.tasks_util import send_now
+
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    stale = BulkJob.objects.filter(state=BulkJobState.QUEUED, created_at__lt=cutoff).values_list(
+        "pk", flat=True
+    )
+    queued = 0
+    for job_id in stale[:1000]:
+        queued += send_now("desk.bulk_update", schema_name=connection.schema_name, job_id=str(job_id))
+    return queued
+
+
+def _apply_bulk_job(job_id: str) -> BulkJob | None:
     from django.utils.dateparse import parse_datetime
 
     job = BulkJob.objects.select_related("actor").filter(pk=job_id).first()

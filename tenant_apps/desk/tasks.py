@@ -8,3 +8,8 @@ from . import services
 @shared_task(name="desk.bulk_update")
 def bulk_update(job_id: str) -> None:
     services.bulk_update(job_id=job_id)
+
+
+@shared_task(name="desk.sweep_bulk_jobs")
+def sweep_bulk_jobs() -> int:
+    return services.sweep_bulk_jobs()

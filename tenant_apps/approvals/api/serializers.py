@@ -35,7 +35,9 @@ class StepSerializer(serializers.ModelSerializer):
 
 class RoundSerializer(serializers.ModelSerializer):
     steps = StepSerializer(many=True, read_only=True)
-    policy = serializers.CharField(source="policy.name", default=None, read_only=True)
+    policy = serializers.CharField(
+        source="policy.name", default=None, read_only=True, allow_null=True, help_text="null: no policy"
+    )
 
     class Meta:
         model = ApprovalRound

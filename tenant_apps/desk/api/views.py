@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from atrium.api import Predicates
 from atrium.errors import InvalidInput
 from atrium.input import JSONParser
+from atrium.pagination import CursorPagination
 from tenant_apps import permissions as perms
 from tenant_apps.objects.models import Location
 
@@ -117,6 +118,11 @@ class TicketOrdering(filters.OrderingFilter):
     ordering_description = "created_at, updated_at, priority, number, planned_finish; prefix - to reverse"
 
 
+# A ticket's own lists (comments, events, attachments, checklist) are answered whole, in order:
+# neither the ticket list's filters nor its pagination apply to them (and the schema says so).
+WHOLE_LIST = {"pagination_class": None, "filter_backends": []}
+
+
 class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Tickets the person may see. `?view=<saved view id>` applies a saved view's filters."""
 
@@ -192,8 +198,9 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         services.transition_ticket(actor=request.user, ticket=ticket, **data.validated_data)
         return Response(s.TicketDetailSerializer(self._fresh(ticket), context={"request": request}).data)
 
-    @extend_schema(request=s.CommentCreateSerializer, responses={200: s.CommentSerializer(many=True)})
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses={200: s.CommentSerializer(many=True)})
+    @extend_schema(methods=["POST"], request=s.CommentCreateSerializer, responses={201: s.CommentSerializer})
+    @action(detail=True, methods=["get", "post"], **WHOLE_LIST)
     def comments(self, request, pk=None):
         ticket = self.get_object()
         if request.method == "POST":
@@ -204,13 +211,16 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(s.CommentSerializer(selectors.comments_for(request.user, ticket), many=True).data)
 
     @extend_schema(responses={200: s.EventSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], **WHOLE_LIST)
     def events(self, request, pk=None):
         ticket = self.get_object()
         return Response(s.EventSerializer(selectors.events_for(request.user, ticket), many=True).data)
 
-    @extend_schema(request=s.AttachmentUploadSerializer, responses={200: s.AttachmentSerializer(many=True)})
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+    @extend_schema(methods=["GET"], responses={200: s.AttachmentSerializer(many=True)})
+    @extend_schema(
+        methods=["POST"], request=s.AttachmentUploadSerializer, responses={201: s.AttachmentSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser], **WHOLE_LIST)
     def attachments(self, request, pk=None):
         ticket = self.get_object()
         if request.method == "POST":
@@ -228,7 +238,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         )
 
     @extend_schema(responses={200: s.ChecklistItemSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], **WHOLE_LIST)
     def checklist(self, request, pk=None):
         ticket = self.get_object()
         items = ticket.checklist.select_related("done_by").order_by("id")
@@ -241,6 +251,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         url_path=r"checklist/(?P<item_id>[0-9]+)",
         url_name="checklist-item",
         parser_classes=[JSONParser, MultiPartParser, FormParser],
+        **WHOLE_LIST,
     )
     def checklist_item(self, request, pk=None, item_id=None):
         """Answer one item: JSON, or multipart with a `photo` (then `value` is JSON text)."""
@@ -391,11 +402,18 @@ class WorkflowViewSet(viewsets.ModelViewSet):
         config.delete_workflow(workflow=instance)
 
 
+class RuleOrderPagination(CursorPagination):
+    ordering = ("order", "id")  # the order the rules are tried in
+
+
 class RoutingRuleViewSet(viewsets.ModelViewSet):
+    """Routing rules, tried in `order`. A chain may keep hundreds: the list is cursor-paginated
+    like every long list (`{"next", "previous", "results"}`, `page_size` up to 200)."""
+
     serializer_class = s.RoutingRuleSerializer
     permission_classes = [Predicates]
     predicates = {"read": perms.is_agent, "write": perms.can_configure_desk}
-    pagination_class = None
+    pagination_class = RuleOrderPagination
     queryset = RoutingRule.objects.all()
 
     @transaction.atomic

@@ -146,10 +146,19 @@ class AnnouncementViewSet(viewsets.GenericViewSet):
             ).data
         )
 
+    @extend_schema(methods=["GET"], responses={200: s.NoticeAttachmentSerializer(many=True)})
     @extend_schema(
-        request=s.NoticeAttachmentUploadSerializer, responses={200: s.NoticeAttachmentSerializer(many=True)}
+        methods=["POST"],
+        request=s.NoticeAttachmentUploadSerializer,
+        responses={201: s.NoticeAttachmentSerializer},
     )
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser, FormParser],
+        pagination_class=None,  # an announcement's files are answered whole
+        filter_backends=[],
+    )
     def attachments(self, request, pk=None):
         announcement = self.get_object()
         if request.method == "POST":

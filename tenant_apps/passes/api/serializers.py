@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import CheckMethod, GateCheck, Pass, PassKind, Reason
@@ -10,6 +11,23 @@ from ..services import format_short_code
 from ..validity import display_state
 
 DISPLAY_STATES = ["requested", "approved", "rejected", "revoked", "expired"]
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$", "example": "22:00"}
+)
+class HourMinuteField(serializers.TimeField):
+    """A time of day as the desk shows it, "22:00" (seconds accepted on input, never answered)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%H:%M")
+        super().__init__(**kwargs)
+
+
+class PassQrSerializer(serializers.Serializer):
+    short_code = serializers.CharField(help_text="The code a guard can type instead (ABCD-EFGH)")
+    svg = serializers.CharField(help_text="The code as an SVG image")
+    png = serializers.CharField(help_text="The code as a PNG image (`&scale=` pixels per module)")
 
 
 class PassHolderSerializer(serializers.Serializer):
@@ -33,10 +51,10 @@ class PassRequestCreateSerializer(serializers.Serializer):
     valid_until = serializers.DateField(
         required=False, allow_null=True, default=None, help_text="Required for temporary passes"
     )
-    daily_from = serializers.TimeField(
+    daily_from = HourMinuteField(
         required=False, allow_null=True, default=None, help_text="Daily hours in the account's time zone"
     )
-    daily_until = serializers.TimeField(
+    daily_until = HourMinuteField(
         required=False,
         allow_null=True,
         default=None,
@@ -105,8 +123,8 @@ class PassSerializer(serializers.ModelSerializer):
     linked_ticket = PassTicketRef(allow_null=True)
     short_code = serializers.CharField()
     qr_url = serializers.CharField(allow_null=True)
-    daily_from = serializers.TimeField(format="%H:%M", allow_null=True)
-    daily_until = serializers.TimeField(format="%H:%M", allow_null=True)
+    daily_from = HourMinuteField(allow_null=True)
+    daily_until = HourMinuteField(allow_null=True)
 
     class Meta:
         model = Pass

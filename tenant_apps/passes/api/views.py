@@ -184,25 +184,43 @@ class PassViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("format", OpenApiTypes.STR, enum=["svg", "png"], description="Default svg"),
+            OpenApiParameter(
+                "format", OpenApiTypes.STR, enum=["svg", "png", "json"], description="Default svg"
+            ),
             OpenApiParameter(
                 "scale", OpenApiTypes.INT, description="PNG pixels per module (1-40, default 8)"
             ),
         ],
-        responses={(200, "image/svg+xml"): OpenApiTypes.BINARY, (200, "image/png"): OpenApiTypes.BINARY},
+        responses={
+            (200, "image/svg+xml"): OpenApiTypes.BINARY,
+            (200, "image/png"): OpenApiTypes.BINARY,
+            (200, "application/json"): s.PassQrSerializer,
+        },
     )
     @action(
         detail=True,
         methods=["get"],
-        renderer_classes=[SvgRenderer, PngRenderer],
+        renderer_classes=[SvgRenderer, PngRenderer, renderers.JSONRenderer],
         pagination_class=None,
         filter_backends=[],
     )
     def qr(self, request, pk=None):
-        """The pass's QR code (it encodes the pass's secret token), for an issued pass only."""
+        """The pass's QR code (it encodes the pass's secret token), for an issued pass only. With
+        `Accept: application/json` (or `?format=json`): the short code and links to both images
+        (the token itself never appears in JSON: docs/passes.md)."""
         found = self.get_object()
         if found.state != PassState.APPROVED:
             raise services.PassStateConflict(_("Only an issued pass has a QR code."))
+        if request.accepted_renderer.format == "json":
+            url = f"/api/v1/passes/{found.pk}/qr/"
+            body = {
+                "short_code": services.format_short_code(found.short_code),
+                "svg": f"{url}?format=svg",
+                "png": f"{url}?format=png",
+            }
+            answer = Response(s.PassQrSerializer(body).data)
+            answer["Cache-Control"] = "private, no-store"
+            return answer
         code = segno.make(found.qr_token, error="m")
         out = io.BytesIO()
         if request.accepted_renderer.format == "png":
