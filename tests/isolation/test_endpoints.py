@@ -206,6 +206,15 @@ def _build_world() -> World:
             {"name": f"{MARK} view {n}", "filters": {"type": "leak"}, "shared": True},
             status=201,
         )["id"]
+    # a bulk change B's admin follows (rolled back with the world: no worker ever applies it)
+    ids["b_bulk_job"] = _ok(
+        b_admin,
+        b.host,
+        "post",
+        "/tickets/bulk/",
+        {"ids": [ids["b_ticket"]], "changes": {"priority": 2}},
+        status=202,
+    )["job"]["id"]
     with schema_context(b.schema):
         incident = Workflow.objects.get(code="incident").pk
         plumbing = ResponsibilityGroup.objects.get(code="plumbing").pk
@@ -678,6 +687,7 @@ ROUTES: dict[str, list[Req]] = {
         Req("patch", _pk("b_ticket"), lambda w: {"priority": 1}),
         Req("patch", _pk("a_ticket"), _ticket_refs, local=TICKET_REF_FIELDS),
     ],
+    "ticket-bulk-job": [Req("get", _pk("b_bulk_job"))],
     "ticket-bulk": [
         Req("post", body=lambda w: {"ids": [w.ids["b_ticket"]], "changes": {"priority": 1}}, local="400:ids"),
         Req(
@@ -1050,7 +1060,11 @@ ROUTES: dict[str, list[Req]] = {
     "billing-portal": [Req("post", local="503")],
     "billing-seats": [Req("post", body=lambda w: {"seats": 10}, local="503")],
     # ------------------------------------------------------------------ who am I, signing in and out
-    "me": [Req("get", local="200")],
+    "me": [
+        Req("get", local="200"),
+        # one's own profile only: the body names no person, so B's ids have nothing to reach
+        Req("patch", body=lambda w: {"language": "ru"}, local="200"),
+    ],
     "audit-list": [Req("get", local="200")],
     # an operator console handoff is for one account: A's on B's host, B's on A's host
     "auth-impersonation": [
