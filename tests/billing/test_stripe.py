@@ -8,7 +8,6 @@ import json
 import time
 
 import pytest
-from django.core import mail
 from django.db import connection
 from django_tenants.utils import tenant_context
 
@@ -274,30 +273,6 @@ def _items(obj: dict, *, price: str, quantity: int) -> dict:
     return {**obj["items"], "data": [item]}
 
 
-def test_trial_will_end_mails_the_account_admins(
-    mall, fake_stripe, django_capture_on_commit_callbacks, queued_tasks
-):
-
-    fake = fake_stripe
-    sub_id = subscribe(mall, fake)
-    sent = queued_tasks
-    trial_end = int(time.time()) + 3 * 86400
-    event = fake.event(
-        "customer.subscription.trial_will_end", {**fake.subscription(sub_id), "trial_end": trial_end}
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        assert deliver(fake, event).status_code == 200
-        assert deliver(fake, event).content == b"duplicate"
-    assert [(name, schema) for name, schema, _ in sent] == [("billing.mail_trial_ending", mall.schema)]
-    mail.outbox.clear()
-    with tenant_context(_sub(mall).account):
-        assert tasks.mail_trial_ending(**sent[0][2]) == 1
-    assert [m.to for m in mail.outbox] == [[mall.people["admin"].email]]
-    assert "trial" in mail.outbox[0].subject.lower()
-    expected_day = dt.datetime.fromtimestamp(trial_end, tz=dt.UTC).strftime("%Y-%m-%d")
-    assert expected_day in mail.outbox[0].body
-
-
 def test_events_of_unknown_accounts_and_unused_types_are_stored_and_ignored(mall, fake_stripe):
     fake = fake_stripe
     stranger = fake.event(
@@ -433,47 +408,3 @@ def test_seat_change_refuses_fewer_seats_than_agents_and_needs_a_subscription(ma
     too_few = mall.api("admin", "post", "/billing/seats/", {"seats": 5})
     assert too_few.status_code == 400 and "seats" in too_few.json()["fields"]
     assert _sub(mall).seats_purchased == 12
-
-
-def test_adding_and_removing_agents_queues_a_seat_sync_that_bills_the_agents(
-    mall, fake_stripe, django_capture_on_commit_callbacks, queued_tasks
-):
-    """With an operator's seat override an account may run more agents than it bought: Stripe then
-    bills the agents who hold seats. People's services tell billing when access changes."""
-
-    fake = fake_stripe
-    subscribe(mall, fake, seats=8)
-    sub = _sub(mall)
-    Subscription.objects.filter(pk=sub.pk).update(seats_override=20)
-    noted = queued_tasks
-
-    def sent():
-        return [(name, schema) for name, schema, _ in noted]
-
-    with django_capture_on_commit_callbacks(execute=True):
-        for n in range(3):
-            body = {"email": f"eng{n}@x.example", "full_name": f"Engineer {n}", "role": "engineer"}
-            assert mall.api("admin", "post", "/people/", body).status_code == 201
-    assert sent().count(("billing.sync_seats", mall.schema)) == 3
-    assert _run_seat_sync(mall) == "quantity 10"  # 7 + 3 agents, 8 bought
-    noted.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        blocked = mall.api(
-            "admin", "post", f"/people/{mall.people['engineer2'].pk}/block/", {"reason": "left"}
-        )
-        assert blocked.status_code == 200
-    assert ("billing.sync_seats", mall.schema) in sent()
-    assert _run_seat_sync(mall) == "quantity 9"
-    quantities = [c.params["quantity"] for c in fake.calls("POST", "/v1/subscription_items/")]
-    assert quantities == ["10", "9"]
-    # requesters need no seat: inviting one queues nothing
-    noted.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        body = {
-            "email": "emp@x.example",
-            "full_name": "Employee",
-            "role": "employee",
-            "company": mall.company.pk,
-        }
-        assert mall.api("admin", "post", "/people/", body).status_code == 201
-    assert ("billing.sync_seats", mall.schema) not in sent()
