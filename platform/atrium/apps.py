@@ -12,7 +12,10 @@ class AtriumConfig(AppConfig):
         from django.core.signals import got_request_exception
 
         from atrium import input as api_input
-        from atrium import throttling
+        from atrium import (
+            proxies,  # noqa: F401  (registers its deploy check: forwarded headers need proxies)
+            throttling,
+        )
         from atrium.middleware import record_exception
 
         api_input.install()

@@ -80,6 +80,12 @@ app.conf.beat_schedule = {
         "schedule": 3600.0,
         "kwargs": {"task_name": "people.purge_expired_tokens", "spread_seconds": 300},
     },
+    # tokens, sessions and sockets of people whose access lapsed by the clock end within a minute
+    "end-lapsed-access": {
+        "task": "atrium.fan_out_to_accounts",
+        "schedule": 60.0,
+        "kwargs": {"task_name": "people.end_lapsed_access", "spread_seconds": 20},
+    },
     "approval-reminders": {
         "task": "atrium.fan_out_to_accounts",
         "schedule": 900.0,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from atrium.errors import DomainError, InvalidInput, NotFound
-from atrium.uploads import check_upload
+from atrium.uploads import accept_upload
 from tenant_apps import permissions as perms
 from tenant_apps.objects.models import Equipment, Location
 from tenant_apps.people.models import Company, ResponsibilityGroup, User
@@ -602,25 +602,27 @@ def add_attachment(
     comment: Comment | None = None,
     process: str = "",
 ) -> Attachment:
-    """Store a file on a ticket. Its type is read from the content, never trusted from the name.
+    """Store a file on a ticket. Its type is read from the content, never trusted from the name;
+    images are stored re-encoded without their metadata (atrium/uploads.py).
     `process`: stored by a process (federation) for `actor`, without the person's checks."""
     ticket = _lock(ticket)
     if not process and not perms.can_view_ticket(actor, ticket):
         raise NotFound()
     if not process and not perms.can_comment(actor, ticket, internal=internal):
         raise PermissionDenied(_("Only the desk's staff add internal files."))
-    mime, name = check_upload(upload)
+    accepted = accept_upload(upload)
+    mime, name = accepted.content_type, accepted.name
     attachment = Attachment(
         ticket=ticket,
         comment=comment,
         token=secrets.token_hex(16),
         name=name,
         content_type=mime,
-        size=upload.size,
+        size=accepted.size,
         internal=internal,
         uploaded_by=actor,
     )
-    attachment.file.save(name, upload, save=False)
+    attachment.file.save(name, accepted.file, save=False)
     attachment.save()
     ticket.save(update_fields=["updated_at"])
     events.record(
@@ -630,7 +632,7 @@ def add_attachment(
         public=not internal,
         attachment_id=attachment.pk,
         name=name,
-        size=upload.size,
+        size=accepted.size,
         content_type=mime,
     )
     return attachment
