@@ -197,3 +197,24 @@ def test_unknown_groups_are_refused_not_ignored(mall):
     assert invited.status_code == 400 and "groups" in invited.json()["fields"]
     edited = mall.api("admin", "patch", f"/people/{mall.people['guard'].pk}/", {"groups": [999999]})
     assert edited.status_code == 400 and "groups" in edited.json()["fields"]
+
+
+def test_the_directory_is_searched_by_roles_name_and_company(mall):
+    def people(query):
+        response = mall.api("dispatcher", "get", "/people/", query)
+        assert response.status_code == 200, response.content
+        return {p["email"] for p in response.json()["results"]}
+
+    agents = people({"role": "dispatcher,engineer", "page_size": 200})
+    assert mall.people["dispatcher"].email in agents and mall.people["engineer"].email in agents
+    assert mall.people["key_user"].email not in agents and mall.people["guard"].email not in agents
+    assert people({"q": mall.people["engineer"].email.split("@")[0].upper()}) >= {
+        mall.people["engineer"].email
+    }
+    refused = mall.api("dispatcher", "get", "/people/", {"role": "dispatcher,wizard"})
+    assert refused.status_code == 400 and "role" in refused.json()["fields"]
+
+    names = {
+        c["name"] for c in mall.api("dispatcher", "get", "/companies/", {"q": "coffee"}).json()["results"]
+    }
+    assert names == {"Coffee Point"}

@@ -7497,6 +7497,8 @@ export interface operations {
                 kind?: "contractor" | "department" | "store" | "tenant";
                 /** @description Number of results to return per page. */
                 page_size?: number;
+                /** @description Part of the name */
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -12156,8 +12158,12 @@ export interface operations {
                 cursor?: string;
                 /** @description Number of results to return per page. */
                 page_size?: number;
+                /** @description Part of the name or e-mail */
+                q?: string;
                 /**
-                 * @description * `account_admin` - Account admin
+                 * @description Roles, comma-separated (e.g. the agents' roles for a picker)
+                 *
+                 *     * `account_admin` - Account admin
                  *     * `dispatcher` - Dispatcher
                  *     * `engineer` - Engineer
                  *     * `guard` - Guard
@@ -12166,7 +12172,7 @@ export interface operations {
                  *     * `employee` - Company employee
                  *     * `visitor` - Visitor
                  */
-                role?: "account_admin" | "approver" | "dispatcher" | "employee" | "engineer" | "guard" | "key_user" | "visitor";
+                role?: ("account_admin" | "approver" | "dispatcher" | "employee" | "engineer" | "guard" | "key_user" | "visitor")[];
             };
             header?: never;
             path?: never;

@@ -81,20 +81,35 @@ class ExpirySerializer(serializers.Serializer):
     until = serializers.DateTimeField(allow_null=True)
 
 
+class RolesIn(filters.BaseInFilter, filters.ChoiceFilter):
+    pass
+
+
+class PersonFilter(filters.FilterSet):
+    role = RolesIn(
+        choices=Role.choices, help_text="Roles, comma-separated (e.g. the agents' roles for a picker)"
+    )
+    company = filters.NumberFilter(field_name="company_id")
+    q = filters.CharFilter(method="filter_q", help_text="Part of the name or e-mail")
+
+    class Meta:
+        model = User
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(full_name__icontains=value) | Q(email__icontains=value))
+
+
 class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     """The account's people. Agents read the directory; the account admin invites and manages."""
 
     serializer_class = PersonSerializer
     permission_classes = [Predicates]
     predicates = {"read": perms.can_view_people, "write": perms.can_manage_people}
-    filterset_fields = ["role", "company"]
+    filterset_class = PersonFilter
 
     def get_queryset(self):
-        queryset = User.objects.prefetch_related("responsibility_groups").order_by("id")
-        q = self.request.query_params.get("q")
-        if q:
-            queryset = queryset.filter(Q(full_name__icontains=q) | Q(email__icontains=q))
-        return queryset
+        return User.objects.prefetch_related("responsibility_groups").order_by("id")
 
     @extend_schema(request=PersonWriteSerializer, responses={201: PersonSerializer})
     def create(self, request):
@@ -261,6 +276,7 @@ class CompanySerializer(serializers.ModelSerializer):
 
 class CompanyFilter(filters.FilterSet):
     is_active = filters.BooleanFilter(field_name="is_active")
+    q = filters.CharFilter(field_name="name", lookup_expr="icontains", help_text="Part of the name")
 
     class Meta:
         model = Company

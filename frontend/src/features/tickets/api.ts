@@ -134,18 +134,16 @@ export async function getGroups(): Promise<Group[]> {
 }
 
 /**
- * People an assignee may be chosen from: the directory filtered by the agent roles (the endpoint
- * filters on one `role` at a time). Whether a person may actually be assigned is the API's answer
- * to the PATCH.
+ * People an assignee may be chosen from: the directory filtered by the agent roles (one request,
+ * `role` comma-separated). Whether a person may actually be assigned is the API's answer to the PATCH.
  */
 const AGENT_ROLES = ["dispatcher", "engineer", "guard", "approver", "account_admin"] as const;
 
 export async function getAgents(): Promise<Person[]> {
-  const pages = await Promise.all(
-    AGENT_ROLES.map((role) => unwrap(api.GET("/api/v1/people/", { params: { query: { role, page_size: 200 } } }))),
-  );
-  return pages
-    .flatMap((page) => page.results)
+  // django-filter reads the roles as one comma-separated value, not as a repeated parameter
+  const role = AGENT_ROLES.join(",") as unknown as (typeof AGENT_ROLES)[number][];
+  const page = await unwrap(api.GET("/api/v1/people/", { params: { query: { role, page_size: 200 } } }));
+  return page.results
     .filter((person) => !person.blocked)
     .sort((a, b) => (a.full_name || a.email).localeCompare(b.full_name || b.email));
 }
@@ -154,7 +152,7 @@ export const getPerson = (personId: number) => unwrap(api.GET("/api/v1/people/{i
 
 export async function searchPeople(q: string): Promise<Person[]> {
   const page = await unwrap(
-    api.GET("/api/v1/people/", { params: { query: { page_size: 20, q } as { page_size: number } } }),
+    api.GET("/api/v1/people/", { params: { query: { page_size: 20, q } } }),
   );
   return page.results;
 }
