@@ -95,8 +95,11 @@ def cmd_up(args) -> int:
         env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
         manager = Manager()
         procfile = parse_procfile((ROOT / "Procfile").read_text())
+        from .supervise import restarting
+
         for name, command in procfile.processes.items():
-            manager.add_process(name, command, env=env, cwd=str(ROOT))
+            # a process that dies is started again; only Ctrl-C stops them all (atrium/supervise.py)
+            manager.add_process(name, restarting(name, command), env=env, cwd=str(ROOT))
         if args.watch_frontend:
             from .frontend import FRONTEND, node_env, npm_command
 

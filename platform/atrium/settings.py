@@ -269,7 +269,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": REDIS_REQUEST_TIMEOUT * 2,
-    "socket_timeout": env.float("ATRIUM_BROKER_SOCKET_TIMEOUT", default=10.0),
+    # above the worker's 1 s BRPOP poll; bounds what publishing from a request can wait
+    "socket_timeout": env.float("ATRIUM_BROKER_SOCKET_TIMEOUT", default=2.0),
     "retry_on_timeout": True,
     "health_check_interval": 10,
     # unacknowledged work of a worker that vanished (SIGKILL, a lost node) is delivered again after

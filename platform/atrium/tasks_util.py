@@ -11,6 +11,7 @@ broker first (`require_broker`) and answers 503 before writing anything.
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 from django.core.cache import cache
 from django.db import transaction
@@ -19,7 +20,7 @@ from atrium.errors import ServiceUnavailable, unavailable
 
 logger = logging.getLogger("atrium.tasks")
 # publishing from a request: a lost broker costs at most about a second, never the request
-PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.4}
+PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 
 def enqueue_for_account(
@@ -107,16 +108,23 @@ def _forget(key: str) -> None:
 
 
 def require_broker() -> None:
-    """Raise ServiceUnavailable (503) unless the broker answers now, within its socket timeouts:
-    for writes that only make sense with a worker to carry them out."""
-    from atrium.celery import app
-
+    """Raise ServiceUnavailable (503) unless the broker answers a PING now, within the request
+    timeout (ATRIUM_REDIS_TIMEOUT): for writes that only make sense with a worker to carry them out."""
     try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2, timeout=2)
-            conn.default_channel.client.ping()
+        _broker_probe().ping()
     except Exception as exc:
-        if not unavailable(exc) and not isinstance(exc, (OSError, TimeoutError)):
+        if not unavailable(exc):
             raise
         logger.warning("broker unavailable for a write that needs it: %s", exc)
         raise ServiceUnavailable() from None
+
+
+@lru_cache(maxsize=1)
+def _broker_probe():
+    import redis
+    from django.conf import settings
+
+    timeout = settings.REDIS_REQUEST_TIMEOUT
+    return redis.Redis.from_url(
+        settings.CELERY_BROKER_URL, socket_timeout=timeout, socket_connect_timeout=timeout, retry=None
+    )
