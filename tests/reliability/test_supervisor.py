@@ -32,5 +32,9 @@ def test_a_dying_process_is_started_again_and_a_stop_ends_it_all(tmp_path):
         loop.wait(10)
     err = loop.stderr.read()
     assert err.count("[atrium] worker exited with status 3; restarting") == 2, err
-    leftover = subprocess.run(["pgrep", "-g", str(loop.pid)], capture_output=True, text=True).stdout
-    assert leftover.strip() == ""  # nothing of the group outlives the stop
+
+    def group_gone() -> bool:
+        leftover = subprocess.run(["pgrep", "-g", str(loop.pid)], capture_output=True, text=True).stdout
+        return leftover.strip() == ""
+
+    wait_for(group_gone, timeout=10)  # nothing of the group outlives the stop
