@@ -7,7 +7,7 @@ import { liveTopic, parseOrdering, type ViewRef } from "./views";
 
 type Data = InfiniteData<TicketPage, string | null>;
 
-const BATCH_MS = 250;
+const BATCH_MS = 40; // one change's events (status + assignment) arrive within a few ms
 
 function sortValue(row: TicketRow, field: string): string | number | null {
   const value = (row as unknown as Record<string, unknown>)[field];
