@@ -292,9 +292,10 @@ def sockets_process(conn, port: int, host: str, tokens: list[str], count: int, s
 
     stats = {"open": 0, "frames": 0, "dropped": 0, "failed": 0}  # failed: never subscribed
 
-    async def one(i: int) -> None:
+    async def one(i: int, sem) -> None:
         while time.time() < stop_at:
             subscribed = False
+            await sem.acquire()  # connect a few at a time, as browsers opening the desk do
             try:
                 sock = socket.create_connection(("127.0.0.1", port), timeout=30)
                 sock.setblocking(False)
@@ -311,6 +312,7 @@ def sockets_process(conn, port: int, host: str, tokens: list[str], count: int, s
                     )
                     stats["open"] += 1
                     subscribed = True
+                    sem.release()
                     try:
                         while time.time() < stop_at:
                             try:
@@ -322,6 +324,8 @@ def sockets_process(conn, port: int, host: str, tokens: list[str], count: int, s
                         stats["open"] -= 1
                 return
             except Exception:  # noqa: BLE001 - a soak counts what fails and goes on
+                if not subscribed:
+                    sem.release()
                 stats["dropped" if subscribed else "failed"] += 1
                 await asyncio.sleep(1)
 
@@ -334,13 +338,7 @@ def sockets_process(conn, port: int, host: str, tokens: list[str], count: int, s
 
     async def main() -> None:
         sem = asyncio.Semaphore(20)
-
-        async def gated(i):
-            async with sem:
-                pass
-            await one(i)
-
-        await asyncio.gather(report(), *(gated(i) for i in range(count)))
+        await asyncio.gather(report(), *(one(i, sem) for i in range(count)))
 
     asyncio.run(main())
 
