@@ -132,6 +132,29 @@ def web(atrium_server, celery_worker, browser, request):
     helper.close(failed=bool(report and report.failed))
 
 
+class Api:
+    """One person of a test account talking to the live server with an API token."""
+
+    def __init__(self, server, mall, who):
+        self.server, self.mall = server, mall
+        response = server.request(
+            "POST",
+            mall.host,
+            "/api/v1/auth/tokens/",
+            json={"email": mall.people[who].email, "password": PASSWORD},
+        )
+        assert response.status_code == 201, response.text
+        self.headers = {"Authorization": f"Token {response.json()['token']}"}
+
+    def __call__(self, method, path, **kwargs):
+        return self.server.request(method, self.mall.host, f"/api/v1{path}", headers=self.headers, **kwargs)
+
+    def file(self, type_code, title, fields=None):
+        response = self("POST", "/tickets/", json={"type": type_code, "title": title, "fields": fields or {}})
+        assert response.status_code == 201, response.text
+        return response.json()
+
+
 def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
     """Accessibility problems axe-core finds on the page as it is now (WCAG 2 A and AA rules)."""
     # evaluated through the DevTools protocol, which the page's CSP does not govern (a script tag

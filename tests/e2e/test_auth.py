@@ -57,6 +57,8 @@ def test_a_forgotten_password_is_reset_through_the_mailed_link_once(web, mall):
     page = web.page()
     page.goto(web.url(mall.host, "/app/sign-in"))
     page.get_by_role("link", name="Forgot your password?").click()
+    # the sign-in page has an Email field too: fill the one of the page that replaced it
+    expect(page.get_by_role("heading", name="Reset your password")).to_be_visible()
     page.get_by_label("Email").fill(person.email)
     page.get_by_role("button", name="Send the link").click()
     expect(page.get_by_text("Check your mail")).to_be_visible()

@@ -43,20 +43,10 @@ def ticket_ids(api) -> set[int]:
     return {t["id"] for t in response.json()["results"]}
 
 
-SIGN_IN = """async ([email, password]) => {
-  const token = document.cookie.match(/csrftoken=([^;]+)/)[1];
-  const r = await fetch('/api/v1/auth/session/', {method: 'POST', headers: {'Content-Type': 'application/json',
-    'X-CSRFToken': token}, body: JSON.stringify({email, password})});
-  return r.status;
-}"""
-
-
 def open_form(web, mall, viewport="laptop"):
-    # signed in from the page itself: Playwright's request context (Node) cannot resolve *.localhost
-    page = web.page(viewport=viewport)
-    page.goto(web.url(mall.host, "/app/sign-in"))
-    assert page.evaluate(SIGN_IN, [mall.people["dispatcher"].email, PASSWORD]) == 200
-    page.goto(web.url(mall.host, "/app/tickets/new"))
+    page = web.signed_in(
+        mall.host, mall.people["dispatcher"].email, path="/app/tickets/new", viewport=viewport
+    )
     expect(page.get_by_role("heading", name="New ticket", level=1)).to_be_visible()
     return page
 

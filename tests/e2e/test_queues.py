@@ -7,32 +7,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
 from tests.desk.conftest import make_mall
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import Api, assert_accessible
 
 pytestmark = pytest.mark.e2e
-
-
-class Api:
-    def __init__(self, server, mall, who):
-        self.server, self.mall = server, mall
-        response = server.request(
-            "POST",
-            mall.host,
-            "/api/v1/auth/tokens/",
-            json={"email": mall.people[who].email, "password": PASSWORD},
-        )
-        assert response.status_code == 201, response.text
-        self.headers = {"Authorization": f"Token {response.json()['token']}"}
-
-    def __call__(self, method, path, **kwargs):
-        return self.server.request(method, self.mall.host, f"/api/v1{path}", headers=self.headers, **kwargs)
-
-    def file(self, type_code, title, fields=None):
-        response = self("POST", "/tickets/", json={"type": type_code, "title": title, "fields": fields or {}})
-        assert response.status_code == 201, response.text
-        return response.json()
 
 
 @pytest.fixture(scope="module")
@@ -50,20 +28,8 @@ def tickets(atrium_server, mall):
     }
 
 
-SIGN_IN = """async ([email, password]) => {
-  const token = document.cookie.match(/csrftoken=([^;]+)/)[1];
-  const r = await fetch('/api/v1/auth/session/', {method: 'POST', headers: {'Content-Type': 'application/json',
-    'X-CSRFToken': token}, body: JSON.stringify({email, password})});
-  return r.status;
-}"""
-
-
 def queue(web, mall, path="/app/queues/open", viewport="laptop"):
-    # signed in from the page itself: Playwright's request context (Node) cannot resolve *.localhost
-    page = web.page(viewport=viewport)
-    page.goto(web.url(mall.host, "/app/sign-in"))
-    assert page.evaluate(SIGN_IN, [mall.people["dispatcher"].email, PASSWORD]) == 200
-    page.goto(web.url(mall.host, path))
+    page = web.signed_in(mall.host, mall.people["dispatcher"].email, path=path, viewport=viewport)
     expect(page.get_by_role("table")).to_be_visible()
     return page
 

@@ -11,32 +11,10 @@ import zlib
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
 from tests.desk.conftest import make_mall
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import Api, assert_accessible
 
 pytestmark = pytest.mark.e2e
-
-
-class Api:
-    def __init__(self, server, mall, who):
-        self.server, self.mall = server, mall
-        response = server.request(
-            "POST",
-            mall.host,
-            "/api/v1/auth/tokens/",
-            json={"email": mall.people[who].email, "password": PASSWORD},
-        )
-        assert response.status_code == 201, response.text
-        self.headers = {"Authorization": f"Token {response.json()['token']}"}
-
-    def __call__(self, method, path, **kwargs):
-        return self.server.request(method, self.mall.host, f"/api/v1{path}", headers=self.headers, **kwargs)
-
-    def file(self, type_code, title, fields=None):
-        response = self("POST", "/tickets/", json={"type": type_code, "title": title, "fields": fields or {}})
-        assert response.status_code == 201, response.text
-        return response.json()
 
 
 @pytest.fixture(scope="module")
@@ -56,20 +34,10 @@ def leak(requester):
     return requester.file("leak", "Water dripping onto the bookshop counter", {"severity": "drip"})
 
 
-SIGN_IN = """async ([email, password]) => {
-  const token = document.cookie.match(/csrftoken=([^;]+)/)[1];
-  const r = await fetch('/api/v1/auth/session/', {method: 'POST', headers: {'Content-Type': 'application/json',
-    'X-CSRFToken': token}, body: JSON.stringify({email, password})});
-  return r.status;
-}"""
-
-
 def open_ticket(web, mall, ticket, who="dispatcher", viewport="laptop"):
-    # signed in from the page itself: Playwright's request context (Node) cannot resolve *.localhost
-    page = web.page(viewport=viewport)
-    page.goto(web.url(mall.host, "/app/sign-in"))
-    assert page.evaluate(SIGN_IN, [mall.people[who].email, PASSWORD]) == 200
-    page.goto(web.url(mall.host, f"/app/tickets/{ticket['id']}"))
+    page = web.signed_in(
+        mall.host, mall.people[who].email, path=f"/app/tickets/{ticket['id']}", viewport=viewport
+    )
     expect(page.get_by_role("heading", level=1, name=ticket["title"])).to_be_visible()
     return page
 
@@ -168,10 +136,7 @@ def test_internal_note_never_reaches_the_requester(web, mall, leak, requester):
     assert note not in events.text
 
     # the requester's browser: the workspace ticket page is not theirs, and never shows the note
-    own = web.page()
-    own.goto(web.url(mall.host, "/app/sign-in"))
-    assert own.evaluate(SIGN_IN, [mall.people["key_user"].email, PASSWORD]) == 200
-    own.goto(web.url(mall.host, f"/app/tickets/{leak['id']}"))
+    own = web.signed_in(mall.host, mall.people["key_user"].email, path=f"/app/tickets/{leak['id']}")
     expect(own).to_have_url(re.compile(r"/portal/"))
     own.wait_for_load_state("networkidle")
     assert note not in own.content()
