@@ -16,6 +16,7 @@ from django.db import connection
 from django.http import JsonResponse
 
 from atrium.errors import error_body
+from atrium.proxies import client_address
 from tenant_apps import permissions as perms
 from tenant_apps.audit.services import record
 from tenants_shared.console import handoff
@@ -50,7 +51,11 @@ def start_session(*, request, token: str) -> User:
         actor=grant.operator_email,
         action="impersonation.session_started",
         reason=grant.reason,
-        details={"impersonation": grant.impersonation_id, "person": person.email},
+        details={
+            "impersonation": grant.impersonation_id,
+            "person": person.email,
+            "address": client_address(request),  # resolved from trusted proxies only
+        },
     )
     return person
 

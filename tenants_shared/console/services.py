@@ -140,8 +140,9 @@ def confirm_totp_device(*, user: User, device: TOTPDevice, code: str) -> bool:
     return True
 
 
-def record_sign_in(*, operator: User) -> None:
-    _audit(operator=operator, action="operator.sign_in")
+def record_sign_in(*, operator: User, address: str = "") -> None:
+    """`address`: the client's, as atrium.proxies resolved it (never a forged forwarded header)."""
+    _audit(operator=operator, action="operator.sign_in", details={"address": address} if address else None)
 
 
 # ---------------------------------------------------------------------------- plans, limits, trials

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from atrium.errors import DomainError
+from atrium.proxies import client_address
 from tenant_apps import permissions as perms
 from tenant_apps.people.models import User
 from tenants_shared.accounts.models import Account
@@ -63,7 +64,7 @@ def _next(request) -> str:
 def _finish_login(request, user: User, device) -> None:
     login(request, user, backend=BACKEND)
     otp.otp_login(request, device)
-    services.record_sign_in(operator=user)
+    services.record_sign_in(operator=user, address=client_address(request))
 
 
 def login_view(request):
