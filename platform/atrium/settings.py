@@ -46,6 +46,10 @@ ACCOUNT_BASE_URL = env("ATRIUM_ACCOUNT_BASE_URL", default=f"http://{{domain}}:{P
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["*"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 USE_X_FORWARDED_HOST = env.bool("DJANGO_USE_X_FORWARDED_HOST", default=False)
+# Forwarded headers (X-Forwarded-For/-Proto/-Host...) are believed only from these peers
+# (addresses or networks, e.g. the ingress controller's pod network); empty: from nobody
+# (atrium/proxies.py). USE_X_FORWARDED_HOST and DJANGO_BEHIND_TLS_PROXY need it set.
+ATRIUM_TRUSTED_PROXIES = env.list("ATRIUM_TRUSTED_PROXIES", default=[])
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("DJANGO_BEHIND_TLS_PROXY", False) else None
 )
@@ -125,6 +129,8 @@ SHARED_APPS = [
     "rest_framework",
     "knox",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from here, not a CDN (the CSP allows no other origin)
+    "csp",
     "django_filters",
     "django.contrib.postgres",
     "channels",
@@ -160,10 +166,13 @@ ACCOUNT_CACHE_SECONDS = env.float("ATRIUM_ACCOUNT_CACHE_SECONDS", default=5.0)
 CLOSED_ACCOUNT_RETENTION_DAYS = env.int("ATRIUM_CLOSED_RETENTION_DAYS", default=90)
 
 MIDDLEWARE = [
+    "atrium.proxies.ForwardedHeadersMiddleware",  # first: forwarded headers only from our proxies
     "atrium.middleware.ApiMiddleware",  # outermost: request ids, every API error in the one shape
     "atrium.health.HealthMiddleware",  # before the account lookup: probes answer on every host
     "tenants_shared.accounts.middleware.AccountMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "atrium.security_headers.ContentSecurityPolicyMiddleware",
+    "atrium.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -315,11 +324,51 @@ AUTH_PASSWORD_VALIDATORS = [
 # signed, single use and bound to the account (tenant_apps/people/tokens.py).
 ATRIUM_INVITATION_SECONDS = env.int("ATRIUM_INVITATION_SECONDS", default=7 * 24 * 3600)
 PASSWORD_RESET_TIMEOUT = env.int("ATRIUM_PASSWORD_RESET_SECONDS", default=2 * 3600)
+# Lockout after failed sign-ins and mailed-link attempts (tenant_apps/people/attempts.py): this
+# many failures within the window lock the e-mail (or the client address) for ATRIUM_LOCKOUT_SECONDS.
+ATRIUM_LOCKOUT_IDENTITY_FAILURES = env.int("ATRIUM_LOCKOUT_IDENTITY_FAILURES", default=10)
+ATRIUM_LOCKOUT_ADDRESS_FAILURES = env.int("ATRIUM_LOCKOUT_ADDRESS_FAILURES", default=30)
+ATRIUM_LOCKOUT_WINDOW_SECONDS = env.int("ATRIUM_LOCKOUT_WINDOW_SECONDS", default=15 * 60)
+ATRIUM_LOCKOUT_SECONDS = env.int("ATRIUM_LOCKOUT_SECONDS", default=15 * 60)
 SESSION_COOKIE_AGE = env.int("ATRIUM_SESSION_SECONDS", default=14 * 24 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# ------------------------------------------------------------------ transport and headers (docs/security.md)
+# Production sets DJANGO_SECURE_COOKIES=1, DJANGO_BEHIND_TLS_PROXY=1 (with ATRIUM_TRUSTED_PROXIES),
+# DJANGO_SSL_REDIRECT=1 and DJANGO_HSTS_SECONDS (e.g. 31536000); the health probes answer before
+# the redirect (atrium/health.py runs first), so plain-HTTP kubelet probes keep working.
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    # atrium/security_headers.py adds the websocket of the host asked to connect-src, and lifts
+    # form-action on the operator console (its handoff form posts to an account's host)
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'", "blob:"],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        **({"upgrade-insecure-requests": True} if SESSION_COOKIE_SECURE else {}),
+    },
+}
 # Cookies stay host-only (no SESSION_COOKIE_DOMAIN): a browser never sends account A's session to
 # account B's host, and the session table is per schema anyway.
 
@@ -347,6 +396,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "atrium.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "atrium.errors.api_exception_handler",
+    # throttles count REMOTE_ADDR, which atrium.proxies resolved; never X-Forwarded-For itself
+    "NUM_PROXIES": 0,
     "DEFAULT_THROTTLE_RATES": {
         "signup": env("ATRIUM_SIGNUP_RATE", default="20/hour"),
         "login": env("ATRIUM_LOGIN_RATE", default="30/minute"),
@@ -362,6 +413,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Service desk for shopping malls and retail chains.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "PriorityEnum": "tenant_apps.desk.models.Priority",
         "TicketCategoryEnum": "tenant_apps.desk.models.Category",
@@ -410,6 +463,8 @@ WEBAPP_DIST = Path(env("ATRIUM_WEBAPP_DIST", default=str(BASE_DIR / "frontend" /
 STATICFILES_DIRS = [("web", WEBAPP_DIST)] if WEBAPP_DIST.is_dir() else []
 WHITENOISE_IMMUTABLE_FILE_TEST = "atrium.webapp.is_immutable_asset"
 ATTACHMENT_MAX_BYTES = env.int("ATRIUM_ATTACHMENT_MAX_MB", default=20) * 1024 * 1024
+# images are decoded to be re-encoded without metadata (atrium/uploads.py): more pixels are refused
+ATTACHMENT_MAX_PIXELS = env.int("ATRIUM_ATTACHMENT_MAX_MEGAPIXELS", default=50) * 1_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = env("ATRIUM_MAIL_DIR", default=str(STATE_DIR / "mail"))
