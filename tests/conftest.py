@@ -264,3 +264,42 @@ def wait_for(predicate, timeout: float = 15.0, interval: float = 0.1):
         value = predicate()
     assert value, f"condition not met within {timeout}s"
     return value
+
+
+# ---------------------------------------------------------------------------- the browser (tests/e2e)
+# Defined here, once: a fixture imported into two areas' conftests would start Playwright twice,
+# and its sync API refuses to start inside the first one's event loop.
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM_ARGS, chromium_path
+
+    if not (ROOT / "frontend" / "dist" / "app" / "index.html").exists():
+        pytest.fail("the web app is not built: ./dev test builds it (or ./dev frontend)")
+    # Playwright's sync API keeps an event loop running in this thread; the tests' own database
+    # work stays synchronous, so Django's guard against ORM calls from async code does not apply.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def web(atrium_server, celery_worker, browser, request):
+    from tests.e2e.conftest import Web
+
+    helper = Web(atrium_server, browser, request)
+    yield helper
+    report = getattr(request.node, "report_call", None)
+    helper.close(failed=bool(report and report.failed))

@@ -1,4 +1,5 @@
-"""End-to-end fixtures: Debian's chromium driven by Playwright (never a downloaded browser) against
+"""End-to-end helpers (the `browser` and `web` fixtures live in tests/conftest.py, so every area that
+drives the browser shares one Playwright for the whole session): Debian's chromium driven by Playwright (never a downloaded browser) against
 the real daphne and Celery worker of the live tests, serving the built web app.
 
 One browser for the session; each test gets fresh browser contexts (a person each). A failing
@@ -43,30 +44,6 @@ def chromium_path() -> str:
     if not Path(found).exists():
         pytest.fail("Debian's chromium is missing: `apt-get install chromium` (./dev test installs it)")
     return found
-
-
-@pytest.hookimpl(tryfirst=True, hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    report = outcome.get_result()
-    setattr(item, f"report_{report.when}", report)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not (ROOT / "frontend" / "dist" / "app" / "index.html").exists():
-        pytest.fail("the web app is not built: ./dev test builds it (or ./dev frontend)")
-    # Playwright's sync API keeps an event loop running in this thread; the tests' own database
-    # work stays synchronous, so Django's guard against ORM calls from async code does not apply.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
 
 
 class Web:
@@ -122,14 +99,6 @@ class Web:
                 for number, page in enumerate(context.pages):
                     page.screenshot(path=str(ARTIFACTS / f"{name}-{index}-{number}.png"), full_page=True)
             context.close()
-
-
-@pytest.fixture
-def web(atrium_server, celery_worker, browser, request):
-    helper = Web(atrium_server, browser, request)
-    yield helper
-    report = getattr(request.node, "report_call", None)
-    helper.close(failed=bool(report and report.failed))
 
 
 class Api:
