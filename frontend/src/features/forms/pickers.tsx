@@ -69,8 +69,48 @@ export function PersonPicker({ value, onChange, ...rest }: PickerProps<Person>) 
   );
 }
 
-export function CompanyPicker({ value, onChange, ...rest }: PickerProps<Company>) {
+/** The Combobox wiring every directory picker shares: options from the items, the chosen one
+ * (a placeholder while its list loads), the search box, and the item handed back on a choice. */
+function ItemCombobox<T extends { id: number }>({
+  items,
+  loading,
+  options,
+  shown,
+  value,
+  onChange,
+  query,
+  onQueryChange,
+  ...rest
+}: Omit<PickerProps<T>, "value" | "onChange"> & {
+  items: T[];
+  loading: boolean;
+  options: ComboOption[];
+  shown: ComboOption[];
+  value: PickerProps<T>["value"];
+  onChange: PickerProps<T>["onChange"];
+  query: string;
+  onQueryChange: (query: string) => void;
+}) {
   const texts = useComboTexts();
+  const selected = options.find((o) => o.id === value) ?? (typeof value === "number" ? { id: value, label: "…" } : null);
+  return (
+    <Combobox
+      {...rest}
+      {...texts}
+      options={shown}
+      loading={loading}
+      selected={selected}
+      onSelect={(option) => {
+        const item = option ? (items.find((i) => i.id === option.id) ?? null) : null;
+        onChange(option ? Number(option.id) : null, item);
+      }}
+      query={query}
+      onQueryChange={onQueryChange}
+    />
+  );
+}
+
+export function CompanyPicker({ value, onChange, ...rest }: PickerProps<Company>) {
   const [query, setQuery] = useState("");
   const companies = useCompanies();
   const options = useMemo(
@@ -82,18 +122,15 @@ export function CompanyPicker({ value, onChange, ...rest }: PickerProps<Company>
       })),
     [companies.data],
   );
-  const selected = options.find((o) => o.id === value) ?? (typeof value === "number" ? { id: value, label: "…" } : null);
   return (
-    <Combobox
+    <ItemCombobox
       {...rest}
-      {...texts}
-      options={options.filter((o) => matches(o, query)).slice(0, LIMIT)}
+      items={companies.data ?? []}
       loading={companies.isLoading}
-      selected={selected}
-      onSelect={(option) => {
-        const company = option ? (companies.data ?? []).find((c) => c.id === option.id) ?? null : null;
-        onChange(option ? Number(option.id) : null, company);
-      }}
+      options={options}
+      shown={options.filter((o) => matches(o, query)).slice(0, LIMIT)}
+      value={value}
+      onChange={onChange}
       query={query}
       onQueryChange={setQuery}
     />
@@ -117,23 +154,19 @@ export function locationOptions(locations: Location[]): ComboOption[] {
 }
 
 export function LocationPicker({ value, onChange, ...rest }: PickerProps<Location>) {
-  const texts = useComboTexts();
   const [query, setQuery] = useState("");
   const locations = useLocations();
   const options = useMemo(() => locationOptions(locations.data ?? []), [locations.data]);
-  const selected = options.find((o) => o.id === value) ?? (typeof value === "number" ? { id: value, label: "…" } : null);
   const shown = query.trim() ? options.filter((o) => matches(o, query)).map((o) => ({ ...o, depth: 0 })) : options;
   return (
-    <Combobox
+    <ItemCombobox
       {...rest}
-      {...texts}
-      options={shown.slice(0, 200)}
+      items={locations.data ?? []}
       loading={locations.isLoading}
-      selected={selected}
-      onSelect={(option) => {
-        const location = option ? (locations.data ?? []).find((l) => l.id === option.id) ?? null : null;
-        onChange(option ? Number(option.id) : null, location);
-      }}
+      options={options}
+      shown={shown.slice(0, 200)}
+      value={value}
+      onChange={onChange}
       query={query}
       onQueryChange={setQuery}
     />
@@ -146,7 +179,6 @@ export function EquipmentPicker({
   location,
   ...rest
 }: PickerProps<Equipment> & { /** Only the equipment at this location. */ location?: number | null | undefined }) {
-  const texts = useComboTexts();
   const [query, setQuery] = useState("");
   const equipment = useEquipment(location);
   const options = useMemo(
@@ -158,18 +190,15 @@ export function EquipmentPicker({
       })),
     [equipment.data],
   );
-  const selected = options.find((o) => o.id === value) ?? (typeof value === "number" ? { id: value, label: "…" } : null);
   return (
-    <Combobox
+    <ItemCombobox
       {...rest}
-      {...texts}
-      options={options.filter((o) => matches(o, query)).slice(0, LIMIT)}
+      items={equipment.data ?? []}
       loading={equipment.isLoading}
-      selected={selected}
-      onSelect={(option) => {
-        const item = option ? (equipment.data ?? []).find((e) => e.id === option.id) ?? null : null;
-        onChange(option ? Number(option.id) : null, item);
-      }}
+      options={options}
+      shown={options.filter((o) => matches(o, query)).slice(0, LIMIT)}
+      value={value}
+      onChange={onChange}
       query={query}
       onQueryChange={setQuery}
     />
