@@ -137,7 +137,7 @@ class EmbeddedServices:
                 "--appendonly",
                 "no",
                 "--databases",
-                "16",
+                "64",
                 "--logfile",
                 str(folder / "redis.log"),
             ],
