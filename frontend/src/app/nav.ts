@@ -7,6 +7,7 @@
  */
 import type { IconName } from "@/shared/ui";
 import type { Me } from "@/shared/session/api";
+import { isAccountAdmin } from "@/features/admin/access";
 
 export interface NavItem {
   to: string; // relative to /app
@@ -32,8 +33,11 @@ export const navSections: NavSection[] = [
       // { to: "/approvals", label: "approvals:nav", icon: "check" },
       // { to: "/passes", label: "passes:nav", icon: "badge" },
       // { to: "/announcements", label: "notices:nav", icon: "megaphone" },
-      // { to: "/admin", label: "admin:nav", icon: "settings", show: (me) => me.user.role === "account_admin" },
     ],
+  },
+  {
+    id: "admin",
+    items: [{ to: "/admin", label: "admin:nav.admin", icon: "shield", show: isAccountAdmin }],
   },
 ];
 

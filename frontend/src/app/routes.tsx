@@ -30,4 +30,6 @@ export const appRoutes: AppRoute[] = [
   { area: "shell", path: "tickets/new", load: () => import("@/features/newticket/NewTicketPage") }, // before tickets/:id
   { area: "shell", path: "tickets/:id", load: () => import("@/features/tickets/TicketPage") },
   { area: "shell", path: "profile", load: () => import("@/features/profile/ProfilePage") },
+  // account administration: one route; its screens are registered in src/features/admin/adminNav.ts
+  { area: "shell", path: "admin/*", load: () => import("@/features/admin/AdminLayout") },
 ];
