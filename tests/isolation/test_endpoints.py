@@ -1015,6 +1015,15 @@ ROUTES: dict[str, list[Req]] = {
         Req("put", _pk("b_equipment"), lambda w: {"kind": "pump", "name": "renamed"}),
         Req("delete", _pk("b_equipment")),
     ],
+    # QR label sheets: any id of B's is a 404, never a sheet (nor a shorter one)
+    "location-labels": [
+        Req("get", query={"ids": "b_location"}),
+        Req("get", query={"subtree": "b_location"}, cross=None),
+    ],
+    "equipment-labels": [
+        Req("get", query={"ids": "b_equipment"}),
+        Req("get", query={"subtree": "b_location"}, cross=None),
+    ],
     # ------------------------------------------------------------------ passes and the gate
     "pass-request-list": [
         Req(

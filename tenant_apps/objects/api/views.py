@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
+from rest_framework.views import APIView
 
 from atrium.api import Predicates
 from atrium.errors import InvalidInput
 from tenant_apps import permissions as perms
 
-from .. import services
+from .. import labels as qr_labels
+from .. import selectors, services
 from ..models import Equipment, Location
+
+LABEL_PARAMETERS = [
+    OpenApiParameter("ids", OpenApiTypes.STR, description="Ids separated by commas (1,2,3), in print order."),
+    OpenApiParameter(
+        "subtree", OpenApiTypes.INT, description="A location id: it and everything under it (instead of ids)."
+    ),
+]
+
+
+def _pdf(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 class LocationSerializer(serializers.ModelSerializer):
@@ -41,7 +60,10 @@ class LocationViewSet(viewsets.ModelViewSet):
 
     serializer_class = LocationSerializer
     permission_classes = [Predicates]
-    predicates = {"read": perms.can_view_directory, "write": perms.can_edit_objects}
+    predicates = {
+        "read": perms.can_view_directory,
+        "write": perms.can_edit_objects,
+    }
     filterset_fields = ["kind", "company", "is_active"]
 
     def get_queryset(self):
@@ -78,7 +100,10 @@ class LocationViewSet(viewsets.ModelViewSet):
 class EquipmentViewSet(viewsets.ModelViewSet):
     serializer_class = EquipmentSerializer
     permission_classes = [Predicates]
-    predicates = {"read": perms.can_view_directory, "write": perms.can_edit_objects}
+    predicates = {
+        "read": perms.can_view_directory,
+        "write": perms.can_edit_objects,
+    }
     filterset_fields = ["kind", "location", "is_active"]
     queryset = Equipment.objects.order_by("id")
 
@@ -92,3 +117,45 @@ class EquipmentViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         services.delete_equipment(equipment=instance)
+
+
+class LabelsView(APIView):
+    permission_classes = [Predicates]
+    predicates = {"read": perms.can_edit_objects}  # the managers who keep the tree print its labels
+    pick = staticmethod(selectors.locations_for_labels)
+    make = staticmethod(qr_labels.location_labels)
+    filename = "locations.pdf"
+
+    def title(self) -> str:
+        return _("Location labels")
+
+    def get(self, request):
+        items = self.pick(request.query_params)
+        return _pdf(qr_labels.render(self.make(items), title=self.title()), self.filename)
+
+
+@extend_schema(
+    parameters=LABEL_PARAMETERS,
+    responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    summary="QR labels (A4 PDF) for locations",
+    description="A grid of labels, each with the location's name, code and a QR code that opens the "
+    "portal's report page for it (`/portal/report?location=<id>`). Any id outside this account is a 404.",
+)
+class LocationLabelsView(LabelsView):
+    pass
+
+
+@extend_schema(
+    parameters=LABEL_PARAMETERS,
+    responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    summary="QR labels (A4 PDF) for equipment",
+    description="`subtree` is a location id: the equipment anywhere under it. Each QR code opens "
+    "`/portal/report?equipment=<id>`. Any id outside this account is a 404.",
+)
+class EquipmentLabelsView(LabelsView):
+    pick = staticmethod(selectors.equipment_for_labels)
+    make = staticmethod(qr_labels.equipment_labels)
+    filename = "equipment.pdf"
+
+    def title(self) -> str:
+        return _("Equipment labels")
