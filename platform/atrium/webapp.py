@@ -6,6 +6,10 @@ with a year-long cache. Every path under `/app/` or `/portal/` answers that entr
 (the client-side router takes it from there) with no caching, and sets the CSRF cookie the API
 client sends back. `/` sends a signed-in agent to `/app/`, a requester to `/portal/`, anyone else
 to the sign-in page.
+
+`/portal/sw.js` is the portal's service worker (frontend/public/portal/sw.js, copied into
+dist/portal/ by the build): served from under /portal/ so its scope covers the portal, never
+cached by the browser's HTTP cache (a new one is picked up on the next visit).
 """
 
 from __future__ import annotations
@@ -42,9 +46,26 @@ def is_immutable_asset(path: str, url: str) -> bool:
     return url.startswith("/static/web/assets/") or bool(re.search(r"\.[0-9a-f]{12}\.\w+$", url))
 
 
+SERVICE_WORKERS = {("portal", "sw.js"): "/portal/"}
+
+
+def _service_worker(entry: str, rest: str) -> HttpResponse:
+    path: Path = settings.WEBAPP_DIST / entry / rest
+    try:
+        body = path.read_bytes()
+    except FileNotFoundError:
+        return HttpResponse(status=404, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = SERVICE_WORKERS[(entry, rest)]
+    return response
+
+
 @require_safe
 @ensure_csrf_cookie
 def shell(request: HttpRequest, entry: str, rest: str = "") -> HttpResponse:
+    if (entry, rest) in SERVICE_WORKERS:
+        return _service_worker(entry, rest)
     body = _page(entry)
     if body is None:
         response = HttpResponse(

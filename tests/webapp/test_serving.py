@@ -112,3 +112,21 @@ def test_hashed_assets_are_immutable_and_pages_are_not():
     assert is_immutable_asset("", "/static/web/assets/index-BdX3k9aQ.js")
     assert not is_immutable_asset("", "/static/web/app/index.html")
     assert not is_immutable_asset("", "/static/rest_framework/css/bootstrap.css")
+
+
+@pytest.mark.django_db
+def test_the_portal_service_worker_is_served_from_under_portal_for_its_scope(dist, account):
+    (dist / "portal" / "sw.js").write_text("self.addEventListener('fetch', () => {});")
+    response = Client().get("/portal/sw.js", HTTP_HOST=account.host)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert response["Cache-Control"] == "no-cache"
+    assert response["Service-Worker-Allowed"] == "/portal/"
+    assert b"addEventListener" in response.content
+    # any other file name under /portal/ is still the portal's page
+    assert "portal page" in Client().get("/portal/other.js", HTTP_HOST=account.host).content.decode()
+
+
+@pytest.mark.django_db
+def test_without_a_built_service_worker_the_address_answers_404(dist, account):
+    assert Client().get("/portal/sw.js", HTTP_HOST=account.host).status_code == 404

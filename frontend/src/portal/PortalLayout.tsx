@@ -1,25 +1,58 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { Suspense, useEffect, useState } from "react";
-import { Outlet, useLocation } from "react-router";
+import { NavLink, Outlet, useLocation } from "react-router";
 import { useTranslation } from "react-i18next";
-import { fullPageNavigate, signInUrl } from "@/shared/navigation";
+import { fullPageNavigate } from "@/shared/navigation";
 import { signOut, useMeQuery } from "@/shared/session/api";
 import { useSessionLanguage } from "@/shared/session/language";
 import { SessionProvider } from "@/shared/session/SessionContext";
-import { Button, ErrorAlert, PageLoading } from "@/shared/ui";
+import { Button, ErrorAlert, Icon, type IconName, LanguageSwitch, PageLoading } from "@/shared/ui";
+import { applyBranding, useBranding } from "./branding";
+import { portalSignInUrl } from "./links";
+import { forgetOfflineCopies } from "./serviceWorker";
 
-/** Loads /me/ (anonymous → the sign-in page, then back here), the header, the page. */
+interface NavItem {
+  to: string;
+  label: string;
+  icon: IconName;
+  end?: boolean;
+  children?: NavItem[];
+}
+
+/** The company page is the key user's (the API's /team/ answers only them). */
+function navFor(role: string): NavItem[] {
+  const items: NavItem[] = [
+    { to: "/", label: "nav.home", icon: "queue", end: true },
+    {
+      to: "/requests",
+      label: "nav.requests",
+      icon: "reply",
+      children: [
+        { to: "/requests", label: "nav.myRequests", icon: "reply", end: true },
+        { to: "/new", label: "nav.new", icon: "plus" },
+      ],
+    },
+    { to: "/passes", label: "nav.passes", icon: "shield" },
+    { to: "/announcements", label: "nav.announcements", icon: "globe" },
+  ];
+  if (role === "key_user") items.push({ to: "/company", label: "nav.company", icon: "user" });
+  return items;
+}
+
+/** Loads /me/ (anonymous → the portal's sign-in page, then back here), the brand, the navigation. */
 export function PortalLayout() {
   const { t } = useTranslation("portal");
   const { data: me, error, isPending, refetch } = useMeQuery();
+  const { data: branding } = useBranding();
   const location = useLocation();
   const queryClient = useQueryClient();
   const [leaving, setLeaving] = useState(false);
   useSessionLanguage(me);
+  useEffect(() => applyBranding(branding), [branding]);
 
   useEffect(() => {
-    if (me === null) fullPageNavigate(signInUrl(`/portal${location.pathname === "/" ? "/" : location.pathname}`));
-  }, [me, location.pathname]);
+    if (me === null) fullPageNavigate(portalSignInUrl(`/portal${location.pathname === "/" ? "/" : location.pathname}${location.search}`));
+  }, [me, location.pathname, location.search]);
 
   if (isPending || me === null) return <PageLoading />;
   if (error) {
@@ -34,25 +67,78 @@ export function PortalLayout() {
   const onSignOut = async () => {
     setLeaving(true);
     try {
+      await forgetOfflineCopies();
       await signOut(queryClient);
     } finally {
-      fullPageNavigate(signInUrl());
+      fullPageNavigate(portalSignInUrl());
     }
   };
 
+  const name = branding?.portal_name || branding?.name || me.account.name;
+  const nav = navFor(me.user.role);
+  const bottom = nav.flatMap((item) => (item.children ? item.children : [item])).filter((item) => item.to !== "/company");
+
   return (
     <SessionProvider me={me}>
-      <header className="portal-header">
-        <div className="portal-header__account">{me.account.name}</div>
-        <Button size="sm" variant="ghost" busy={leaving} onClick={() => void onSignOut()}>
-          {t("shared:signOut")}
-        </Button>
-      </header>
-      <main className="portal-main" id="main">
-        <Suspense fallback={<PageLoading />}>
-          <Outlet />
-        </Suspense>
-      </main>
+      <a className="portal-skip" href="#main">
+        {t("skip")}
+      </a>
+      <div className="portal-shell">
+        <header className="portal-header">
+          <NavLink to="/" className="portal-brand" aria-label={t("homeOf", { name })}>
+            {branding?.logo_url ? (
+              <img src={branding.logo_url} alt="" className="portal-brand__logo" />
+            ) : (
+              <span className="portal-brand__mark" aria-hidden="true">
+                {name.slice(0, 1)}
+              </span>
+            )}
+            <span className="portal-brand__name">{name}</span>
+          </NavLink>
+          <div className="portal-header__tools">
+            <LanguageSwitch compact />
+            <Button size="sm" variant="ghost" busy={leaving} onClick={() => void onSignOut()}>
+              {t("shared:signOut")}
+            </Button>
+          </div>
+        </header>
+        <nav className="portal-sidebar" aria-label={t("nav.label")}>
+          <ul>
+            {nav.map((item) => (
+              <li key={item.to + item.label}>
+                <NavLink to={item.to} end={item.end} className="portal-sidebar__link">
+                  <Icon name={item.icon} />
+                  <span>{t(item.label)}</span>
+                </NavLink>
+                {item.children && (
+                  <ul className="portal-sidebar__sub">
+                    {item.children.map((child) => (
+                      <li key={child.to}>
+                        <NavLink to={child.to} end={child.end} className="portal-sidebar__sublink">
+                          {t(child.label)}
+                        </NavLink>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main className="portal-main" id="main" tabIndex={-1}>
+          <Suspense fallback={<PageLoading />}>
+            <Outlet />
+          </Suspense>
+        </main>
+        <nav className="portal-tabbar" aria-label={t("nav.tabs")}>
+          {bottom.map((item) => (
+            <NavLink key={item.to} to={item.to} end={item.end ?? item.to !== "/requests"} className="portal-tabbar__link">
+              <Icon name={item.icon} size={22} />
+              <span>{t(item.label === "nav.myRequests" ? "nav.requestsShort" : item.label)}</span>
+            </NavLink>
+          ))}
+        </nav>
+      </div>
     </SessionProvider>
   );
 }

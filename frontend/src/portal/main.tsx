@@ -7,6 +7,7 @@ import { createRoot } from "react-dom/client";
 import { setupI18n } from "@/shared/i18n";
 import { createQueryClient } from "@/shared/query";
 import { PortalRouter } from "./router";
+import { registerServiceWorker } from "./serviceWorker";
 
 setupI18n({ namespaces: ["shared", "portal"] });
 const queryClient = createQueryClient();
@@ -18,3 +19,4 @@ createRoot(document.getElementById("root")!).render(
     </QueryClientProvider>
   </StrictMode>,
 );
+registerServiceWorker();

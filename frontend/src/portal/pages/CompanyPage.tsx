@@ -1,0 +1,169 @@
+/**
+ * /portal/company (a company's key user): the company's card as the API gives it, its employees
+ * with their status (invited, active, blocked, access until), inviting one by e-mail, sending the
+ * invitation again, and blocking one (DELETE /team/{id}/ blocks at once). The API decides who may.
+ */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useDateFormat } from "@/shared/format/datetime";
+import { zonedInputToIso } from "@/features/forms";
+import { Alert, Button, ErrorAlert, fieldErrors, PageLoading, TextField, usePageTitle } from "@/shared/ui";
+import { companyKey, inviteMember, keys, listTeam, myCompany, removeMember, resendInvitation, type TeamMember } from "../api";
+
+export default function CompanyPage() {
+  const { t } = useTranslation("portal");
+  usePageTitle(t("company.title"));
+  const company = useQuery({ queryKey: companyKey, queryFn: myCompany });
+  const team = useQuery({ queryKey: keys.team, queryFn: listTeam });
+  const c = company.data;
+  return (
+    <div className="portal-page">
+      <h1>{c?.name ?? t("company.title")}</h1>
+      {company.error ? <ErrorAlert error={company.error} /> : null}
+      {c && (
+        <section className="a-card portal-pad" aria-labelledby="co-card">
+          <h2 id="co-card">{t("company.card")}</h2>
+          <dl className="portal-dl">
+            {c.legal_name && (
+              <>
+                <dt>{t("company.legalName")}</dt>
+                <dd>{c.legal_name}</dd>
+              </>
+            )}
+            {c.brand && (
+              <>
+                <dt>{t("company.brand")}</dt>
+                <dd>{c.brand}</dd>
+              </>
+            )}
+            {(c.lease_start || c.lease_end) && (
+              <>
+                <dt>{t("company.lease")}</dt>
+                <dd>
+                  {c.lease_start ?? "…"} – {c.lease_end ?? "…"}
+                </dd>
+              </>
+            )}
+          </dl>
+        </section>
+      )}
+      <InviteForm />
+      <section className="a-card portal-pad" aria-labelledby="co-team">
+        <h2 id="co-team">{t("company.team")}</h2>
+        {team.isLoading ? (
+          <PageLoading />
+        ) : team.error ? (
+          <ErrorAlert error={team.error} />
+        ) : (
+          <ul className="portal-team">
+            {(team.data?.results ?? []).map((person) => (
+              <Member key={person.id} person={person} />
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function statusOf(person: TeamMember): "blocked" | "invited" | "active" {
+  if (person.blocked) return "blocked";
+  return person.invitation_accepted ? "active" : "invited";
+}
+
+function Member({ person }: { person: TeamMember }) {
+  const { t } = useTranslation("portal");
+  const fmt = useDateFormat();
+  const queryClient = useQueryClient();
+  const done = () => void queryClient.invalidateQueries({ queryKey: keys.team });
+  const resend = useMutation({ mutationFn: () => resendInvitation(person.id), onSuccess: done });
+  const block = useMutation({ mutationFn: () => removeMember(person.id), onSuccess: done });
+  const status = statusOf(person);
+  return (
+    <li className="portal-member" data-member={person.email}>
+      <div className="portal-member__who">
+        <strong>{person.full_name || person.email}</strong>
+        <span className="portal-row__meta">{person.email}</span>
+        <span className="portal-row__meta">
+          <span className={`portal-status portal-status--member-${status}`}>{t(`company.status_${status}`)}</span>
+          {person.access_expires_at ? ` · ${t("company.until", { at: fmt.dateTime(person.access_expires_at) })}` : ""}
+          {person.role === "key_user" ? ` · ${t("company.keyUser")}` : ""}
+        </span>
+      </div>
+      <ErrorAlert error={resend.error ?? block.error} />
+      {person.role === "employee" && status !== "blocked" && (
+        <div className="portal-actions">
+          {status === "invited" && (
+            <Button size="sm" busy={resend.isPending} onClick={() => resend.mutate()}>
+              {t("company.resend")}
+            </Button>
+          )}
+          <Button
+            size="sm"
+            variant="danger"
+            busy={block.isPending}
+            aria-label={t("company.blockWho", { name: person.full_name || person.email })}
+            onClick={() => {
+              if (window.confirm(t("company.blockConfirm", { name: person.full_name || person.email }))) block.mutate();
+            }}
+          >
+            {t("company.block")}
+          </Button>
+        </div>
+      )}
+    </li>
+  );
+}
+
+function InviteForm() {
+  const { t } = useTranslation("portal");
+  const queryClient = useQueryClient();
+  const { timeZone } = useDateFormat();
+  const [email, setEmail] = useState("");
+  const [name, setName] = useState("");
+  const [until, setUntil] = useState("");
+  const invite = useMutation({
+    mutationFn: () => inviteMember({ email: email.trim(), full_name: name.trim(), ...(until ? { access_expires_at: zonedInputToIso(until, timeZone) ?? null } : {}) }),
+    onSuccess: () => {
+      setEmail("");
+      setName("");
+      setUntil("");
+      void queryClient.invalidateQueries({ queryKey: keys.team });
+    },
+  });
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    invite.mutate();
+  };
+  return (
+    <section className="a-card portal-pad" aria-labelledby="co-invite">
+      <h2 id="co-invite">{t("company.invite")}</h2>
+      {invite.isSuccess && <Alert tone="success">{t("company.invited", { email: invite.data.email })}</Alert>}
+      <form className="a-form" onSubmit={onSubmit} noValidate>
+        <ErrorAlert error={invite.error} shownFields={["email", "full_name", "access_expires_at"]} />
+        <TextField label={t("company.name")} value={name} autoComplete="off" onChange={(e) => setName(e.target.value)} errors={fieldErrors(invite.error, "full_name")} />
+        <TextField
+          label={t("company.email")}
+          type="email"
+          inputMode="email"
+          autoComplete="off"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          errors={fieldErrors(invite.error, "email")}
+        />
+        <TextField
+          label={t("company.accessUntil")}
+          hint={t("company.accessHint")}
+          type="datetime-local"
+          value={until}
+          onChange={(e) => setUntil(e.target.value)}
+          errors={fieldErrors(invite.error, "access_expires_at")}
+        />
+        <Button type="submit" variant="primary" busy={invite.isPending}>
+          {t("company.sendInvite")}
+        </Button>
+      </form>
+    </section>
+  );
+}
