@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { KeyboardShortcuts } from "@/shared/keyboard";
 import { PageLoading } from "@/shared/ui";
 import { Toaster } from "@/shared/ui/Toaster";
-import { ImpersonationBanner } from "./ImpersonationBanner";
+import { ImpersonationBanner } from "@/features/impersonation/ImpersonationBanner";
 import { Sidebar } from "./Sidebar";
 import { TopBar } from "./TopBar";
 

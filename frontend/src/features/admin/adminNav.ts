@@ -48,14 +48,16 @@ export const adminNav: AdminNavSection[] = [
     id: "people",
     label: "admin:sections.people",
     items: [
-      // people, groups, companies, locations & equipment (helper a18b)
+      { to: "people", label: "people:nav" },
+      { to: "locations", label: "locations:nav" },
     ],
   },
   {
     id: "account",
     label: "admin:sections.account",
     items: [
-      // announcements, partnerships, billing, branding, audit log, API tokens (helper a18b)
+      { to: "billing", label: "billing:nav" },
+      { to: "audit", label: "audit:nav" },
     ],
   },
 ];
@@ -68,6 +70,10 @@ export const adminRoutes: AdminRoute[] = [
   { path: "routing", load: () => import("./routing/RoutingPage") },
   { path: "checklists", load: () => import("./checklists/ChecklistsPage") },
   { path: "policies", load: () => import("./policies/PoliciesPage") },
+  { path: "people", load: () => import("./people/PeoplePage") },
+  { path: "locations", load: () => import("./locations/LocationsPage") },
+  { path: "billing", load: () => import("./billing/BillingPage") },
+  { path: "audit", load: () => import("./audit/AuditPage") },
 ];
 
 /** The first screen: /app/admin opens it. */
