@@ -35,6 +35,7 @@ class MessageKind(models.TextChoices):
     RECALL = "recall", _("Recall")
     DECLINE = "decline", _("Decline")
     UNSHARE = "unshare", _("Unshare")
+    CONFIRMATION = "confirmation", _("Confirmation")  # the requester side's answer on resolved work
 
 
 class TicketLink(models.Model):

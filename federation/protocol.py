@@ -34,6 +34,7 @@ KINDS = frozenset(
         "recall",
         "decline",
         "unshare",
+        "confirmation",  # the requester side confirmed, returned or rated the provider's work
         "partnership",  # across deployments: a side's full partnership state (link = partnership id)
     }
 )

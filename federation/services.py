@@ -42,7 +42,7 @@ from atrium.errors import DomainError, InvalidInput, NotFound
 from atrium.tasks_util import enqueue_for_account, starting
 from billing.licensing import Feature, ensure_feature, ensure_writable
 from tenant_apps import permissions as perms
-from tenant_apps.desk import events
+from tenant_apps.desk import confirmation, events
 from tenant_apps.desk import routing as routing_actions
 from tenant_apps.desk import services as desk
 from tenant_apps.desk.models import (
@@ -538,6 +538,11 @@ def _message_for(
             "comment": d.get("comment") or "",
             "author": who,
         }
+    if event.kind in (EventKind.CONFIRMED, EventKind.RETURNED, EventKind.RATED):
+        # the requester side's answer on work the provider did; never the other way round
+        if link.role != LinkRole.SENDER or (event.data or {}).get("partner"):
+            return None
+        return MessageKind.CONFIRMATION, confirmation.answer_message(event)
     if event.kind == EventKind.ATTACHMENT_ADDED and event.public:
         if partnership is None or not partnership.attachments:
             return None
@@ -576,6 +581,9 @@ def _to_outbox(event: TicketEvent) -> None:
         EventKind.ASSIGNED,
         EventKind.CHECKLIST_CHANGED,
         EventKind.ATTACHMENT_ADDED,
+        EventKind.CONFIRMED,
+        EventKind.RETURNED,
+        EventKind.RATED,
     ):
         return
     links = _active_links(event.ticket_id)
@@ -1121,6 +1129,10 @@ def _checked(
         raise protocol.Refused("not_allowed", "Only the requesting side recalls.", 403)
     if msg.kind == MessageKind.DECLINE and msg.side != Side.PROVIDER:
         raise protocol.Refused("not_allowed", "Only the providing side declines.", 403)
+    if msg.kind == MessageKind.CONFIRMATION and msg.side != Side.REQUESTER:
+        raise protocol.Refused(
+            "not_allowed", "Only the requesting side confirms, returns and rates work.", 403
+        )
     return p, msg, headers[protocol.HEADER_KEY_ID]
 
 
@@ -1503,6 +1515,16 @@ def _apply_checklist(msg, link, p, side):
     return link
 
 
+def _apply_confirmation(msg, link, p, side):
+    """The requester side confirmed, returned or rated the work: recorded on this side's ticket
+    (its status arrives as a status message of its own)."""
+    link = _require(link)
+    if link.state != LinkState.ACTIVE:
+        return _note_ignored(msg, link)
+    confirmation.apply_partner_answer(ticket=link.ticket, actor=partner_person(p, side), answer=msg.payload)
+    return link
+
+
 def _fetch(url: str) -> bytes:
     """Bytes of a partner's file link: this deployment's own links are opened in place; others
     are fetched over HTTP(S), at most ATTACHMENT_MAX_BYTES."""
@@ -1575,6 +1597,7 @@ APPLY = {
     MessageKind.RECALL: _apply_recall,
     MessageKind.DECLINE: _apply_decline,
     MessageKind.UNSHARE: _apply_unshare,
+    MessageKind.CONFIRMATION: _apply_confirmation,
 }
 
 

@@ -106,6 +106,55 @@ def can_transition(user, ticket, transition) -> bool:
     return user.role in roles or bool(allowed_groups & group_ids(user))
 
 
+# ---------------------------------------------------------------------------- confirmation and rating
+# Resolved work is confirmed or returned (with a reason), and confirmed work rated once, by the
+# ticket's requester or the key user of the requester's company, never by staff on their behalf.
+# Agents see every rating; on the requester side, the requester's company sees its own.
+def may_answer_for_requester(user, ticket) -> bool:
+    if not _active(user):
+        return False
+    if ticket.requester_id is not None and ticket.requester_id == user.pk:
+        return True
+    if user.role != Role.KEY_USER or not user.company_id or ticket.requester_id is None:
+        return False
+    requester = ticket.requester
+    return requester is not None and requester.company_id == user.company_id and not requester.is_agent
+
+
+def can_confirm_resolution(user, ticket) -> bool:
+    """The same rule answers confirm and return: the API's `can_confirm` and `can_return` flags."""
+    from tenant_apps.desk.models import Category, ConfirmationState
+
+    return (
+        ticket.category == Category.RESOLVED
+        and ticket.confirmation_state == ConfirmationState.AWAITING
+        and may_answer_for_requester(user, ticket)
+    )
+
+
+def can_rate(user, ticket) -> bool:
+    from tenant_apps.desk.models import CONFIRMED_STATES
+
+    return (
+        ticket.rated_at is None
+        and ticket.confirmation_state in CONFIRMED_STATES
+        and may_answer_for_requester(user, ticket)
+    )
+
+
+def can_see_rating(user, ticket) -> bool:
+    if not _active(user):
+        return False
+    if user.role in AGENT_ROLES or ticket.requester_id == user.pk:
+        return True
+    return bool(user.company_id) and user.company_id == ticket.company_id
+
+
+def can_view_satisfaction(user) -> bool:
+    """Satisfaction figures (ratings, returns) are for the desk's managers."""
+    return is_manager(user)
+
+
 def can_tick_checklist(user, ticket) -> bool:
     """Checklists are filled in by whoever may change the ticket (e.g. guards on goods tickets in
     the guards' responsibility); requesters read them."""
@@ -348,6 +397,13 @@ IMPERSONATION_FORBIDDEN_WRITE_PREFIXES = (
 
 
 def impersonation_may_request(method: str, path: str) -> bool:
+# ---------------------------------------------------------------------------- branding
+def can_manage_branding(user) -> bool:
+    """The portal's name, welcome text, colours and logo are the account admin's; anyone on the
+    account's host reads them."""
+    return is_account_admin(user)
+
+
     if path.startswith(IMPERSONATION_FORBIDDEN_PREFIXES):
         return False
     if method not in ("GET", "HEAD", "OPTIONS") and path.startswith(IMPERSONATION_FORBIDDEN_WRITE_PREFIXES):

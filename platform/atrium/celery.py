@@ -101,5 +101,11 @@ app.conf.beat_schedule = {
         "schedule": 300.0,
         "kwargs": {"task_name": "desk.sweep_bulk_jobs", "spread_seconds": 60},
     },
+    # resolved work nobody confirmed within the type's (or the account's) days is confirmed
+    "desk-auto-confirm": {
+        "task": "atrium.fan_out_to_accounts",
+        "schedule": 600.0,
+        "kwargs": {"task_name": "desk.auto_confirm_due", "spread_seconds": 120},
+    },
     "drop-closed-accounts": {"task": "accounts.drop_closed_accounts", "schedule": 24 * 3600.0},
 }

@@ -9,7 +9,10 @@ from billing.api import views as billing
 from federation.api import views as federation
 from tenant_apps.approvals.api import views as approvals
 from tenant_apps.audit.api import views as audit
+from tenant_apps.branding import views as branding_files
+from tenant_apps.branding.api import views as branding
 from tenant_apps.desk.api import views as desk
+from tenant_apps.domains.api import views as custom_domain
 from tenant_apps.notices.api import views as notices
 from tenant_apps.objects.api import views as objects
 from tenant_apps.passes.api import views as passes
@@ -49,6 +52,8 @@ api_v1 = [
     path("auth/impersonation/", people.ImpersonationView.as_view(), name="auth-impersonation"),
     path("me/", people.MeView.as_view(), name="me"),
     path("audit/", audit.AuditListView.as_view(), name="audit-list"),
+    path("branding/", branding.BrandingView.as_view(), name="branding"),
+    path("branding/logo/", branding.LogoView.as_view(), name="branding-logo"),
     path("tickets/bulk/", desk.BulkUpdateView.as_view(), name="ticket-bulk"),
     path("tickets/bulk/<uuid:pk>/", desk.BulkJobView.as_view(), name="ticket-bulk-job"),
     path("tickets/<int:pk>/approvals/", approvals.TicketApprovalView.as_view(), name="ticket-approvals"),
@@ -130,6 +135,7 @@ api_v1 = [
     path("gate/check/", passes.GateCheckView.as_view(), name="gate-check"),
     path("gate/checks/", passes.GateCheckListView.as_view(), name="gate-check-list"),
     path("locations/labels.pdf", objects.LocationLabelsView.as_view(), name="location-labels"),
+    path("gate/today/", passes.GateTodayView.as_view(), name="gate-today"),
     path("equipment/labels.pdf", objects.EquipmentLabelsView.as_view(), name="equipment-labels"),
     path("billing/", billing.BillingView.as_view(), name="billing"),
     path("billing/checkout/", billing.CheckoutView.as_view(), name="billing-checkout"),

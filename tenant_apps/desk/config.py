@@ -37,6 +37,23 @@ class WorkflowInUse(DomainError):
     status = 409
 
 
+def _validate_answers(statuses: list[dict], confirm_status: str, return_status: str) -> dict[str, list[str]]:
+    """Where the requester's confirmation and return lead: a closed status and an open one, both
+    named or neither (then the workflow's tickets are not confirmed by their requesters)."""
+    errors: dict[str, list[str]] = {}
+    categories = {s.get("key"): s.get("category") for s in statuses}
+    if bool(confirm_status) != bool(return_status):
+        errors["confirm_status" if not confirm_status else "return_status"] = [
+            _("Name both the status a confirmation leads to and the one a return leads to, or neither.")
+        ]
+        return errors
+    if confirm_status and categories.get(confirm_status) != Category.CLOSED:
+        errors["confirm_status"] = [_("Choose a status of this workflow in the “closed” category.")]
+    if return_status and categories.get(return_status) not in (Category.NEW, Category.OPEN, Category.WAITING):
+        errors["return_status"] = [_("Choose a status of this workflow in a new, open or waiting category.")]
+    return errors
+
+
 def _validate_workflow_document(statuses: list[dict], transitions: list[dict]) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     keys = [s.get("key") for s in statuses]
@@ -85,10 +102,27 @@ def _validate_workflow_document(statuses: list[dict], transitions: list[dict]) -
 
 @transaction.atomic
 def save_workflow(
-    *, workflow: Workflow | None, code: str, name: str, statuses: list[dict], transitions: list[dict]
+    *,
+    workflow: Workflow | None,
+    code: str,
+    name: str,
+    statuses: list[dict],
+    transitions: list[dict],
+    confirm_status: str | None = None,
+    return_status: str | None = None,
 ) -> Workflow:
-    """Create or replace a workflow's statuses and transitions (matched by status key)."""
+    """Create or replace a workflow's statuses and transitions (matched by status key), and where
+    the requester's confirmation and return lead (None: kept as they are)."""
     errors = _validate_workflow_document(statuses, transitions)
+    if confirm_status is None and return_status is None and workflow is not None:
+        confirm_status, return_status = workflow.confirm_status, workflow.return_status
+        if not errors and (
+            _validate_answers(statuses, confirm_status, return_status) if confirm_status else {}
+        ):
+            confirm_status = return_status = ""  # the statuses they named are gone or changed
+    confirm_status, return_status = confirm_status or "", return_status or ""
+    if not errors:
+        errors.update(_validate_answers(statuses, confirm_status, return_status))
     if not code:
         errors["code"] = [_("This field is required.")]
     elif Workflow.objects.filter(code=code).exclude(pk=getattr(workflow, "pk", None)).exists():
@@ -96,10 +130,13 @@ def save_workflow(
     if errors:
         raise InvalidInput(fields=errors)
     if workflow is None:
-        workflow = Workflow.objects.create(code=code, name=name or code)
+        workflow = Workflow.objects.create(
+            code=code, name=name or code, confirm_status=confirm_status, return_status=return_status
+        )
     else:
         workflow = Workflow.objects.select_for_update().get(pk=workflow.pk)
         workflow.code, workflow.name = code, name or code
+        workflow.confirm_status, workflow.return_status = confirm_status, return_status
         workflow.save()
     existing = {s.key: s for s in workflow.statuses.all()}
     wanted = {s["key"] for s in statuses}
@@ -202,6 +239,9 @@ def save_ticket_type(*, ticket_type: TicketType | None, data: dict[str, Any]) ->
             .exists()
         ):
             errors[name] = [_("Another ticket type uses this.")]
+    days = data.get("auto_confirm_days")
+    if days is not None and not (isinstance(days, int) and 0 <= days <= 365):
+        errors["auto_confirm_days"] = [_("Use a number of days from 0 (never) to 365, or leave it empty.")]
     if "default_priority" in data and data["default_priority"] not in Priority.values:
         errors["default_priority"] = [_("Unknown priority.")]
     if set(data.get("filing_roles") or []) - set(Role.values):

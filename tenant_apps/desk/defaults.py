@@ -22,6 +22,8 @@ def _incident_workflow():
     return save_workflow(
         workflow=None,
         code="incident",
+        confirm_status="closed",
+        return_status="in_progress",
         name="Incident",
         statuses=[
             {"key": "new", "name": "New", "category": "new", "is_initial": True},
@@ -68,6 +70,8 @@ def _request_workflow(review_group: ResponsibilityGroup, done_group: Responsibil
     return save_workflow(
         workflow=None,
         code="request",
+        confirm_status="closed",
+        return_status="approved",
         name="Request with review",
         statuses=[
             {"key": "submitted", "name": "Submitted", "category": "new", "is_initial": True},
@@ -123,6 +127,8 @@ def _approval_workflow():
     return save_workflow(
         workflow=None,
         code="approval",
+        confirm_status="closed",
+        return_status="approved",
         name="Request with approval",
         statuses=[
             {"key": "pending_approval", "name": "Pending approval", "category": "new", "is_initial": True},
@@ -493,6 +499,8 @@ def install_contractor() -> None:
     workflow = save_workflow(
         workflow=None,
         code="work_order",
+        confirm_status="closed",
+        return_status="in_progress",
         name="Work order",
         statuses=[
             {"key": "new", "name": "New", "category": "new", "is_initial": True},

@@ -46,6 +46,11 @@ class Channel(models.TextChoices):
 class Workflow(models.Model):
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=150)
+    # The requester's confirmation of resolved work (desk/confirmation.py): the closed status a
+    # confirmation moves the ticket to, and the open status a return moves it back to. Both blank:
+    # tickets of this workflow are not confirmed by their requesters.
+    confirm_status = models.SlugField(_("status on confirmation"), max_length=50, blank=True)
+    return_status = models.SlugField(_("status on return"), max_length=50, blank=True)
 
     class Meta:
         verbose_name = _("workflow")
@@ -122,6 +127,9 @@ class TicketType(models.Model):
     default_priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     # Roles that may file tickets of this type (people.Role values).
     filing_roles = models.JSONField(_("who may file"), default=list, blank=True)
+    # Days after resolution when the work is confirmed automatically; empty: the account's default
+    # (DeskSettings), 0: never.
+    auto_confirm_days = models.PositiveSmallIntegerField(_("auto-confirm after days"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -177,6 +185,30 @@ class FormField(models.Model):
         return self.label
 
 
+class DeskSettings(models.Model):
+    """The account's desk-wide settings: one row (id 1)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    auto_confirm_days = models.PositiveSmallIntegerField(_("auto-confirm after days"), default=3)
+
+    class Meta:
+        verbose_name = _("desk settings")
+        verbose_name_plural = _("desk settings")
+
+    def __str__(self) -> str:
+        return "desk settings"
+
+
+class ConfirmationState(models.TextChoices):
+    AWAITING = "awaiting", _("Awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    AUTO_CONFIRMED = "auto_confirmed", _("Confirmed automatically")
+    RETURNED = "returned", _("Returned for rework")
+
+
+CONFIRMED_STATES = frozenset({ConfirmationState.CONFIRMED, ConfirmationState.AUTO_CONFIRMED})
+
+
 # ---------------------------------------------------------------------------- tickets
 class Ticket(models.Model):
     number = models.PositiveIntegerField(_("number"), unique=True, editable=False)
@@ -227,6 +259,25 @@ class Ticket(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # the requester's confirmation of resolved work and their rating (desk/confirmation.py)
+    confirmation_state = models.CharField(
+        max_length=20, choices=ConfirmationState.choices, blank=True, editable=False
+    )
+    confirmation_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    returned_reason = models.TextField(blank=True, editable=False)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    rating_comment = models.TextField(blank=True, editable=False)
+    rated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    rated_by_name = models.CharField(max_length=150, blank=True, editable=False)
     search = SearchVectorField(null=True, editable=False)
 
     class Meta:
@@ -246,6 +297,14 @@ class Ticket(models.Model):
             models.Index(fields=["location"], name="desk_ticket_location"),
             models.Index(
                 fields=["assignee"], condition=models.Q(is_open=True), name="desk_ticket_open_assignee"
+            ),
+            models.Index(
+                fields=["confirmation_due_at"],
+                condition=models.Q(confirmation_state="awaiting", confirmation_due_at__isnull=False),
+                name="desk_ticket_confirm_due",
+            ),
+            models.Index(
+                fields=["rated_at"], condition=models.Q(rated_at__isnull=False), name="desk_ticket_rated"
             ),
             GinIndex(fields=["search"], name="desk_ticket_search"),
             GinIndex(fields=["fields"], name="desk_ticket_fields", opclasses=["jsonb_path_ops"]),
@@ -277,6 +336,9 @@ class EventKind(models.TextChoices):
     GATE_CHECKED = "gate_checked", _("Checked at the gate")
     FORWARDED = "forwarded", _("Forwarded to a partner")
     FEDERATION = "federation", _("Partner account")
+    CONFIRMED = "confirmed", _("Work confirmed")
+    RETURNED = "returned", _("Work returned")
+    RATED = "rated", _("Work rated")
 
 
 class TicketEvent(models.Model):

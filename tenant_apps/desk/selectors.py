@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from tenant_apps import permissions as perms
 
-from .models import BulkJob, Comment, Ticket, TicketEvent
+from .models import BulkJob, Category, Comment, EventKind, Ticket, TicketEvent
 
 LIST_JOINED = ("ticket_type", "status")
 LIST_PREFETCHED = ("requester", "company", "location", "equipment", "group", "assignee")
@@ -93,3 +93,83 @@ def awaiting_approval(queryset: QuerySet[Ticket], waiting: bool = True) -> Query
     """Tickets with an open approval round (at most one per ticket: no duplicates), or without."""
     open_round = Q(approval_rounds__outcome="")
     return queryset.filter(open_round) if waiting else queryset.exclude(open_round)
+
+
+# ---------------------------------------------------------------------------- satisfaction figures
+# key -> (the ticket's field, how the label is read, the label of "none")
+SATISFACTION_KEYS = {
+    "engineer": ("assignee", "assignee__full_name"),
+    "group": ("group", "group__name"),
+    "type": ("ticket_type", "ticket_type__name"),
+}
+
+
+def parse_bound(raw: str):
+    """An ISO date (midnight in the account's zone) or date-time; None if it is neither."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django.utils.dateparse import parse_date, parse_datetime
+
+    try:
+        value = parse_datetime(raw)
+        if value is None:
+            day = parse_date(raw)
+            if day is None:
+                return None
+            value = dt.datetime.combine(day, dt.time())
+    except ValueError:
+        return None
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def satisfaction(*, group_by: str, since=None, until=None) -> list[dict]:
+    """Per engineer (the ticket's assignee), group or type: how many ratings and their average
+    (ratings given in the period), how many resolutions (moves into a resolved status in the period)
+    and how many returns for rework (in the period), and the returned share (returns / resolutions).
+    Tickets count under their current assignee, group and type."""
+    from django.db.models import Avg, Count
+    from django.utils.translation import gettext as _
+
+    field, label_path = SATISFACTION_KEYS[group_by]
+    none_label = {"engineer": _("Unassigned"), "group": _("No group"), "type": _("No type")}[group_by]
+
+    def period(queryset, name):
+        if since is not None:
+            queryset = queryset.filter(**{f"{name}__gte": since})
+        if until is not None:
+            queryset = queryset.filter(**{f"{name}__lt": until})
+        return queryset
+
+    rows: dict = {}
+
+    def row(key, label):
+        return rows.setdefault(
+            key,
+            {
+                "key": key,
+                "label": label or none_label,
+                "ratings": 0,
+                "average": None,
+                "resolved": 0,
+                "returned": 0,
+            },
+        )
+
+    rated = period(Ticket.objects.filter(rated_at__isnull=False), "rated_at")
+    for item in rated.values(f"{field}_id", label_path).annotate(n=Count("id"), avg=Avg("rating")):
+        r = row(item[f"{field}_id"], item[label_path])
+        r["ratings"], r["average"] = item["n"], round(float(item["avg"]), 2)
+    resolutions = period(
+        TicketEvent.objects.filter(kind=EventKind.STATUS_CHANGED, data__category=Category.RESOLVED), "at"
+    )
+    for item in resolutions.values(f"ticket__{field}_id", f"ticket__{label_path}").annotate(n=Count("id")):
+        row(item[f"ticket__{field}_id"], item[f"ticket__{label_path}"])["resolved"] = item["n"]
+    returns = period(TicketEvent.objects.filter(kind=EventKind.RETURNED), "at")
+    for item in returns.values(f"ticket__{field}_id", f"ticket__{label_path}").annotate(n=Count("id")):
+        row(item[f"ticket__{field}_id"], item[f"ticket__{label_path}"])["returned"] = item["n"]
+    out = []
+    for r in rows.values():
+        r["returned_share"] = round(r["returned"] / r["resolved"], 3) if r["resolved"] else None
+        out.append(r)
+    return sorted(out, key=lambda r: (r["key"] is None, str(r["label"]).lower(), r["key"] or 0))

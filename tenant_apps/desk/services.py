@@ -20,7 +20,7 @@ from tenant_apps import permissions as perms
 from tenant_apps.objects.models import Equipment, Location
 from tenant_apps.people.models import Company, ResponsibilityGroup, User
 
-from . import checklists, configcache, events, routing
+from . import checklists, configcache, confirmation, events, routing
 from .fields import clean_field_values
 from .models import (
     OPEN_CATEGORIES,
@@ -179,6 +179,7 @@ def _set_status(ticket: Ticket, status: Status) -> None:
     if status.category in OPEN_CATEGORIES:
         ticket.resolved_at = None
         ticket.closed_at = None
+    confirmation.status_entered(ticket, status, now)
 
 
 def _display(value: Any) -> Any:

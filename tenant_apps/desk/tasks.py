@@ -13,3 +13,10 @@ def bulk_update(job_id: str) -> None:
 @shared_task(name="desk.sweep_bulk_jobs")
 def sweep_bulk_jobs() -> int:
     return services.sweep_bulk_jobs()
+
+
+@shared_task(name="desk.auto_confirm_due")
+def auto_confirm_due() -> int:
+    from . import confirmation
+
+    return confirmation.auto_confirm_due()

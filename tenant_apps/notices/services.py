@@ -10,7 +10,6 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -312,7 +311,9 @@ def send_announcement_emails(*, announcement_id: int) -> int:
     announcement = Announcement.objects.filter(pk=announcement_id, state=State.PUBLISHED).first()
     if announcement is None:
         return 0
-    account_name = connection.tenant.name
+    from tenant_apps.branding.mail import portal_name, send_account_mail
+
+    account_name = portal_name()  # the tenants know the account by its portal's name
     link = portal_link(announcement)
     sent = 0
     for person in selectors.mail_recipients(announcement).select_related("company"):
@@ -322,6 +323,6 @@ def send_announcement_emails(*, announcement_id: int) -> int:
                 continue
             with translation.override(person.language or settings.LANGUAGE_CODE):
                 subject, message = _message(person, announcement, account_name, link)
-            send_mail(subject=subject, message=message, from_email=None, recipient_list=[person.email])
+            send_account_mail(subject=subject, message=message, recipient_list=[person.email])
         sent += 1
     return sent

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -184,11 +183,10 @@ def send_welcome_email(*, user_id: int) -> bool:
         if user is None:
             return False
         account = connection.tenant
-        send_mail(
-            subject=_("Welcome to Atrium: %(account)s") % {"account": account.name},
+        _send(
+            subject=_("Welcome to Atrium: %(account)s") % {"account": _brand(user)},
             message=_("Hello %(name)s,\n\nyour desk is ready at %(link)s — sign in with %(email)s.\n")
             % {"name": user.full_name, "link": account.url("/"), "email": user.email},
-            from_email=None,
             recipient_list=[user.email],
         )
         user.welcome_sent_at = timezone.now()
@@ -216,9 +214,24 @@ def _check_company_and_role(role: str, company: Company | None, errors: dict) ->
 
 
 def _link(user: User, tokens: AccountLinkTokens, page: str) -> str:
+    """Agents' links open the workspace (/app/), everyone else's the tenants' portal (/portal/)."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = tokens.make_token(user)
-    return connection.tenant.url(f"/app/{page}?uid={uid}&token={token}")
+    entry = "app" if user.role in AGENT_ROLES else "portal"
+    return connection.tenant.url(f"/{entry}/{page}?uid={uid}&token={token}")
+
+
+def _brand(user: User) -> str:
+    """How mail names the account: its portal's name for the portal's people, else its name."""
+    from tenant_apps.branding.mail import portal_name
+
+    return connection.tenant.name if user.role in AGENT_ROLES else portal_name()
+
+
+def _send(*, subject: str, message: str, recipient_list: list[str]) -> None:
+    from tenant_apps.branding.mail import send_account_mail
+
+    send_account_mail(subject=subject, message=message, recipient_list=recipient_list)
 
 
 def invitation_link(user: User) -> str:
@@ -305,14 +318,13 @@ def send_invitation(*, user_id: int) -> bool:
     user = User.objects.filter(pk=user_id, is_active=True, blocked_at__isnull=True).first()
     if user is None or user.has_usable_password():
         return False
-    send_mail(
-        subject=_("You are invited to %(account)s in Atrium") % {"account": connection.tenant.name},
+    _send(
+        subject=_("You are invited to %(account)s in Atrium") % {"account": _brand(user)},
         message=_("Hello %(name)s,\n\nset your password to start: %(link)s\n")
         % {
             "name": user.full_name,
             "link": invitation_link(user),
         },
-        from_email=None,
         recipient_list=[user.email],
     )
     return True
@@ -363,14 +375,13 @@ def send_password_reset(*, user_id: int) -> bool:
     person = selectors.people_with_access().filter(pk=user_id).first()
     if person is None:
         return False
-    send_mail(
-        subject=_("Reset your password for %(account)s in Atrium") % {"account": connection.tenant.name},
+    _send(
+        subject=_("Reset your password for %(account)s in Atrium") % {"account": _brand(person)},
         message=_(
             "Hello %(name)s,\n\nset a new password here: %(link)s\n\n"
             "If you did not ask for this, ignore this message: your password stays as it is.\n"
         )
         % {"name": person.full_name, "link": password_reset_link(person)},
-        from_email=None,
         recipient_list=[person.email],
     )
     return True

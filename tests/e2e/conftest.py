@@ -149,9 +149,10 @@ def mails() -> str:
     return "".join(p.read_text() for p in Path(os.environ["ATRIUM_MAIL_DIR"]).glob("*.log"))
 
 
-def mailed_link(email: str, page: str) -> tuple[str, dict]:
-    """The newest link to `page` mailed to `email` (the worker sends mail after commit)."""
-    pattern = re.compile(rf"http://\S+/app/{page}\?\S+")
+def mailed_link(email: str, page: str, entry: str = "app") -> tuple[str, dict]:
+    """The newest link to `page` mailed to `email` (the worker sends mail after commit). `entry`:
+    "app" for agents' links, "portal" for everyone else's."""
+    pattern = re.compile(rf"http://\S+/{entry}/{page}\?\S+")
 
     def found():
         for message in reversed(

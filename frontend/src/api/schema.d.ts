@@ -502,6 +502,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/branding/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The account's branding: anyone on its host reads it (the portal's sign-in page shows it);
+         *     the account admin changes it.
+         */
+        get: operations["v1_branding_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * @description The account's branding: anyone on its host reads it (the portal's sign-in page shows it);
+         *     the account admin changes it.
+         */
+        patch: operations["v1_branding_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/branding/logo/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["v1_branding_logo_update"];
+        post?: never;
+        delete: operations["v1_branding_logo_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/checklist-templates/": {
         parameters: {
             query?: never;
@@ -646,6 +686,26 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["v1_equipment_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/equipment/labels.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * QR labels (A4 PDF) for equipment
+         * @description `subtree` is a location id: the equipment anywhere under it. Each QR code opens `/portal/report?equipment=<id>`. Any id outside this account is a 404.
+         */
+        get: operations["v1_equipment_labels.pdf_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/federation/invitation-codes/": {
@@ -891,6 +951,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/gate/today/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Approved move-ins and works whose time touches a day (today in the account's zone, or
+         *     `?date=`): what the gate expects. A plain list, at most 100, earliest first.
+         */
+        get: operations["v1_gate_today_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/groups/": {
         parameters: {
             query?: never;
@@ -959,6 +1039,26 @@ export interface paths {
         head?: never;
         /** @description `?parent=<id>` children, `?parent=root` roots, `?under=<id>` the whole subtree. */
         patch: operations["v1_locations_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/locations/labels.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * QR labels (A4 PDF) for locations
+         * @description A grid of labels, each with the location's name, code and a QR code that opens the portal's report page for it (`/portal/report?location=<id>`). Any id outside this account is a 404.
+         */
+        get: operations["v1_locations_labels.pdf_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/me/": {
@@ -1206,6 +1306,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/satisfaction/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Ratings and returns grouped by engineer (the ticket's assignee), group or type, for the
+         *     desk's managers. `since`/`until`: ISO dates or date-times (until is exclusive).
+         */
+        get: operations["v1_reports_satisfaction_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/routing-rules/": {
         parameters: {
             query?: never;
@@ -1260,6 +1380,23 @@ export interface paths {
          *     like every long list (`{"next", "previous", "results"}`, `page_size` up to 200).
          */
         patch: operations["v1_routing_rules_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/routing-rules/test/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Which rules a draft ticket would meet and what they would do, with the explanation; runs the filing's routing and writes nothing. */
+        post: operations["v1_routing_rules_test_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/saved-views/": {
@@ -1555,6 +1692,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets/{id}/confirm/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description The requester (or their company's key user) confirms resolved work: the ticket closes. */
+        post: operations["v1_tickets_confirm_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets/{id}/events/": {
         parameters: {
             query?: never;
@@ -1650,6 +1804,43 @@ export interface paths {
         put?: never;
         /** @description POST: a sub-ticket of this ticket, of a type the partner takes, filed and forwarded at once. */
         post: operations["v1_tickets_forward_subticket_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/rating/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Rate confirmed work 1 to 5, once, with an optional comment. */
+        post: operations["v1_tickets_rating_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/return/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description The requester (or their company's key user) returns resolved work, saying why: the
+         *     ticket reopens in the status the workflow names.
+         */
+        post: operations["v1_tickets_return_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1994,6 +2185,23 @@ export interface components {
         Block: {
             reason: string;
         };
+        Branding: {
+            /** @description The account's name */
+            name: string;
+            /** @description The portal's name (the account's name unless set) */
+            portal_name: string;
+            welcome_text: string;
+            /** @description #RRGGBB */
+            primary_color: string;
+            /** @description #RRGGBB */
+            accent_color: string;
+            logo_url: string | null;
+            /** @description A 192 px PNG app icon */
+            icon_url: string;
+            /** @description The account's default language: ru or en */
+            language: string;
+            languages: string[];
+        };
         BulkAccepted: {
             /** Format: int64 */
             queued: number;
@@ -2034,6 +2242,16 @@ export interface components {
             changes: {
                 [key: string]: unknown;
             };
+        };
+        /**
+         * @description What the signed-in person may use, as the API will judge it (the web app shows its screens by
+         *     these; tenant_apps/permissions.py decides).
+         */
+        Capabilities: {
+            /** @description The gate: POST /gate/check/, GET /gate/checks/. */
+            check_at_gate: boolean;
+            /** @description The approval queue: GET /approvals/. */
+            decide_approvals: boolean;
         };
         /**
          * @description * `web` - Web
@@ -2155,6 +2373,34 @@ export interface components {
          * @enum {string}
          */
         CompanyKindEnum: "tenant" | "contractor" | "department" | "store";
+        Confirmation: {
+            /**
+             * @description awaiting: resolved, waiting for the requester; null: no confirmation in play
+             *
+             *     * `awaiting` - awaiting
+             *     * `confirmed` - confirmed
+             *     * `auto_confirmed` - auto_confirmed
+             *     * `returned` - returned
+             */
+            state: (components["schemas"]["ConfirmationStateEnum"] | components["schemas"]["NullEnum"]) | null;
+            /**
+             * Format: date-time
+             * @description When the work is confirmed automatically
+             */
+            due_at: string | null;
+            /** Format: date-time */
+            confirmed_at: string | null;
+            /** @description The last return's reason */
+            returned_reason: string;
+        };
+        /**
+         * @description * `awaiting` - awaiting
+         *     * `confirmed` - confirmed
+         *     * `auto_confirmed` - auto_confirmed
+         *     * `returned` - returned
+         * @enum {string}
+         */
+        ConfirmationStateEnum: "awaiting" | "confirmed" | "auto_confirmed" | "returned";
         Contact: {
             name: string;
             position?: string;
@@ -2179,6 +2425,13 @@ export interface components {
          * @enum {string}
          */
         DecisionEnum: "approved" | "approved_with_remarks" | "needs_rework" | "rejected";
+        DecisionOption: {
+            decision: components["schemas"]["DecisionEnum"];
+            /** @description In the asking person's language. */
+            label: string;
+            /** @description POST decide refuses this decision without a comment. */
+            comment_required: boolean;
+        };
         /**
          * @description * `in` - in
          *     * `out` - out
@@ -2242,9 +2495,12 @@ export interface components {
          *     * `gate_checked` - Checked at the gate
          *     * `forwarded` - Forwarded to a partner
          *     * `federation` - Partner account
+         *     * `confirmed` - Work confirmed
+         *     * `returned` - Work returned
+         *     * `rated` - Work rated
          * @enum {string}
          */
-        EventKindEnum: "created" | "routed" | "changed" | "status_changed" | "assigned" | "commented" | "attachment_added" | "watchers_changed" | "checklist_changed" | "approval_requested" | "approval_decided" | "approval_completed" | "pass_issued" | "pass_changed" | "gate_checked" | "forwarded" | "federation";
+        EventKindEnum: "created" | "routed" | "changed" | "status_changed" | "assigned" | "commented" | "attachment_added" | "watchers_changed" | "checklist_changed" | "approval_requested" | "approval_decided" | "approval_completed" | "pass_issued" | "pass_changed" | "gate_checked" | "forwarded" | "federation" | "confirmed" | "returned" | "rated";
         Expiry: {
             /** Format: date-time */
             until: string | null;
@@ -2380,6 +2636,37 @@ export interface components {
          * @enum {string}
          */
         GateReasonEnum: "valid" | "not_found" | "not_approved" | "rejected" | "revoked" | "not_yet_valid" | "expired" | "outside_hours";
+        /** @description An approved ticket the gate expects today (a goods move-in, works). */
+        GateTodayItem: {
+            /** Format: int64 */
+            id: number;
+            /** @description Type it at the gate (POST /gate/check/) to judge it */
+            key: string;
+            title: string;
+            type: components["schemas"]["GateTodayType"];
+            /** @description Status name */
+            status: string;
+            /** @description approved | approved_with_remarks */
+            outcome: string;
+            /**
+             * Format: date-time
+             * @description Account's time zone
+             */
+            starts_at: string | null;
+            /**
+             * Format: date-time
+             * @description End (exclusive), account's time zone
+             */
+            ends_at: string | null;
+            company: components["schemas"]["PassNamedRef"] | null;
+            location: components["schemas"]["PassNamedRef"] | null;
+            /** @description From the form, '' when none */
+            vehicle_plate: string;
+        };
+        GateTodayType: {
+            code: string;
+            name: string;
+        };
         GateVerdict: {
             /** Format: int64 */
             check_id: number;
@@ -2395,6 +2682,11 @@ export interface components {
             required_documents: string[];
             /** @description For a ticket number typed at the gate: its checklist (e.g. 'Goods brought in'), ticked with POST /tickets/{id}/checklist/{item}/ */
             checklist: components["schemas"]["GateChecklistItem"][];
+            /**
+             * Format: int64
+             * @description The id of the ticket the checklist belongs to (the ticket typed)
+             */
+            checklist_ticket: number | null;
             /** Format: date-time */
             checked_at: string;
             pass: components["schemas"]["GatePass"] | null;
@@ -2570,9 +2862,17 @@ export interface components {
          * @enum {string}
          */
         LocationKindEnum: "site" | "building" | "floor" | "unit" | "store" | "area";
+        LogoUpload: {
+            /**
+             * Format: uri
+             * @description PNG, JPEG or WebP
+             */
+            file: string;
+        };
         Me: {
             user: components["schemas"]["SignedInPerson"];
             account: components["schemas"]["Account"];
+            capabilities: components["schemas"]["Capabilities"];
             /** @description Set while a platform operator uses this session (show a banner). */
             impersonation: components["schemas"]["Impersonation"] | null;
         };
@@ -2597,6 +2897,11 @@ export interface components {
             /** Format: date-time */
             parked_at: string | null;
         };
+        NamedRef: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+        };
         NewInvitationCode: {
             note?: string;
             valid_hours?: number;
@@ -2616,6 +2921,8 @@ export interface components {
             /** Format: uri */
             file: string;
         };
+        /** @enum {unknown} */
+        NullEnum: null;
         OfferedPlan: {
             code: string;
             name: string;
@@ -3021,6 +3328,14 @@ export interface components {
             premises?: number[];
             requires_confirmation?: boolean;
         };
+        PatchedBrandingUpdate: {
+            portal_name?: string;
+            welcome_text?: string;
+            /** @description #RRGGBB */
+            primary_color?: string;
+            /** @description #RRGGBB */
+            accent_color?: string;
+        };
         PatchedChecklistTemplate: {
             /** Format: int64 */
             readonly id?: number;
@@ -3173,6 +3488,8 @@ export interface components {
             default_priority?: components["schemas"]["PriorityEnum"];
             /** Who may file */
             filing_roles?: unknown;
+            /** Auto-confirm after days */
+            auto_confirm_days?: number | null;
             /** Active */
             is_active?: boolean;
             order?: number;
@@ -3208,6 +3525,10 @@ export interface components {
             name?: string;
             readonly statuses?: components["schemas"]["Status"][];
             readonly transitions?: components["schemas"]["Transition"][];
+            /** Status on confirmation */
+            confirm_status?: string;
+            /** Status on return */
+            return_status?: string;
         };
         Person: {
             /** Format: int64 */
@@ -3327,6 +3648,24 @@ export interface components {
             };
             /** Format: int64 */
             round: number;
+            /** @description What the approver may decide here, and which decisions need a comment. */
+            readonly decisions: components["schemas"]["DecisionOption"][];
+        };
+        Rating: {
+            score: number;
+            comment: string;
+            /** Format: date-time */
+            rated_at: string;
+            rated_by: components["schemas"]["PersonRef"] | null;
+        };
+        RatingRequest: {
+            /**
+             * Format: int64
+             * @description 1 to 5
+             */
+            score: number;
+            /** @default  */
+            comment: string;
         };
         Reason: {
             reason?: string;
@@ -3356,6 +3695,10 @@ export interface components {
             /** @default  */
             comment: string;
         };
+        ReturnRequest: {
+            /** @description Required: what is wrong */
+            reason: string;
+        };
         Revoke: {
             reason: string;
         };
@@ -3384,6 +3727,13 @@ export interface components {
             outcome?: components["schemas"]["OutcomeEnum"] | components["schemas"]["BlankEnum"];
             readonly steps: components["schemas"]["Step"][];
         };
+        RoutingResult: {
+            group: components["schemas"]["NamedRef"] | null;
+            assignee: components["schemas"]["NamedRef"] | null;
+            /** Format: int64 */
+            priority: number;
+            watchers: number[];
+        };
         RoutingRule: {
             /** Format: int64 */
             readonly id: number;
@@ -3395,6 +3745,81 @@ export interface components {
             actions?: unknown;
             /** Stop after this rule */
             stop_processing?: boolean;
+        };
+        RoutingStep: {
+            rule: string;
+            /** Format: int64 */
+            id: number;
+            /** @description What this rule set: group, priority, assignee, watchers, forward… */
+            set: {
+                [key: string]: unknown;
+            };
+        };
+        /** @description A draft ticket for the routing tester: the create payload's routing-relevant part. */
+        RoutingTest: {
+            /** @description Ticket type code (or id) */
+            type: string;
+            /** @default  */
+            title: string;
+            /** @default  */
+            description: string;
+            /** Format: int64 */
+            priority?: number | null;
+            fields?: unknown;
+            /** Format: int64 */
+            requester?: number | null;
+            /** Format: int64 */
+            company?: number | null;
+            /** Format: int64 */
+            location?: number | null;
+            /** Format: int64 */
+            equipment?: number | null;
+            /** @default web */
+            channel: string;
+            /**
+             * Format: date-time
+             * @description When it would be filed (default: now)
+             */
+            at?: string | null;
+        };
+        RoutingTestAnswer: {
+            matched: boolean;
+            /** @description The first rule that applies */
+            rule: components["schemas"]["NamedRef"] | null;
+            /** @description Every rule that would apply, in order (the history's `rules`) */
+            applied: components["schemas"]["RoutingStep"][];
+            result: components["schemas"]["RoutingResult"];
+            explanation: string;
+        };
+        Satisfaction: {
+            results: components["schemas"]["SatisfactionRow"][];
+        };
+        SatisfactionRow: {
+            /**
+             * Format: int64
+             * @description Person, group or type id; null: none
+             */
+            key: number | null;
+            label: string;
+            /** Format: int64 */
+            ratings: number;
+            /** Format: double */
+            average: number | null;
+            /**
+             * Format: int64
+             * @description Resolutions in the period
+             */
+            resolved: number;
+            /**
+             * Format: int64
+             * @description Returns for rework in the period
+             */
+            returned: number;
+            /**
+             * Format: double
+             * @description returned / resolved
+             */
+            returned_share: number | null;
         };
         SavedView: {
             /** Format: int64 */
@@ -3599,6 +4024,15 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
+            confirmation: components["schemas"]["Confirmation"];
+            /** @description Agents and the requester's company see it */
+            rating: components["schemas"]["Rating"] | null;
+            /** @description The current person may confirm the resolved work */
+            can_confirm: boolean;
+            /** @description The current person may return it for rework */
+            can_return: boolean;
+            /** @description The current person may rate the confirmed work */
+            can_rate: boolean;
             description?: string;
             /** Format: int64 */
             parent?: number | null;
@@ -3643,6 +4077,15 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
+            confirmation: components["schemas"]["Confirmation"];
+            /** @description Agents and the requester's company see it */
+            rating: components["schemas"]["Rating"] | null;
+            /** @description The current person may confirm the resolved work */
+            can_confirm: boolean;
+            /** @description The current person may return it for rework */
+            can_return: boolean;
+            /** @description The current person may rate the confirmed work */
+            can_rate: boolean;
         };
         TicketType: {
             /** Format: int64 */
@@ -3657,6 +4100,8 @@ export interface components {
             default_priority?: components["schemas"]["PriorityEnum"];
             /** Who may file */
             filing_roles?: unknown;
+            /** Auto-confirm after days */
+            auto_confirm_days?: number | null;
             /** Active */
             is_active?: boolean;
             order?: number;
@@ -3707,6 +4152,10 @@ export interface components {
             name: string;
             readonly statuses: components["schemas"]["Status"][];
             readonly transitions: components["schemas"]["Transition"][];
+            /** Status on confirmation */
+            confirm_status?: string;
+            /** Status on return */
+            return_status?: string;
         };
         WorkflowWrite: {
             code: string;
@@ -3718,6 +4167,10 @@ export interface components {
             transitions?: {
                 [key: string]: unknown;
             }[];
+            /** @description Closed status a requester's confirmation leads to (blank with return_status: none) */
+            confirm_status?: string;
+            /** @description Open status a return for rework leads to */
+            return_status?: string;
         };
     };
     responses: never;
@@ -6943,6 +7396,362 @@ export interface operations {
             };
         };
     };
+    v1_branding_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Branding"];
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_branding_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedBrandingUpdate"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedBrandingUpdate"];
+                "multipart/form-data": components["schemas"]["PatchedBrandingUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Branding"];
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The desk is read-only: its licence lapsed (`licence_read_only`). */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it now (a closed ticket, a transition, a seat limit...). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not one the operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_branding_logo_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["LogoUpload"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Branding"];
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The desk is read-only: its licence lapsed (`licence_read_only`). */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it now (a closed ticket, a transition, a seat limit...). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not one the operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_branding_logo_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Branding"];
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The desk is read-only: its licence lapsed (`licence_read_only`). */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it now (a closed ticket, a transition, a seat limit...). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     v1_checklist_templates_list: {
         parameters: {
             query?: never;
@@ -8699,6 +9508,75 @@ export interface operations {
             };
         };
     };
+    "v1_equipment_labels.pdf_retrieve": {
+        parameters: {
+            query?: {
+                /** @description Ids separated by commas (1,2,3), in print order. */
+                ids?: string;
+                /** @description A location id: it and everything under it (instead of ids). */
+                subtree?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     v1_federation_invitation_codes_list: {
         parameters: {
             query?: never;
@@ -10218,6 +11096,73 @@ export interface operations {
             };
         };
     };
+    v1_gate_today_list: {
+        parameters: {
+            query?: {
+                /** @description Account-local day; default today */
+                date?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GateTodayItem"][];
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     v1_groups_list: {
         parameters: {
             query?: {
@@ -11299,6 +12244,75 @@ export interface operations {
             };
             /** @description The body's content type is not one the operation reads. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "v1_locations_labels.pdf_retrieve": {
+        parameters: {
+            query?: {
+                /** @description Ids separated by commas (1,2,3), in print order. */
+                ids?: string;
+                /** @description A location id: it and everything under it (instead of ids). */
+                subtree?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12941,6 +13955,76 @@ export interface operations {
             };
         };
     };
+    v1_reports_satisfaction_retrieve: {
+        parameters: {
+            query?: {
+                group_by?: "engineer" | "group" | "type";
+                /** @description ISO date or date-time */
+                since?: string;
+                /** @description ISO date or date-time, exclusive */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Satisfaction"];
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     v1_routing_rules_list: {
         parameters: {
             query?: {
@@ -13400,6 +14484,112 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RoutingRule"];
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The desk is read-only: its licence lapsed (`licence_read_only`). */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it now (a closed ticket, a transition, a seat limit...). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not one the operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_routing_rules_test_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoutingTest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RoutingTest"];
+                "multipart/form-data": components["schemas"]["RoutingTest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingTestAnswer"];
                 };
             };
             /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
@@ -16206,6 +17396,109 @@ export interface operations {
             };
         };
     };
+    v1_tickets_confirm_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this ticket. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The desk is read-only: its licence lapsed (`licence_read_only`). */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it now (a closed ticket, a transition, a seat limit...). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not one the operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     v1_tickets_events_list: {
         parameters: {
             query?: never;
@@ -16771,6 +18064,224 @@ export interface operations {
             };
         };
     };
+    v1_tickets_rating_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this ticket. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RatingRequest"];
+                "multipart/form-data": components["schemas"]["RatingRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rating"];
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The desk is read-only: its licence lapsed (`licence_read_only`). */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it now (a closed ticket, a transition, a seat limit...). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not one the operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_tickets_return_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this ticket. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReturnRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReturnRequest"];
+                "multipart/form-data": components["schemas"]["ReturnRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The desk is read-only: its licence lapsed (`licence_read_only`). */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it now (a closed ticket, a transition, a seat limit...). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not one the operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     v1_tickets_transition_create: {
         parameters: {
             query?: never;
@@ -17227,7 +18738,10 @@ export interface operations {
     };
     v1_workflows_create: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 1: validate and answer what would be saved (200), saving nothing; a change that would strand tickets is refused the same way */
+                dry_run?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -17240,6 +18754,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
+                };
+            };
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -17400,7 +18922,10 @@ export interface operations {
     };
     v1_workflows_update: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 1: validate and answer what would be saved (200), saving nothing; a change that would strand tickets is refused the same way */
+                dry_run?: boolean;
+            };
             header?: never;
             path: {
                 /** @description A unique integer value identifying this workflow. */

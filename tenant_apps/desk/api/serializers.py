@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from tenant_apps import permissions as perms
+
 from ..models import (
     Attachment,
     ChecklistItem,
@@ -61,6 +63,42 @@ def _person(obj) -> dict | None:
     return {"id": obj.pk, "name": obj.full_name} if obj is not None else None
 
 
+class ConfirmationSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(
+        choices=["awaiting", "confirmed", "auto_confirmed", "returned"],
+        allow_null=True,
+        help_text="awaiting: resolved, waiting for the requester; null: no confirmation in play",
+    )
+    due_at = serializers.DateTimeField(allow_null=True, help_text="When the work is confirmed automatically")
+    confirmed_at = serializers.DateTimeField(allow_null=True)
+    returned_reason = serializers.CharField(allow_blank=True, help_text="The last return's reason")
+
+
+class RatingSerializer(serializers.Serializer):
+    score = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(allow_blank=True)
+    rated_at = serializers.DateTimeField()
+    rated_by = PersonRef(allow_null=True)
+
+
+def _confirmation(t) -> dict:
+    return {
+        "state": t.confirmation_state or None,
+        "due_at": _when(t.confirmation_due_at),
+        "confirmed_at": _when(t.confirmed_at),
+        "returned_reason": t.returned_reason,
+    }
+
+
+def rating_of(t) -> dict | None:
+    if t.rated_at is None:
+        return None
+    by = {"id": t.rated_by_id, "name": t.rated_by_name} if t.rated_by_id or t.rated_by_name else None
+    if by is not None and by["id"] is None:
+        by = None  # a partner's rating: the author is named in the ticket's history
+    return {"score": t.rating, "comment": t.rating_comment, "rated_at": _when(t.rated_at), "rated_by": by}
+
+
 class TicketListSerializer(serializers.ModelSerializer):
     """A ticket row. The declared fields describe it (OpenAPI); `to_representation` builds the same
     shape directly, because a page of 50 rows through nested serializers costs more than the
@@ -75,6 +113,11 @@ class TicketListSerializer(serializers.ModelSerializer):
     equipment = Ref(allow_null=True)
     group = Ref(allow_null=True)
     assignee = PersonRef(allow_null=True)
+    confirmation = ConfirmationSerializer()
+    rating = RatingSerializer(allow_null=True, help_text="Agents and the requester's company see it")
+    can_confirm = serializers.BooleanField(help_text="The current person may confirm the resolved work")
+    can_return = serializers.BooleanField(help_text="The current person may return it for rework")
+    can_rate = serializers.BooleanField(help_text="The current person may rate the confirmed work")
 
     class Meta:
         model = Ticket
@@ -98,10 +141,18 @@ class TicketListSerializer(serializers.ModelSerializer):
             "planned_finish",
             "created_at",
             "updated_at",
+            "confirmation",
+            "rating",
+            "can_confirm",
+            "can_return",
+            "can_rate",
         ]
 
     def to_representation(self, t) -> dict:
         tt, st = t.ticket_type, t.status
+        request = self.context.get("request")
+        user = request.user if request is not None else None
+        answer = perms.can_confirm_resolution(user, t)
         return {
             "id": t.pk,
             "key": f"{tt.prefix}-{t.number}",
@@ -122,6 +173,11 @@ class TicketListSerializer(serializers.ModelSerializer):
             "planned_finish": _when(t.planned_finish),
             "created_at": _when(t.created_at),
             "updated_at": _when(t.updated_at),
+            "confirmation": _confirmation(t),
+            "rating": rating_of(t) if perms.can_see_rating(user, t) else None,
+            "can_confirm": answer,
+            "can_return": answer,
+            "can_rate": perms.can_rate(user, t),
         }
 
 
@@ -297,6 +353,7 @@ class TicketTypeSerializer(serializers.ModelSerializer):
             "workflow",
             "default_priority",
             "filing_roles",
+            "auto_confirm_days",
             "is_active",
             "order",
             "form_fields",
@@ -336,7 +393,7 @@ class WorkflowSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Workflow
-        fields = ["id", "code", "name", "statuses", "transitions"]
+        fields = ["id", "code", "name", "statuses", "transitions", "confirm_status", "return_status"]
 
 
 class WorkflowWriteSerializer(serializers.Serializer):
@@ -344,6 +401,40 @@ class WorkflowWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=150, allow_blank=True, required=False, default="")
     statuses = serializers.ListField(child=serializers.DictField())
     transitions = serializers.ListField(child=serializers.DictField(), required=False, default=list)
+    confirm_status = serializers.CharField(
+        max_length=50,
+        allow_blank=True,
+        required=False,
+        help_text="Closed status a requester's confirmation leads to (blank with return_status: none)",
+    )
+    return_status = serializers.CharField(
+        max_length=50, allow_blank=True, required=False, help_text="Open status a return for rework leads to"
+    )
+
+
+class ReturnRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, help_text="Required: what is wrong"
+    )
+
+
+class RatingRequestSerializer(serializers.Serializer):
+    score = serializers.IntegerField(help_text="1 to 5")
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SatisfactionRowSerializer(serializers.Serializer):
+    key = serializers.IntegerField(allow_null=True, help_text="Person, group or type id; null: none")
+    label = serializers.CharField()
+    ratings = serializers.IntegerField()
+    average = serializers.FloatField(allow_null=True)
+    resolved = serializers.IntegerField(help_text="Resolutions in the period")
+    returned = serializers.IntegerField(help_text="Returns for rework in the period")
+    returned_share = serializers.FloatField(allow_null=True, help_text="returned / resolved")
+
+
+class SatisfactionSerializer(serializers.Serializer):
+    results = SatisfactionRowSerializer(many=True)
 
 
 class RoutingRuleSerializer(serializers.ModelSerializer):

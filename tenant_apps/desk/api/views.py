@@ -8,7 +8,7 @@ import django_filters as df
 from django.db import transaction
 from django.http import FileResponse, QueryDict
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import filters, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -23,7 +23,7 @@ from atrium.pagination import CursorPagination
 from tenant_apps import permissions as perms
 from tenant_apps.objects.models import Location
 
-from .. import checklists, config, configcache, selectors, services
+from .. import checklists, config, configcache, confirmation, selectors, services
 from ..models import (
     Attachment,
     Category,
@@ -270,6 +270,41 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         item = checklists.tick(actor=request.user, ticket=ticket, item_id=int(item_id), **data.validated_data)
         return Response(s.ChecklistItemSerializer(item).data)
 
+    @extend_schema(request=None, responses={200: s.TicketDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        """The requester (or their company's key user) confirms resolved work: the ticket closes."""
+        ticket = self.get_object()
+        if request.data:
+            if isinstance(request.data, dict):
+                raise InvalidInput(fields={name: [_("Unknown field.")] for name in request.data})
+            raise InvalidInput(fields={"body": [_("Send an empty JSON object.")]})
+        confirmation.confirm_resolution(actor=request.user, ticket=ticket)
+        return Response(s.TicketDetailSerializer(self._fresh(ticket), context={"request": request}).data)
+
+    @extend_schema(request=s.ReturnRequestSerializer, responses={200: s.TicketDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_for_rework(self, request, pk=None):
+        """The requester (or their company's key user) returns resolved work, saying why: the
+        ticket reopens in the status the workflow names."""
+        ticket = self.get_object()
+        data = s.ReturnRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        confirmation.return_for_rework(
+            actor=request.user, ticket=ticket, reason=data.validated_data["reason"]
+        )
+        return Response(s.TicketDetailSerializer(self._fresh(ticket), context={"request": request}).data)
+
+    @extend_schema(request=s.RatingRequestSerializer, responses={201: s.RatingSerializer})
+    @action(detail=True, methods=["post"])
+    def rating(self, request, pk=None):
+        """Rate confirmed work 1 to 5, once, with an optional comment."""
+        ticket = self.get_object()
+        data = s.RatingRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        rated = confirmation.rate_ticket(actor=request.user, ticket=ticket, **data.validated_data)
+        return Response(s.rating_of(rated), status=201)
+
     @extend_schema(request=s.WatchersSerializer, responses={200: s.TicketDetailSerializer})
     @action(detail=True, methods=["post"])
     def watchers(self, request, pk=None):
@@ -311,6 +346,40 @@ class BulkJobView(APIView):
         if job is None:
             raise NotFound()
         return Response(s.BulkJobSerializer(job).data)
+
+
+class SatisfactionReportView(APIView):
+    """Ratings and returns grouped by engineer (the ticket's assignee), group or type, for the
+    desk's managers. `since`/`until`: ISO dates or date-times (until is exclusive)."""
+
+    permission_classes = [Predicates]
+    predicates = {"read": perms.can_view_satisfaction}
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("group_by", str, enum=list(selectors.SATISFACTION_KEYS), required=False),
+            OpenApiParameter("since", str, required=False, description="ISO date or date-time"),
+            OpenApiParameter("until", str, required=False, description="ISO date or date-time, exclusive"),
+        ],
+        responses={200: s.SatisfactionSerializer},
+    )
+    def get(self, request):
+        params = request.query_params
+        group_by = params.get("group_by") or "engineer"
+        errors = {}
+        if group_by not in selectors.SATISFACTION_KEYS:
+            errors["group_by"] = [_("Choose one of: %(k)s.") % {"k": ", ".join(selectors.SATISFACTION_KEYS)}]
+        bounds = {}
+        for name in ("since", "until"):
+            raw = params.get(name)
+            if raw:
+                bounds[name] = selectors.parse_bound(raw)
+                if bounds[name] is None:
+                    errors[name] = [_("Use an ISO date or date-time.")]
+        if errors:
+            raise InvalidInput(fields=errors)
+        rows = selectors.satisfaction(group_by=group_by, **bounds)
+        return Response({"results": rows})
 
 
 class AttachmentDownloadView(APIView):
