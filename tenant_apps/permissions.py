@@ -378,6 +378,13 @@ def can_view_pass(user, pass_obj) -> bool:
     return pass_obj.request.requester_id == user.pk
 
 
+# ---------------------------------------------------------------------------- branding
+def can_manage_branding(user) -> bool:
+    """The portal's name, welcome text, colours and logo are the account admin's; anyone on the
+    account's host reads them."""
+    return is_account_admin(user)
+
+
 # ---------------------------------------------------------------------------- audit log, impersonation
 def can_read_audit_log(user) -> bool:
     """An account's audit log (what platform operators did inside it) is its admins'."""
@@ -397,13 +404,6 @@ IMPERSONATION_FORBIDDEN_WRITE_PREFIXES = (
 
 
 def impersonation_may_request(method: str, path: str) -> bool:
-# ---------------------------------------------------------------------------- branding
-def can_manage_branding(user) -> bool:
-    """The portal's name, welcome text, colours and logo are the account admin's; anyone on the
-    account's host reads them."""
-    return is_account_admin(user)
-
-
     if path.startswith(IMPERSONATION_FORBIDDEN_PREFIXES):
         return False
     if method not in ("GET", "HEAD", "OPTIONS") and path.startswith(IMPERSONATION_FORBIDDEN_WRITE_PREFIXES):

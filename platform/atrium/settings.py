@@ -151,9 +151,9 @@ TENANT_APPS = [
     "tenant_apps.notices",
     "tenant_apps.passes",
     "tenant_apps.audit",
+    "tenant_apps.branding",
     "federation",
 ]
-    "tenant_apps.branding",
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 TENANT_MODEL = "accounts.Account"
@@ -464,9 +464,9 @@ WEBAPP_DIST = Path(env("ATRIUM_WEBAPP_DIST", default=str(BASE_DIR / "frontend" /
 STATICFILES_DIRS = [("web", WEBAPP_DIST)] if WEBAPP_DIST.is_dir() else []
 WHITENOISE_IMMUTABLE_FILE_TEST = "atrium.webapp.is_immutable_asset"
 ATTACHMENT_MAX_BYTES = env.int("ATRIUM_ATTACHMENT_MAX_MB", default=20) * 1024 * 1024
+BRANDING_LOGO_MAX_BYTES = env.int("ATRIUM_BRANDING_LOGO_MAX_KB", default=2048) * 1024
 # images are decoded to be re-encoded without metadata (atrium/uploads.py): more pixels are refused
 ATTACHMENT_MAX_PIXELS = env.int("ATRIUM_ATTACHMENT_MAX_MEGAPIXELS", default=50) * 1_000_000
-BRANDING_LOGO_MAX_BYTES = env.int("ATRIUM_BRANDING_LOGO_MAX_KB", default=2048) * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = env("ATRIUM_MAIL_DIR", default=str(STATE_DIR / "mail"))

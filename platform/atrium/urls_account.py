@@ -12,7 +12,6 @@ from tenant_apps.audit.api import views as audit
 from tenant_apps.branding import views as branding_files
 from tenant_apps.branding.api import views as branding
 from tenant_apps.desk.api import views as desk
-from tenant_apps.domains.api import views as custom_domain
 from tenant_apps.notices.api import views as notices
 from tenant_apps.objects.api import views as objects
 from tenant_apps.passes.api import views as passes
@@ -56,6 +55,7 @@ api_v1 = [
     path("branding/logo/", branding.LogoView.as_view(), name="branding-logo"),
     path("tickets/bulk/", desk.BulkUpdateView.as_view(), name="ticket-bulk"),
     path("tickets/bulk/<uuid:pk>/", desk.BulkJobView.as_view(), name="ticket-bulk-job"),
+    path("reports/satisfaction/", desk.SatisfactionReportView.as_view(), name="report-satisfaction"),
     path("tickets/<int:pk>/approvals/", approvals.TicketApprovalView.as_view(), name="ticket-approvals"),
     path("tickets/<int:pk>/approvals/decide/", approvals.DecideView.as_view(), name="ticket-approval-decide"),
     path(
@@ -135,7 +135,6 @@ api_v1 = [
     path("gate/check/", passes.GateCheckView.as_view(), name="gate-check"),
     path("gate/checks/", passes.GateCheckListView.as_view(), name="gate-check-list"),
     path("locations/labels.pdf", objects.LocationLabelsView.as_view(), name="location-labels"),
-    path("gate/today/", passes.GateTodayView.as_view(), name="gate-today"),
     path("equipment/labels.pdf", objects.EquipmentLabelsView.as_view(), name="equipment-labels"),
     path("billing/", billing.BillingView.as_view(), name="billing"),
     path("billing/checkout/", billing.CheckoutView.as_view(), name="billing-checkout"),
@@ -150,5 +149,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     # the web app: every path under an entry is that entry's page (client-side routing)
     path("", webapp.home, name="home"),
+    # the account's branding: images and the portal's web manifest, for anyone on the host
+    path("branding/icon-<int:size>.png", branding_files.icon, name="branding-icon"),
+    re_path(r"^branding/logo\.(?P<ext>png|jpg|webp)$", branding_files.logo, name="branding-logo-file"),
+    path("portal/manifest.webmanifest", branding_files.manifest, name="portal-manifest"),
     re_path(r"^(?P<entry>app|portal)(?:/(?P<rest>.*))?$", webapp.shell, name="webapp"),
 ]
