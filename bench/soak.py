@@ -1,6 +1,6 @@
 """Soak: N minutes of mixed load on one daphne and one Celery worker, figures every minute.
 
-    ./dev bench soak [--minutes 20] [--sockets 200] [--plot soak.png]
+    ./dev bench soak [--minutes 20] [--sockets 200] [--plot bench/out/soak.png]
 
 A mall and its contractor (one deployment, a partnership between them) on a fresh database of
 their own. Load, from this process and one websocket process, all to 127.0.0.1:
@@ -505,7 +505,9 @@ def main() -> None:
             f"worker alive: {worker.poll() is None}",
             flush=True,
         )
-        plot(rows, Path(args.plot) if args.plot else log_dir / "soak.png")
+        path = Path(args.plot) if args.plot else ROOT / "bench" / "out" / "soak.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        plot(rows, path)
     finally:
         if sockets is not None:
             sockets.terminate()

@@ -32,7 +32,8 @@ def _closed_transport_is_a_connection_error() -> None:
 
 _closed_transport_is_a_connection_error()
 
-app = CeleryApp("atrium")
+# every task skips work its outbox row says was carried out, and marks it (atrium/outbox/task.py)
+app = CeleryApp("atrium", task_cls="atrium.outbox.task:OutboxTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Celery's Django fixup closes the database after every task, and in a prefork child with a
 # connection pool it closes the whole pool: every task would open a new PostgreSQL session with cold
@@ -63,6 +64,7 @@ def _drop_broken_connections(**_kwargs) -> None:
 app.autodiscover_tasks(
     [
         "atrium",
+        "atrium.outbox",
         "tenants_shared.accounts",
         "tenant_apps.people",
         "tenant_apps.desk",
@@ -100,6 +102,13 @@ app.conf.beat_schedule = {
         "task": "atrium.fan_out_to_accounts",
         "schedule": 300.0,
         "kwargs": {"task_name": "desk.sweep_bulk_jobs", "spread_seconds": 60},
+    },
+    # tasks committed while the broker was down: sent again once it is back (atrium/outbox)
+    "outbox-sweep-public": {"task": "outbox.sweep", "schedule": 60.0},
+    "outbox-sweep-accounts": {
+        "task": "atrium.fan_out_to_accounts",
+        "schedule": 60.0,
+        "kwargs": {"task_name": "outbox.sweep", "spread_seconds": 20},
     },
     # resolved work nobody confirmed within the type's (or the account's) days is confirmed
     "desk-auto-confirm": {

@@ -114,6 +114,7 @@ RESERVED_SLUGS = frozenset(
 SHARED_APPS = [
     "django_tenants",
     "atrium.apps.AtriumConfig",  # the API's input rules (atrium/input.py) and error recording
+    "atrium.outbox",  # tasks queued after a commit, kept until a broker took them (also per account)
     "tenants_shared.accounts",
     "billing",
     "tenants_shared.console",
@@ -143,6 +144,7 @@ TENANT_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "knox",
+    "atrium.outbox",
     "tenant_apps.people",
     "tenant_apps.objects",
     "tenant_apps.desk",

@@ -1,11 +1,13 @@
 """Queueing work for an account: after commit, with the account's schema named explicitly.
 
-The broker (Redis) may be gone or frozen when a request commits. Publishing then gives up after a
-bounded time (a few retries within about a second, each socket wait bounded by the broker's
-transport options) and never raises into the request that committed: the change is made and
-answered, and the work is queued again by the sweep of whatever it belongs to (federation's
-outbox sweep, desk's bulk job sweep). A request whose whole point is work for a worker checks the
-broker first (`require_broker`) and answers 503 before writing anything.
+The broker (Redis) may be gone or frozen when a request commits. Every task queued here is first
+written to the task outbox in the same transaction as the change (atrium/outbox): publishing
+after commit gives up after a bounded time (a few retries within about a second, each socket wait
+bounded by the broker's transport options) and never raises into the request that committed; the
+change is made and answered, and the beat's outbox sweep sends the task once the broker is back.
+The row's id travels with the task, so a task delivered twice is carried out once. A request whose
+whole point is work for a worker checks the broker first (`require_broker`) and answers 503 before
+writing anything.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import logging
 from functools import lru_cache
 
 from django.core.cache import cache
-from django.db import transaction
 
 from atrium.errors import ServiceUnavailable, unavailable
 
@@ -34,7 +35,8 @@ def enqueue_for_account(
 ) -> None:
     """Queue `task_name` to run inside `schema_name` once the current transaction commits.
 
-    Tasks receive ids, never model instances; the worker switches to the schema before the task
+    The task is recorded in the task outbox inside the current transaction and sent after it
+    commits (see the module's doc). Tasks receive ids, never model instances; the worker switches to the schema before the task
     body runs (tenant-schemas-celery reads the `_schema_name` header).
 
     `once_key`: queue it only if no task under that key is waiting. The mark is set when the task
@@ -43,17 +45,16 @@ def enqueue_for_account(
     the way holds nothing back for longer. Without Redis there is no mark: the task is queued.
     """
 
-    def send() -> None:
-        send_now(
-            task_name,
-            schema_name=schema_name,
-            countdown=countdown,
-            once_key=once_key,
-            once_seconds=once_seconds,
-            **kwargs,
-        )
+    from atrium.outbox.services import record
 
-    transaction.on_commit(send)
+    record(
+        task_name,
+        schema_name=schema_name,
+        kwargs=kwargs,
+        countdown=countdown,
+        once_key=once_key,
+        once_seconds=once_seconds,
+    )
 
 
 def send_now(
@@ -63,9 +64,11 @@ def send_now(
     countdown: float | None = None,
     once_key: str | None = None,
     once_seconds: int = 120,
+    headers: dict | None = None,
     **kwargs,
 ) -> bool:
-    """Publish now; False (logged) when the broker could not take it within the bounded time."""
+    """Publish now; False (logged) when the broker could not take it within the bounded time.
+    `headers`: more task headers (the outbox's key)."""
     from atrium.celery import app
 
     try:
@@ -79,8 +82,11 @@ def send_now(
         app.send_task(
             task_name,
             kwargs=kwargs,
-            headers={"_schema_name": schema_name},
+            headers={"_schema_name": schema_name, **(headers or {})},
             countdown=countdown,
+            # nobody waits for these results; without it the result backend subscribes to the
+            # task's result channel first and, with Redis gone, retries that 20 times a second apart
+            ignore_result=True,
             retry=True,
             retry_policy=PUBLISH_RETRY,
         )
