@@ -234,8 +234,27 @@ def may_decide_approval_step(user, step) -> bool:
     return step.group_id in group_ids(user)
 
 
+def can_decide_approvals(user) -> bool:
+    """Someone approval steps go to: the approver role, a manager, a person or a member of a group
+    an active approval policy names, or anyone who has a step waiting (a policy changed since)."""
+    if not is_agent(user) or user.access_expired:
+        return False
+    if user.role == Role.APPROVER or user.role in MANAGERS:
+        return True
+    from tenant_apps.approvals.models import ApprovalPolicy, ApprovalStep
+
+    groups = group_ids(user)
+    named = Q(approvers=user) | Q(approver_groups__in=groups)
+    waiting = Q(approver=user) | Q(group_id__in=groups)
+    return (
+        ApprovalPolicy.objects.filter(is_active=True).filter(named).exists()
+        or ApprovalStep.objects.filter(decision="", round__outcome="").filter(waiting).exists()
+    )
+
+
 def can_see_approval_queue(user) -> bool:
-    return is_agent(user)
+    """The approval queue (GET /approvals/) and its screen: people who decide approvals."""
+    return can_decide_approvals(user)
 
 
 # ---------------------------------------------------------------------------- a company's key user and their team

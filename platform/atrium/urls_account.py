@@ -134,6 +134,7 @@ api_v1 = [
     path("pass-requests/<int:pk>/issue/", passes.PassRequestIssueView.as_view(), name="pass-request-issue"),
     path("gate/check/", passes.GateCheckView.as_view(), name="gate-check"),
     path("gate/checks/", passes.GateCheckListView.as_view(), name="gate-check-list"),
+    path("gate/today/", passes.GateTodayView.as_view(), name="gate-today"),
     path("locations/labels.pdf", objects.LocationLabelsView.as_view(), name="location-labels"),
     path("equipment/labels.pdf", objects.EquipmentLabelsView.as_view(), name="equipment-labels"),
     path("billing/", billing.BillingView.as_view(), name="billing"),

@@ -153,7 +153,7 @@ def _pass_block(p: Pass, reason: str) -> dict:
     }
 
 
-def _ticket_window(ticket: Ticket, tz) -> tuple[datetime | None, datetime | None]:
+def ticket_window(ticket: Ticket, tz) -> tuple[datetime | None, datetime | None]:
     """The time a ticket without passes allows (works, goods move-in): planned dates, else the
     form's start/finish, else the local day of its `when`."""
     f = ticket.fields or {}
@@ -174,7 +174,7 @@ def _ticket_window(ticket: Ticket, tz) -> tuple[datetime | None, datetime | None
 
 def _ticket_reason(ticket: Ticket, at: datetime, tz) -> tuple[str, dict]:
     """Verdict on a ticket of its own: its status, its latest approval outcome, its time."""
-    start, finish = _ticket_window(ticket, tz)
+    start, finish = ticket_window(ticket, tz)
     window = {
         "valid_from": None,
         "valid_until": None,
@@ -305,5 +305,6 @@ def check_code(*, actor, code: str, at: datetime | None = None) -> dict[str, Any
         )
         if typed_ticket is not None
         else [],
+        "checklist_ticket": typed_ticket.pk if typed_ticket is not None else None,
         "checked_at": at.astimezone(tz).isoformat(),
     }

@@ -95,3 +95,63 @@ def checks_on(queryset: QuerySet[GateCheck], day: date) -> QuerySet[GateCheck]:
     tz = account_zone()
     start = datetime.combine(day, datetime.min.time(), tzinfo=tz)
     return queryset.filter(checked_at__gte=start, checked_at__lt=start + timedelta(days=1))
+
+
+# ---------------------------------------------------------------------------- the gate's day
+TODAY_LIMIT = 100  # rows the gate screen lists
+TODAY_SCAN = 500  # approved open tickets looked at, most recently changed first
+
+
+def approved_for_day(user, day: date) -> list[dict]:
+    """Approved move-ins, works and other permits (tickets without passes of their own, the pass
+    type excluded) whose time touches the account-local `day`: what the gate expects that day.
+
+    Approved = the ticket's latest approval round ended approved (with or without remarks), as the
+    gate judges it; the time is the one the gate checks (planned dates, the form's start/finish, or
+    the day of its `when`). Open tickets only (not resolved, closed or cancelled)."""
+    from django.db.models import OuterRef, Subquery
+
+    from tenant_apps.approvals.models import ApprovalRound
+    from tenant_apps.desk.models import Category, Ticket
+
+    from .gate import ticket_window
+    from .services import APPROVED_OUTCOMES, PASS_TYPE
+
+    tz = account_zone()
+    latest = ApprovalRound.objects.filter(ticket=OuterRef("pk")).order_by("-number").values("outcome")[:1]
+    candidates = (
+        perms.visible_tickets(user, Ticket.objects.all())
+        .exclude(ticket_type__code=PASS_TYPE)
+        .exclude(category__in=(Category.RESOLVED, Category.CLOSED, Category.CANCELLED))
+        .annotate(approval_outcome=Subquery(latest))
+        .filter(approval_outcome__in=APPROVED_OUTCOMES)
+        .select_related("ticket_type", "status", "company", "location")
+        .order_by("-updated_at", "-id")[:TODAY_SCAN]
+    )
+    day_start = datetime.combine(day, datetime.min.time(), tzinfo=tz)
+    day_end = day_start + timedelta(days=1)
+    rows = []
+    for ticket in candidates:
+        start, finish = ticket_window(ticket, tz)
+        if start is None and finish is None:
+            continue
+        if (start is not None and start >= day_end) or (finish is not None and finish <= day_start):
+            continue
+        rows.append((start or day_start, ticket, start, finish))
+    rows.sort(key=lambda row: (row[0], row[1].pk))
+    return [
+        {
+            "id": t.pk,
+            "key": t.key,
+            "title": t.title,
+            "type": {"code": t.ticket_type.code, "name": t.ticket_type.name},
+            "status": t.status.name,
+            "outcome": t.approval_outcome,
+            "starts_at": start.astimezone(tz).isoformat() if start else None,
+            "ends_at": finish.astimezone(tz).isoformat() if finish else None,
+            "company": {"id": t.company_id, "name": t.company.name} if t.company_id else None,
+            "location": {"id": t.location_id, "name": t.location.name} if t.location_id else None,
+            "vehicle_plate": str((t.fields or {}).get("vehicle_plate") or ""),
+        }
+        for _, t, start, finish in rows[:TODAY_LIMIT]
+    ]

@@ -1062,6 +1062,8 @@ ROUTES: dict[str, list[Req]] = {
         Req("get", local="200"),
         Req("get", query={"pass": "b_pass"}, local="200", cross=None),
     ],
+    # the day's approved move-ins and works: A's list, never B's (B's tickets carry the mark)
+    "gate-today": [Req("get", local="200")],
     # ------------------------------------------------------------------ billing (no Stripe keys here:
     # tests/billing covers the flows against the fake Stripe; here A's admin only ever sees A's own)
     "billing": [Req("get", local="200")],

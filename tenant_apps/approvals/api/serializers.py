@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tenant_apps.people.models import ResponsibilityGroup, User
 
 from ..models import ApprovalPolicy, ApprovalRound, ApprovalStep, Decision
+from ..services import NEEDS_COMMENT
 
 
 class StepSerializer(serializers.ModelSerializer):
@@ -52,12 +54,35 @@ class TicketApprovalSerializer(serializers.Serializer):
     can_resubmit = serializers.BooleanField()
 
 
+def decision_options() -> list[dict]:
+    """The decisions an approver may take, in order, with whether `services.decide` demands a
+    comment (so a screen asks for it without knowing the rule)."""
+    return [
+        {"decision": d.value, "label": str(d.label), "comment_required": d in NEEDS_COMMENT} for d in Decision
+    ]
+
+
+class DecisionOptionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=Decision.choices)
+    label = serializers.CharField(help_text="In the asking person's language.")
+    comment_required = serializers.BooleanField(
+        help_text="POST decide refuses this decision without a comment."
+    )
+
+
 class QueueItemSerializer(StepSerializer):
     ticket = serializers.SerializerMethodField()
     round = serializers.IntegerField(source="round.number")
+    decisions = serializers.SerializerMethodField(
+        help_text="What the approver may decide here, and which decisions need a comment."
+    )
 
     class Meta(StepSerializer.Meta):
-        fields = [*StepSerializer.Meta.fields, "ticket", "round"]
+        fields = [*StepSerializer.Meta.fields, "ticket", "round", "decisions"]
+
+    @extend_schema_field(DecisionOptionSerializer(many=True))
+    def get_decisions(self, step) -> list[dict]:
+        return decision_options()
 
     def get_ticket(self, step) -> dict:
         t = step.round.ticket

@@ -257,6 +257,9 @@ class GateVerdictSerializer(serializers.Serializer):
         help_text="For a ticket number typed at the gate: its checklist (e.g. 'Goods brought in'), "
         "ticked with POST /tickets/{id}/checklist/{item}/",
     )
+    checklist_ticket = serializers.IntegerField(
+        allow_null=True, help_text="The id of the ticket the checklist belongs to (the ticket typed)"
+    )
     checked_at = serializers.DateTimeField()
 
     def get_fields(self):
@@ -297,3 +300,24 @@ class GateCheckSerializer(serializers.ModelSerializer):
     def get_ticket(self, check) -> str | None:
         t = check.ticket
         return f"{t.ticket_type.prefix}-{t.number}" if t is not None else None
+
+
+class GateTodayTypeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class GateTodayItemSerializer(serializers.Serializer):
+    """An approved ticket the gate expects today (a goods move-in, works)."""
+
+    id = serializers.IntegerField()
+    key = serializers.CharField(help_text="Type it at the gate (POST /gate/check/) to judge it")
+    title = serializers.CharField()
+    type = GateTodayTypeSerializer()
+    status = serializers.CharField(help_text="Status name")
+    outcome = serializers.CharField(help_text="approved | approved_with_remarks")
+    starts_at = serializers.DateTimeField(allow_null=True, help_text="Account's time zone")
+    ends_at = serializers.DateTimeField(allow_null=True, help_text="End (exclusive), account's time zone")
+    company = PassNamedRef(allow_null=True)
+    location = PassNamedRef(allow_null=True)
+    vehicle_plate = serializers.CharField(help_text="From the form, '' when none")

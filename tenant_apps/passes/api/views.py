@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import django_filters as df
 import segno
@@ -257,6 +258,33 @@ class GateCheckView(APIView):
         data = s.GateCheckRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return Response(gate.check_code(actor=request.user, code=data.validated_data["code"]))
+
+
+class GateTodayView(APIView):
+    """Approved move-ins and works whose time touches a day (today in the account's zone, or
+    `?date=`): what the gate expects. A plain list, at most 100, earliest first."""
+
+    permission_classes = [Predicates]
+    predicates = {"read": perms.can_check_at_gate}
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("date", OpenApiTypes.DATE, description="Account-local day; default today")
+        ],
+        responses={200: s.GateTodayItemSerializer(many=True)},
+    )
+    def get(self, request):
+        raw = request.query_params.get("date")
+        if raw:
+            try:
+                day = date.fromisoformat(raw)
+            except ValueError:
+                raise InvalidInput(fields={"date": [_("Enter a date as YYYY-MM-DD.")]}) from None
+        else:
+            day = local_now(timezone.now(), account_zone()).date()
+        return Response(
+            s.GateTodayItemSerializer(selectors.approved_for_day(request.user, day), many=True).data
+        )
 
 
 class GateCheckFilter(df.FilterSet):

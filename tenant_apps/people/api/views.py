@@ -53,9 +53,18 @@ class ImpersonationSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField(help_text="When the session ends.")
 
 
+class CapabilitiesSerializer(serializers.Serializer):
+    """What the signed-in person may use, as the API will judge it (the web app shows its screens by
+    these; tenant_apps/permissions.py decides)."""
+
+    check_at_gate = serializers.BooleanField(help_text="The gate: POST /gate/check/, GET /gate/checks/.")
+    decide_approvals = serializers.BooleanField(help_text="The approval queue: GET /approvals/.")
+
+
 class MeSerializer(serializers.Serializer):
     user = SignedInPersonSerializer()
     account = AccountSerializer()
+    capabilities = CapabilitiesSerializer()
     impersonation = ImpersonationSerializer(
         allow_null=True, help_text="Set while a platform operator uses this session (show a banner)."
     )
@@ -123,6 +132,10 @@ class MeView(APIView):
                 {
                     "user": request.user,
                     "account": request.tenant,
+                    "capabilities": {
+                        "check_at_gate": perms.can_check_at_gate(request.user),
+                        "decide_approvals": perms.can_see_approval_queue(request.user),
+                    },
                     "impersonation": impersonation.current(request),
                 }
             ).data
