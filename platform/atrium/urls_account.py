@@ -12,6 +12,7 @@ from tenant_apps.audit.api import views as audit
 from tenant_apps.branding import views as branding_files
 from tenant_apps.branding.api import views as branding
 from tenant_apps.desk.api import views as desk
+from tenant_apps.domains.api import views as custom_domain
 from tenant_apps.notices.api import views as notices
 from tenant_apps.objects.api import views as objects
 from tenant_apps.passes.api import views as passes
@@ -137,6 +138,8 @@ api_v1 = [
     path("gate/today/", passes.GateTodayView.as_view(), name="gate-today"),
     path("locations/labels.pdf", objects.LocationLabelsView.as_view(), name="location-labels"),
     path("equipment/labels.pdf", objects.EquipmentLabelsView.as_view(), name="equipment-labels"),
+    path("custom-domain/", custom_domain.CustomDomainView.as_view(), name="custom-domain"),
+    path("custom-domain/check/", custom_domain.CustomDomainCheckView.as_view(), name="custom-domain-check"),
     path("billing/", billing.BillingView.as_view(), name="billing"),
     path("billing/checkout/", billing.CheckoutView.as_view(), name="billing-checkout"),
     path("billing/portal/", billing.PortalView.as_view(), name="billing-portal"),

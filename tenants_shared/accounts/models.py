@@ -104,3 +104,23 @@ class AccountTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"template {self.fingerprint[:12]}"
+
+
+class CustomDomain(models.Model):
+    """A host name an account admin asked for (e.g. desk.mall.example), waiting for its DNS record.
+    It becomes a `Domain` (and so routes requests) only once a check finds it resolving to the
+    account's own `<slug>.<platform domain>` (tenants_shared/accounts/domains.py)."""
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="custom_domain")
+    domain = models.CharField(_("domain"), max_length=253, unique=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("custom domain")
+        verbose_name_plural = _("custom domains")
+
+    def __str__(self) -> str:
+        return self.domain

@@ -1027,6 +1027,13 @@ ROUTES: dict[str, list[Req]] = {
         Req("put", _pk("b_equipment"), lambda w: {"kind": "pump", "name": "renamed"}),
         Req("delete", _pk("b_equipment")),
     ],
+    # the custom domain is the request's own account's: A's admin only ever sees and changes A's
+    "custom-domain": [
+        Req("get", local="200"),
+        Req("put", body=lambda w: {"domain": "desk.a-account.example"}, local="200"),
+        Req("delete", local="204"),
+    ],
+    "custom-domain-check": [Req("post", local="400:domain")],
     # QR label sheets: any id of B's is a 404, never a sheet (nor a shorter one)
     "location-labels": [
         Req("get", query={"ids": "b_location"}),
