@@ -443,6 +443,52 @@ class RoutingRuleSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "order", "is_active", "conditions", "actions", "stop_processing"]
 
 
+class RoutingTestSerializer(serializers.Serializer):
+    """A draft ticket for the routing tester: the create payload's routing-relevant part."""
+
+    type = serializers.CharField(help_text="Ticket type code (or id)")
+    title = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    priority = serializers.IntegerField(required=False, allow_null=True, default=None)
+    fields = serializers.JSONField(required=False, default=dict)
+    requester = serializers.IntegerField(required=False, allow_null=True, default=None)
+    company = serializers.IntegerField(required=False, allow_null=True, default=None)
+    location = serializers.IntegerField(required=False, allow_null=True, default=None)
+    equipment = serializers.IntegerField(required=False, allow_null=True, default=None)
+    channel = serializers.CharField(required=False, default="web")
+    at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, help_text="When it would be filed (default: now)"
+    )
+
+
+class RoutingStepSerializer(serializers.Serializer):
+    rule = serializers.CharField()
+    id = serializers.IntegerField()
+    set = serializers.DictField(help_text="What this rule set: group, priority, assignee, watchers, forward…")
+
+
+class NamedRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class RoutingResultSerializer(serializers.Serializer):
+    group = NamedRef(allow_null=True)
+    assignee = NamedRef(allow_null=True)
+    priority = serializers.IntegerField()
+    watchers = serializers.ListField(child=serializers.IntegerField())
+
+
+class RoutingTestAnswerSerializer(serializers.Serializer):
+    matched = serializers.BooleanField()
+    rule = NamedRef(allow_null=True, help_text="The first rule that applies")
+    applied = RoutingStepSerializer(
+        many=True, help_text="Every rule that would apply, in order (the history's `rules`)"
+    )
+    result = RoutingResultSerializer()
+    explanation = serializers.CharField()
+
+
 class SavedViewSerializer(serializers.ModelSerializer):
     class Meta:
         model = SavedView

@@ -23,7 +23,7 @@ from atrium.pagination import CursorPagination
 from tenant_apps import permissions as perms
 from tenant_apps.objects.models import Location
 
-from .. import checklists, config, configcache, confirmation, selectors, services
+from .. import checklists, config, configcache, confirmation, routing_preview, selectors, services
 from ..models import (
     Attachment,
     Category,
@@ -442,6 +442,14 @@ class TicketTypeViewSet(viewsets.ModelViewSet):
         config.delete_ticket_type(ticket_type=instance)
 
 
+DRY_RUN = OpenApiParameter(
+    "dry_run",
+    bool,
+    description="1: validate and answer what would be saved (200), saving nothing; "
+    "a change that would strand tickets is refused the same way",
+)
+
+
 class WorkflowViewSet(viewsets.ModelViewSet):
     """Workflows, edited as one document: statuses and transitions together."""
 
@@ -453,19 +461,30 @@ class WorkflowViewSet(viewsets.ModelViewSet):
     )
     serializer_class = s.WorkflowSerializer
 
-    @extend_schema(request=s.WorkflowWriteSerializer, responses={201: s.WorkflowSerializer})
+    @extend_schema(
+        request=s.WorkflowWriteSerializer,
+        responses={201: s.WorkflowSerializer, 200: s.WorkflowSerializer},
+        parameters=[DRY_RUN],
+    )
     def create(self, request):
         return self._save(None, status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.WorkflowWriteSerializer, responses={200: s.WorkflowSerializer})
+    @extend_schema(
+        request=s.WorkflowWriteSerializer, responses={200: s.WorkflowSerializer}, parameters=[DRY_RUN]
+    )
     def update(self, request, pk=None, partial=False):
         return self._save(self.get_object(), status.HTTP_200_OK)
 
     def _save(self, workflow, code):
         data = s.WorkflowWriteSerializer(data=self.request.data)
         data.is_valid(raise_exception=True)
-        saved = config.save_workflow(workflow=workflow, **data.validated_data)
-        return Response(s.WorkflowSerializer(self.get_queryset().get(pk=saved.pk)).data, status=code)
+        dry_run = self.request.query_params.get("dry_run") in ("1", "true")
+        with transaction.atomic():
+            saved = config.save_workflow(workflow=workflow, **data.validated_data)
+            answer = s.WorkflowSerializer(self.get_queryset().get(pk=saved.pk)).data
+            if dry_run:  # the same validation and the same writes, rolled back
+                transaction.set_rollback(True)
+        return Response(answer, status=status.HTTP_200_OK if dry_run else code)
 
     def perform_destroy(self, instance):
         config.delete_workflow(workflow=instance)
@@ -494,6 +513,24 @@ class RoutingRuleViewSet(viewsets.ModelViewSet):
         serializer.instance = config.save_routing_rule(
             rule=serializer.instance, data=dict(serializer.validated_data)
         )
+
+    @extend_schema(
+        request=s.RoutingTestSerializer,
+        responses={200: s.RoutingTestAnswerSerializer},
+        description="Which rules a draft ticket would meet and what they would do, with the "
+        "explanation; runs the filing's routing and writes nothing.",
+    )
+    @action(detail=False, methods=["post"], url_path="test")
+    def test(self, request):
+        data = s.RoutingTestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        with configcache.scope():
+            ticket_type = configcache.current().type_by_ref(values.pop("type"))
+            if ticket_type is None:
+                raise InvalidInput(fields={"type": [_("No such ticket type.")]})
+            answer = routing_preview.preview(ticket_type=ticket_type, now=values.pop("at"), **values)
+        return Response(s.RoutingTestAnswerSerializer(answer).data)
 
 
 class ChecklistTemplateViewSet(viewsets.ModelViewSet):
