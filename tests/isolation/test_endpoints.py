@@ -892,6 +892,19 @@ ROUTES: dict[str, list[Req]] = {
             local="400:actions.group,actions.watchers",
         ),
     ],
+    "routing-rule-test": [
+        Req(
+            "post",
+            body=lambda w: {
+                "type": "dirt",
+                "company": w.ids["b_company"],
+                "location": w.ids["b_location"],
+                "equipment": w.ids["b_equipment"],
+                "requester": w.ids["b_person"],
+            },
+            local="400:company,location,equipment,requester",
+        ),
+    ],
     "routing-rule-detail": [
         Req("get", _pk("b_routing_rule")),
         Req("patch", _pk("b_routing_rule"), lambda w: {"name": "renamed"}),
