@@ -26,12 +26,14 @@ def unique_slug(prefix: str = "t") -> str:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_test_environment, django_db_blocker):
+def django_db_setup(django_test_environment, django_db_modify_db_settings, django_db_blocker):
     """Create the test database, the platform row and a migrated account template, always.
 
     pytest-django only creates the databases that `django_db`-marked tests ask for; live tests use
     committed data instead of that marker, and run on their own they would otherwise reach the
     development database. So the test database is set up here for every run, and dropped after.
+    `django_db_modify_db_settings` gives each xdist worker a database of its own (`test_atrium_gw0`,
+    ...; tests/workers.py isolates the rest).
     """
     from django.test.utils import setup_databases, teardown_databases
 

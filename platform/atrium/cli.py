@@ -22,6 +22,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from .embedded import ensure_services, state_dir
@@ -136,22 +137,101 @@ def _frontend_unit_tests() -> int:
     return npm(["test", "--silent"], check=False)
 
 
+def _lint(env: dict[str, str]) -> str | None:
+    """The whole-suite run's lint step, before any test: ruff's rules, ruff's formatting, and no model
+    change without its migration (shared and account apps alike: INSTALLED_APPS holds both). Answers
+    what failed, or None."""
+    ruff = str(Path(sys.executable).parent / "ruff")
+    checks = [
+        ("ruff check", [ruff, "check", "--output-format", "concise", "."], "fix: ruff check --fix <file>"),
+        ("ruff format --check", [ruff, "format", "--check", "."], "fix: ruff format <file>"),
+        (
+            "makemigrations --check",
+            [sys.executable, str(ROOT / "manage.py"), "makemigrations", "--check", "--dry-run"],
+            "a model changed without its migration: manage makemigrations <app>",
+        ),
+    ]
+    for name, command, hint in checks:
+        print(f"[atrium] lint: {name}", flush=True)
+        if subprocess.call(command, env=env, cwd=str(ROOT)) != 0:
+            return f"{name} failed ({hint})"
+    return None
+
+
+def _test_workers(env: dict[str, str]) -> int:
+    """How many xdist workers the whole-suite run uses: ATRIUM_TEST_WORKERS, else one more than the
+    cores (much of the suite waits on processes, sockets and the browser), at most 4."""
+    if env.get("ATRIUM_TEST_WORKERS"):
+        return int(env["ATRIUM_TEST_WORKERS"])
+    return min(4, (os.cpu_count() or 1) + 1)
+
+
+def _xdist_args(pytest_args: list[str], env: dict[str, str]) -> list[str]:
+    """The whole suite runs on xdist workers with `--dist loadgroup`: a file whose tests share a
+    module-scoped fixture (a server, accounts made once) stays on one worker, other tests go to any
+    (tests/workers.py `pytest_collection_modifyitems`). Explicit arguments run as given, serially
+    unless they ask for `-n`; an `-n` without `--dist` gets the same grouping."""
+    if not pytest_args:
+        workers = _test_workers(env)
+        return ["-n", str(workers), "--dist", "loadgroup"] if workers > 1 else []
+    asks_workers = any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in pytest_args)
+    if asks_workers and not any(a.startswith(("--dist", "-d")) for a in pytest_args):
+        return [*pytest_args, "--dist", "loadgroup"]
+    return pytest_args
+
+
+class _Phases:
+    """Wall time of each phase of a test run, printed at the end."""
+
+    def __init__(self) -> None:
+        self.times: list[tuple[str, float]] = []
+        self._name, self._start = "", 0.0
+
+    def start(self, name: str) -> None:
+        self.stop()
+        self._name, self._start = name, time.monotonic()
+
+    def stop(self) -> None:
+        if self._name:
+            self.times.append((self._name, time.monotonic() - self._start))
+            self._name = ""
+
+    def report(self) -> None:
+        self.stop()
+        if self.times:
+            parts = ", ".join(f"{name} {seconds:.0f}s" for name, seconds in self.times)
+            print(f"[atrium] phases: {parts}", flush=True)
+
+
 def cmd_test(pytest_args: list[str]) -> int:
+    phases = _Phases()
+    try:
+        return _run_tests(pytest_args, phases)
+    finally:
+        phases.report()
+
+
+def _run_tests(pytest_args: list[str], phases: _Phases) -> int:
     from .frontend import ensure_built
 
     env = dict(os.environ)
     _prepare_env(env)
-    # the whole suite (no arguments, as CI runs it) also runs the web app's unit tests first
+    # the whole suite (no arguments, as CI runs it) also runs the web app's unit tests, the
+    # dependency audit and the lint step first
     whole_suite = not pytest_args
     if not env.get("ATRIUM_SKIP_WEBAPP_BUILD"):  # a backend-only run may skip building the web app
+        phases.start("web app build")
         ensure_built()
     _ensure_chromium()
-    if whole_suite and _frontend_unit_tests() != 0:
-        print("[atrium] web app unit tests failed", flush=True)
-        return 1
+    if whole_suite:
+        phases.start("vitest")
+        if _frontend_unit_tests() != 0:
+            print("[atrium] web app unit tests failed", flush=True)
+            return 1
     if whole_suite and not env.get("ATRIUM_SKIP_AUDIT"):  # pip-audit and npm audit (atrium/depaudit.py)
         from .depaudit import run as audit_dependencies
 
+        phases.start("audit")
         if audit_dependencies() != 0:
             print("[atrium] dependency audit failed (see audit-allowlist.toml)", flush=True)
             return 1
@@ -163,13 +243,25 @@ def cmd_test(pytest_args: list[str]) -> int:
     # no test talks to Stripe: the billing tests point the client at their fake Stripe server
     for name in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE", "STRIPE_PUBLISHABLE_KEY"):
         env[name] = ""
-    mail_dir = tempfile.mkdtemp(prefix="atrium-test-mail-")
-    env["ATRIUM_MAIL_DIR"] = mail_dir
+    # mail and uploads of a test run go to a folder of its own (each xdist worker: a subfolder,
+    # tests/workers.py), never into the development state folder
+    scratch = tempfile.mkdtemp(prefix="atrium-test-")
+    env["ATRIUM_MAIL_DIR"] = os.path.join(scratch, "mail")
+    env["ATRIUM_MEDIA_ROOT"] = os.path.join(scratch, "media")
+    os.makedirs(env["ATRIUM_MAIL_DIR"])
+    os.makedirs(env["ATRIUM_MEDIA_ROOT"])
     services = ensure_services(env)
     try:
         for note in services.notes:
             print(f"[atrium] {note}", flush=True)
-        command = [sys.executable, "-m", "pytest", *pytest_args]
+        if whole_suite and not env.get("ATRIUM_SKIP_LINT"):
+            phases.start("lint")
+            failed = _lint(env)
+            if failed:
+                print(f"[atrium] lint failed: {failed}", flush=True)
+                return 1
+        phases.start("pytest")
+        command = [sys.executable, "-m", "pytest", *_xdist_args(pytest_args, env)]
         proc = subprocess.Popen(command, env=env, cwd=str(ROOT))
         try:
             return proc.wait()
@@ -178,7 +270,7 @@ def cmd_test(pytest_args: list[str]) -> int:
             return proc.wait()
     finally:
         services.stop()
-        shutil.rmtree(mail_dir, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def cmd_manage(manage_args: list[str]) -> int:
