@@ -123,6 +123,39 @@ def _mall(people: dict[str, User]) -> None:
         )
         _progress(ticket, people, rng)
     _approval_stories(people, shops, types)
+    _confirmation_stories(people, shops[0], types)
+
+
+def _confirmation_stories(people: dict[str, User], shop: User, types: dict[str, TicketType]) -> None:
+    """The first shop's resolved work, as its portal shows it: two repairs waiting for the shop's
+    confirmation, one confirmed and rated, one returned for rework."""
+    from . import confirmation
+
+    unit = premises_of(shop)
+    stories = [
+        ("leak", "Dripping pipe under the sink in {unit}", {"severity": "drip"}, "await"),
+        ("breakdown", "Shutter of unit {unit} sticks halfway", {}, "await"),
+        ("breakdown", "Socket sparks behind the counter", {}, "rate"),
+        ("climate", "Air conditioner noisy at night", {"feeling": "too_hot", "temperature": 27}, "return"),
+    ]
+    for code, title, fields, ending in stories:
+        ticket = file_ticket(
+            actor=shop,
+            ticket_type=types[code],
+            title=title.format(unit=unit.name if unit else "the shop"),
+            fields=fields,
+            location=unit,
+        )
+        transition_ticket(actor=people["admin"], ticket=ticket, to="in_progress")
+        transition_ticket(
+            actor=people["admin"], ticket=ticket, to="resolved", comment="Fixed, please check and confirm."
+        )
+        ticket.refresh_from_db()
+        if ending == "rate":
+            confirmation.confirm_resolution(actor=shop, ticket=ticket)
+            confirmation.rate_ticket(actor=shop, ticket=ticket, score=5, comment="Quick and tidy, thank you!")
+        elif ending == "return":
+            confirmation.return_for_rework(actor=shop, ticket=ticket, reason="Still rattles after 22:00.")
 
 
 def _approval_stories(people: dict[str, User], shops: list[User], types: dict[str, TicketType]) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django_tenants.utils import schema_context
 
+from tenant_apps.branding.demo import fill_demo_branding
 from tenant_apps.desk.demo import fill_demo_desk
 from tenant_apps.notices.demo import fill_demo_notices
 from tenant_apps.passes.demo import fill_demo_passes
@@ -130,6 +131,8 @@ def load_demo() -> list[str]:
                 fill_demo_notices(demo.kind)
             with transaction.atomic():
                 fill_demo_passes()
+            with transaction.atomic():
+                fill_demo_branding()
         connection.set_schema_to_public()
         lines.append(
             f"{demo.slug:<14} admin {admin_email} / {DEMO_PASSWORD}; also "

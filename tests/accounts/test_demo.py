@@ -40,6 +40,15 @@ def test_demo_accounts_have_people_and_routed_tickets_and_loading_twice_changes_
         confirmed = drill.receipts.filter(confirmed_at__isnull=False).count()
         assert 0 < confirmed < drill.receipts.count() == 12  # partly confirmed
         announcements = Announcement.objects.count()
+        # shop01's portal shows the confirmation flow: work to confirm, rated work, returned work
+        from tenant_apps.branding.models import Branding
+
+        shop = {"requester__email": "shop01@zelenopark.demo"}
+        assert Ticket.objects.filter(confirmation_state="awaiting", category="resolved", **shop).count() >= 2
+        assert Ticket.objects.filter(confirmation_state="confirmed", rating=5, **shop).exists()
+        assert Ticket.objects.filter(confirmation_state="returned", **shop).exists()
+        branding = Branding.objects.get()
+        assert branding.portal_name and branding.primary_color != branding.accent_color
     assert counts["petrovsky"] > 0 and counts["sever-service"] > 0
     load_demo()
     with schema_context("a_zelenopark"):
