@@ -18,6 +18,7 @@ from .hub import hub_for
 
 UNAUTHENTICATED = 4401
 ACCESS_LOST = 4403
+TRY_AGAIN = 4503  # the channel layer (Redis) was lost: reconnect and resume (autobahn allows 1000, 3000-4999)
 RESUME_LIMIT = 500
 PRESENCE_STATES = ("viewing", "typing", "left")
 # Queue filters the payload alone can answer; a saved view using other filters is checked in the DB.
@@ -389,6 +390,12 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
             self.buffer.append(event)
             return
         await self._deliver(event, encoded)
+
+    async def channel_layer_lost(self) -> None:
+        """The hub lost the channel layer: live events may be missing from now on, so the client is
+        told to come back and resume (it already left its groups)."""
+        self.groups_joined = []
+        await self.close(code=TRY_AGAIN)
 
     async def access_changed(self, message: dict) -> None:
         """Blocked, expired, role or company changed: close, or shrink to what the person may see now."""

@@ -33,10 +33,20 @@ class AccountHub:
             # the default prefix: channels-redis reads all of a process's channels through one loop
             self.channel = await self.layer.new_channel()
             self.reader = asyncio.get_running_loop().create_task(self._read())
-        for group in groups:
-            if not self.members[group]:
-                await self.layer.group_add(group, self.channel)
-            self.members[group].add(consumer)
+        added = []
+        try:
+            for group in groups:
+                if not self.members[group]:
+                    await self.layer.group_add(group, self.channel)
+                self.members[group].add(consumer)
+                added.append(group)
+        except Exception:
+            # the channel layer is down: the socket is refused, and holds no group here
+            for group in added:
+                self.members[group].discard(consumer)
+                if not self.members[group]:
+                    del self.members[group]
+            raise
 
     async def leave(self, consumer: Any, groups: list[str]) -> None:
         for group in groups:
@@ -46,7 +56,10 @@ class AccountHub:
             members.discard(consumer)
             if not members:
                 del self.members[group]
-                await self.layer.group_discard(group, self.channel)
+                try:
+                    await self.layer.group_discard(group, self.channel)
+                except Exception:  # noqa: BLE001 - the layer is down; the membership expires there
+                    log.warning("live hub %s: could not leave %s", self.schema, group)
 
     async def _read(self) -> None:
         while True:
@@ -56,12 +69,26 @@ class AccountHub:
                 raise
             except Exception:  # noqa: BLE001 - a broken message must not stop live delivery
                 log.exception("live hub %s: receive failed", self.schema)
+                await self._layer_lost()
                 await asyncio.sleep(0.5)
                 continue
             try:
                 await self._fan_out(message)
             except Exception:  # noqa: BLE001
                 log.exception("live hub %s: fan-out failed", self.schema)
+
+    async def _layer_lost(self) -> None:
+        """The channel layer (Redis) failed under the reader: events published meanwhile never
+        reach this process. Every socket is closed (4503, try again) so its client reconnects
+        once the layer is back and resumes from its last event id, which the event log replays
+        (docs/live.md, "Resume"); a socket left open would silently miss those events."""
+        consumers = {consumer for members in self.members.values() for consumer in members}
+        self.members.clear()  # joined again, in Redis too, by the sockets that reconnect
+        for consumer in consumers:
+            try:
+                await consumer.channel_layer_lost()
+            except Exception:  # noqa: BLE001
+                log.exception("live hub %s: closing a socket failed", self.schema)
 
     async def _fan_out(self, message: dict) -> None:
         members = list(self.members.get(message.get("group", ""), ()))
