@@ -16,7 +16,7 @@ from tenant_apps.domains.api import views as custom_domain
 from tenant_apps.notices.api import views as notices
 from tenant_apps.objects.api import views as objects
 from tenant_apps.passes.api import views as passes
-from tenant_apps.people.api import directory
+from tenant_apps.people.api import directory, tokens
 from tenant_apps.people.api import views as people
 
 router = SimpleRouter()
@@ -41,6 +41,8 @@ api_v1 = [
     path("auth/session/", people.SessionView.as_view(), name="auth-session"),
     path("auth/tokens/", people.TokenView.as_view(), name="auth-tokens"),
     path("auth/tokens/current/", people.CurrentTokenView.as_view(), name="auth-token-current"),
+    path("auth/tokens/issued/", tokens.IssuedTokensView.as_view(), name="auth-token-list"),
+    path("auth/tokens/issued/<str:token_id>/", tokens.IssuedTokenView.as_view(), name="auth-token-detail"),
     path("auth/invitations/accept/", directory.InvitationAcceptView.as_view(), name="invitation-accept"),
     path("auth/password-reset/", people.PasswordResetView.as_view(), name="password-reset"),
     path(

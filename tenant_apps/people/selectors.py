@@ -41,3 +41,25 @@ def team_of(key_user: User) -> QuerySet:
     if not key_user.company_id:
         return User.objects.none()
     return User.objects.filter(company_id=key_user.company_id, role__in=(Role.KEY_USER, Role.EMPLOYEE))
+
+
+def api_tokens(viewer: User) -> QuerySet:
+    """The API tokens `viewer` may see: every person's for an account admin, one's own otherwise;
+    expired ones are left out (knox deletes them at their next use)."""
+    from knox.models import AuthToken
+
+    from tenant_apps import permissions as perms
+
+    tokens = AuthToken.objects.select_related("user").filter(
+        Q(expiry__isnull=True) | Q(expiry__gt=timezone.now())
+    )
+    if not perms.can_manage_people(viewer):
+        tokens = tokens.filter(user=viewer)
+    return tokens.order_by("-created", "digest")
+
+
+def api_token(viewer: User, token_id: str):
+    """One token by its public id (the first 16 characters of its digest: never the secret)."""
+    if len(token_id) != 16:
+        return None
+    return api_tokens(viewer).filter(digest__startswith=token_id.lower()).first()

@@ -517,6 +517,9 @@ def _build_world() -> World:
         markers=(MARK, b.made.account.slug),
     )
     assert w.a.people["visitor"].pk == w.b.people["visitor"].pk
+    with schema_context(b.schema):  # an API token of B's, by its public id
+        w.ids["b_token_id"] = AuthToken.objects.order_by("digest").first().digest[:16]
+    connection.set_schema_to_public()
     return w
 
 
@@ -1040,6 +1043,9 @@ ROUTES: dict[str, list[Req]] = {
         Req("put", _pk("b_equipment"), lambda w: {"kind": "pump", "name": "renamed"}),
         Req("delete", _pk("b_equipment")),
     ],
+    # API tokens: A's admin lists A's only and cannot revoke B's
+    "auth-token-list": [Req("get", local="200")],
+    "auth-token-detail": [Req("delete", {"token_id": "b_token_id"})],
     # the custom domain is the request's own account's: A's admin only ever sees and changes A's
     "custom-domain": [
         Req("get", local="200"),

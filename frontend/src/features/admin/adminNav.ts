@@ -57,7 +57,9 @@ export const adminNav: AdminNavSection[] = [
     label: "admin:sections.account",
     items: [
       { to: "billing", label: "billing:nav" },
+      { to: "branding", label: "branding:nav" },
       { to: "audit", label: "audit:nav" },
+      { to: "tokens", label: "tokens:nav" },
     ],
   },
 ];
@@ -73,7 +75,9 @@ export const adminRoutes: AdminRoute[] = [
   { path: "people", load: () => import("./people/PeoplePage") },
   { path: "locations", load: () => import("./locations/LocationsPage") },
   { path: "billing", load: () => import("./billing/BillingPage") },
+  { path: "branding", load: () => import("./branding/BrandingPage") },
   { path: "audit", load: () => import("./audit/AuditPage") },
+  { path: "tokens", load: () => import("./tokens/TokensPage") },
 ];
 
 /** The first screen: /app/admin opens it. */

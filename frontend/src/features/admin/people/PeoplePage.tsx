@@ -148,14 +148,23 @@ function PeopleTable({ people, groups, onEdit }: { people: Person[]; groups: Gro
   const { t } = useTranslation(["people", "shared"]);
   const fmt = useDateFormat();
   const refresh = useRefresh();
-  const block = useMutation({ mutationFn: (id: number) => blockPerson(id, ""), onSuccess: refresh });
+  const [blocking, setBlocking] = useState<number | null>(null);
+  const [reason, setReason] = useState("");
+  const block = useMutation({
+    mutationFn: (id: number) => blockPerson(id, reason),
+    onSuccess: () => {
+      setBlocking(null);
+      setReason("");
+      refresh();
+    },
+  });
   const unblock = useMutation({ mutationFn: unblockPerson, onSuccess: refresh });
   const resend = useMutation({ mutationFn: resendInvitation });
   const groupName = new Map(groups.map((g) => [g.id, g.name]));
   if (!people.length) return <p className="a-empty">{t("list.empty")}</p>;
   return (
     <>
-      <ErrorAlert error={block.error ?? unblock.error ?? resend.error} />
+      <ErrorAlert error={unblock.error ?? resend.error} />
       {resend.isSuccess && <Alert tone="success">{t("list.resent")}</Alert>}
       <table className="adm__table">
         <thead>
@@ -173,7 +182,7 @@ function PeopleTable({ people, groups, onEdit }: { people: Person[]; groups: Gro
         <tbody>
           {people.map((person) => {
             const who = person.full_name || person.email;
-            return (
+            return [
               <tr key={person.id}>
                 <td>
                   <div className="adm__strong">{person.full_name || "—"}</div>
@@ -205,13 +214,52 @@ function PeopleTable({ people, groups, onEdit }: { people: Person[]; groups: Gro
                       {t("list.unblock")}
                     </Button>
                   ) : (
-                    <Button size="sm" variant="danger" onClick={() => block.mutate(person.id)} aria-label={t("list.blockOf", { name: who })}>
+                    <Button
+                      size="sm"
+                      variant="danger"
+                      onClick={() => {
+                        block.reset();
+                        setBlocking(person.id);
+                      }}
+                      aria-label={t("list.blockOf", { name: who })}
+                      aria-expanded={blocking === person.id}
+                    >
                       {t("list.block")}
                     </Button>
                   )}
                 </td>
-              </tr>
-            );
+              </tr>,
+              blocking === person.id && !person.blocked ? (
+                <tr key={`${person.id}-block`}>
+                  <td colSpan={6}>
+                    <form
+                      className="adm__inline-form"
+                      aria-label={t("block.formOf", { name: who })}
+                      onSubmit={(e) => {
+                        e.preventDefault();
+                        block.mutate(person.id);
+                      }}
+                      noValidate
+                    >
+                      <TextField
+                        label={t("block.reason")}
+                        value={reason}
+                        autoFocus
+                        onChange={(e) => setReason(e.target.value)}
+                        errors={fieldErrors(block.error, "reason")}
+                      />
+                      <Button type="submit" variant="danger" busy={block.isPending}>
+                        {t("block.confirm")}
+                      </Button>
+                      <Button type="button" variant="ghost" onClick={() => setBlocking(null)}>
+                        {t("shared:actions.cancel")}
+                      </Button>
+                    </form>
+                    <ErrorAlert error={block.error} shownFields={["reason"]} />
+                  </td>
+                </tr>
+              ) : null,
+            ];
           })}
         </tbody>
       </table>

@@ -1,0 +1,153 @@
+"""Account administration II in the browser: QR label sheets printed from the Locations screen and
+read back (the PDF rendered, its QR codes decoded), people invited, blocked and unblocked with the
+seats figure following, every screen axe-clean at 1440×900, and nothing of it for a non-admin."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import pypdfium2
+import pytest
+import zxingcpp
+from playwright.sync_api import expect
+
+from tests.desk.conftest import make_mall
+from tests.e2e.conftest import ARTIFACTS, Api, assert_accessible
+
+pytestmark = pytest.mark.e2e
+
+SCREENS = {
+    "people": "People & groups",
+    "locations": "Locations & equipment",
+    "billing": "Billing",
+    "branding": "Branding & domain",
+    "audit": "Audit log",
+    "tokens": "API tokens",
+}
+
+
+@pytest.fixture(scope="module")
+def mall(live_db):
+    return make_mall()
+
+
+def admin_page(web, mall, path: str):
+    page = web.signed_in(mall.host, mall.people["admin"].email, path=path)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    return page
+
+
+def shoot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"admin-org-{name}.png"), full_page=True)
+
+
+def fetch_bytes(page, href: str) -> tuple[int, str, bytes]:
+    """GET the link as this page would (same origin, its session cookie)."""
+    status, kind, body = page.evaluate(
+        """async (href) => {
+            const r = await fetch(href);
+            const bytes = new Uint8Array(await r.arrayBuffer());
+            let s = ""; for (const b of bytes) s += String.fromCharCode(b);
+            return [r.status, r.headers.get("content-type"), btoa(s)];
+        }""",
+        href,
+    )
+    return status, kind, base64.b64decode(body)
+
+
+def qr_texts(pdf: bytes) -> list[str]:
+    texts = []
+    for pdf_page in pypdfium2.PdfDocument(pdf):
+        image = pdf_page.render(scale=200 / 72).to_pil()
+        texts += [r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.QRCode]
+    return texts
+
+
+def test_admin_prints_qr_labels_for_two_locations(web, mall):
+    page = admin_page(web, mall, "/app/admin/locations")
+    expect(page.get_by_role("heading", name="Locations & equipment", level=1)).to_be_visible()
+    page.get_by_role("checkbox", name="2-14").check()
+    page.get_by_role("checkbox", name="Floor 2").check()
+    link = page.get_by_role("link", name="Print QR labels for 2 locations")
+    expect(link).to_be_visible()
+    assert_accessible(page)
+    shoot(page, "locations")
+
+    status, kind, pdf = fetch_bytes(page, link.get_attribute("href"))
+    assert status == 200 and kind == "application/pdf"
+    base = web.url(mall.host, "/portal/report")  # the account's base URL on the live server
+    floor = mall.unit.parent_id
+    assert sorted(qr_texts(pdf)) == sorted([f"{base}?location={mall.unit.pk}", f"{base}?location={floor}"])
+
+
+def test_invite_block_and_unblock_follow_the_seats_figure(web, mall):
+    page = admin_page(web, mall, "/app/admin/people")
+    seats = page.get_by_test_id("seats")
+    expect(seats).to_have_text(re.compile(r"Seats: \d+ used of \d+ allowed"))
+    used = int(re.search(r"(\d+) used", seats.inner_text()).group(1))
+
+    invite = page.get_by_role("region", name="Invite a person")
+    invite.get_by_label("E-mail").fill("new.engineer@example.com")
+    invite.get_by_label("Full name").fill("Nina Newcomer")
+    invite.get_by_label("Role").select_option("engineer")
+    invite.get_by_role("button", name="Send invitation").click()
+    expect(page.get_by_text("Invitation sent to new.engineer@example.com.")).to_be_visible()
+    expect(seats).to_contain_text(f"Seats: {used + 1} used")
+    row = page.get_by_role("row").filter(has_text="new.engineer@example.com")
+    expect(row).to_contain_text("Invited")
+    assert_accessible(page)
+    shoot(page, "people")
+
+    row.get_by_role("button", name="Block Nina Newcomer").click()
+    form = page.get_by_role("form", name="Block Nina Newcomer")
+    form.get_by_role("button", name="Block", exact=True).click()  # no reason: the API asks for one
+    expect(form.get_by_label("Reason for blocking")).to_have_attribute("aria-invalid", "true")
+    form.get_by_label("Reason for blocking").fill("Left the contractor")
+    form.get_by_role("button", name="Block", exact=True).click()
+    expect(row).to_contain_text("Blocked")
+    expect(seats).to_contain_text(f"Seats: {used} used")
+    row.get_by_role("button", name="Unblock Nina Newcomer").click()
+    expect(row).to_contain_text("Invited")
+    expect(seats).to_contain_text(f"Seats: {used + 1} used")
+
+    person = next(
+        p
+        for p in Api(web.server, mall, "admin")("GET", "/people/?q=new.engineer").json()["results"]
+        if p["email"] == "new.engineer@example.com"
+    )
+    assert person["role"] == "engineer" and person["blocked"] is False
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_every_screen_is_accessible(web, mall, screen):
+    page = admin_page(web, mall, f"/app/admin/{screen}")
+    expect(page.get_by_role("heading", name=SCREENS[screen], level=1)).to_be_visible()
+    nav = page.get_by_role("navigation", name="Administration")
+    expect(nav.get_by_role("link", name=SCREENS[screen])).to_have_class(re.compile("is-active"))
+    page.wait_for_load_state("networkidle")
+    assert_accessible(page)
+    shoot(page, screen)
+    assert page.errors == []
+
+
+def test_a_non_admin_gets_no_admin_navigation_and_403_from_the_api(web, mall):
+    page = web.signed_in(mall.host, mall.people["engineer"].email, path="/app/queues")
+    expect(page.get_by_role("navigation", name="Main navigation")).to_be_visible()
+    expect(page.get_by_role("link", name="Administration")).to_have_count(0)
+    page.goto(web.url(mall.host, "/app/admin/people"))
+    expect(page.get_by_text("Only account admins can configure the account.")).to_be_visible()
+    expect(page.get_by_test_id("seats")).to_have_count(0)
+
+    api = Api(web.server, mall, "engineer")
+    for method, path, body in [
+        ("GET", "/billing/", None),
+        ("POST", "/people/", {"email": "x@example.com", "role": "engineer"}),
+        ("POST", f"/people/{mall.people['dispatcher'].pk}/block/", {"reason": ""}),
+        ("GET", "/audit/", None),
+        ("GET", f"/locations/labels.pdf?ids={mall.unit.pk}", None),
+    ]:
+        response = api(method, path, json=body)
+        assert response.status_code == 403, (path, response.status_code)
+        assert response.json()["code"] == "permission_denied"
