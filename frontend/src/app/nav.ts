@@ -29,8 +29,10 @@ export const navSections: NavSection[] = [
     items: [
       { to: "/queues", label: "queues:nav", icon: "queue" },
       { to: "/tickets/new", label: "newticket:nav", icon: "plus", end: true },
+      // the field screens: shown to whom /me/ says the API lets use them
+      { to: "/approvals", label: "approvals:nav", icon: "check", show: (me) => me.capabilities?.decide_approvals === true },
+      { to: "/gate", label: "gate:nav", icon: "scan", show: (me) => me.capabilities?.check_at_gate === true },
       // later areas, added by their features when built:
-      // { to: "/approvals", label: "approvals:nav", icon: "check" },
       // { to: "/passes", label: "passes:nav", icon: "badge" },
       // { to: "/announcements", label: "notices:nav", icon: "megaphone" },
     ],

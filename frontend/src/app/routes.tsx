@@ -30,6 +30,8 @@ export const appRoutes: AppRoute[] = [
   { area: "shell", path: "tickets/new", load: () => import("@/features/newticket/NewTicketPage") }, // before tickets/:id
   { area: "shell", path: "tickets/:id", load: () => import("@/features/tickets/TicketPage") },
   { area: "shell", path: "profile", load: () => import("@/features/profile/ProfilePage") },
+  { area: "shell", path: "approvals", load: () => import("@/features/approvals/ApprovalsPage") },
+  { area: "shell", path: "gate", load: () => import("@/features/gate/GatePage") },
   // account administration: one route; its screens are registered in src/features/admin/adminNav.ts
   { area: "shell", path: "admin/*", load: () => import("@/features/admin/AdminLayout") },
 ];

@@ -12,6 +12,8 @@ const paths = {
   lock: "M7 11V8a5 5 0 0 1 10 0v3M5 11h14v10H5z",
   paperclip: "M21 11.5l-8.5 8.5a5 5 0 0 1-7-7l9-9a3.5 3.5 0 0 1 5 5l-9 9a2 2 0 0 1-3-3l8-8",
   reply: "M9 14L4 9l5-5M4 9h10a6 6 0 0 1 6 6v5",
+  check: "M5 12.5l4.5 4.5L19 7.5",
+  scan: "M4 8V5a1 1 0 0 1 1-1h3M16 4h3a1 1 0 0 1 1 1v3M20 16v3a1 1 0 0 1-1 1h-3M8 20H5a1 1 0 0 1-1-1v-3M8 12h8",
 } as const;
 
 export type IconName = keyof typeof paths;
