@@ -82,6 +82,19 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def pss_mb(pid: int) -> float:
+    """Proportional set size: shared pages split among the processes that map them. PostgreSQL's
+    backends all map the shared buffers, and each page a backend touches counts in full in its
+    RSS, so their summed RSS climbs as they touch more of the buffers even when nothing leaks."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def children(pid: int) -> list[int]:
     out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
     return [int(p) for p in out.split()]
@@ -454,7 +467,7 @@ def main() -> None:
             flush=True,
         )
         print(
-            f"{'min':>3} {'reqs':>6} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7} {'5xx':>4} {'4xx':>4} {'ws':>4} {'frames':>7} {'drops':>5}  RSS MB (daphne, worker+pool, postgres, redis, load)",
+            f"{'min':>3} {'reqs':>6} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7} {'5xx':>4} {'4xx':>4} {'ws':>4} {'frames':>7} {'drops':>5}  RSS MB (daphne, worker+pool, postgres, redis, load; postgres PSS)",
             flush=True,
         )
         rows, totals = [], defaultdict(int)
@@ -471,6 +484,7 @@ def main() -> None:
                 "daphne": rss_mb(daphne.pid),
                 "worker": rss_mb(worker.pid) + sum(rss_mb(p) for p in children(worker.pid)),
                 "postgres": sum(rss_mb(p) for p in postgres_pids(database)),
+                "postgres_pss": sum(pss_mb(p) for p in postgres_pids(database)),
                 "redis": rss_mb(redis_pid()) if redis_pid() else 0.0,
                 "load": rss_mb(os.getpid()) + (rss_mb(sockets.pid) if sockets.pid else 0.0),
             }
@@ -495,7 +509,8 @@ def main() -> None:
             print(
                 f"{minute:>3} {len(samples):>6} {row['p50']:>7.1f} {row['p95']:>7.1f} {row['p99']:>7.1f} {row['max']:>7.1f} "
                 f"{errors:>4} {refused:>4} {ws['open']:>4} {ws['frames']:>7} {ws['dropped']:>5}  "
-                + ", ".join(f"{memory[k]:.0f}" for k in ("daphne", "worker", "postgres", "redis", "load")),
+                + ", ".join(f"{memory[k]:.0f}" for k in ("daphne", "worker", "postgres", "redis", "load"))
+                + f"; {memory['postgres_pss']:.0f}",
                 flush=True,
             )
         print(
@@ -529,9 +544,16 @@ def plot(rows: list[dict], path: Path) -> None:
     lat.set_title("Atrium soak: latency and memory per minute")
     lat.legend()
     lat.grid(alpha=0.3)
-    for key in ("daphne", "worker", "postgres", "redis", "load"):
-        mem.plot(minutes, [r[key] for r in rows], marker=".", label=key)
-    mem.set_ylabel("RSS, MB")
+    for key in ("daphne", "worker", "postgres", "postgres_pss", "redis", "load"):
+        label = "postgres (PSS)" if key == "postgres_pss" else key
+        mem.plot(
+            minutes,
+            [r[key] for r in rows],
+            marker=".",
+            label=label,
+            linestyle=":" if key == "postgres_pss" else "-",
+        )
+    mem.set_ylabel("RSS (PostgreSQL also PSS), MB")
     mem.set_xlabel("minute")
     mem.legend()
     mem.grid(alpha=0.3)
