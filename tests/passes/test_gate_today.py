@@ -73,5 +73,6 @@ def test_today_is_for_the_gate_only_and_checks_its_date(mall):
     assert mall.api("plumber", "get", "/gate/today/").status_code == 403
     assert mall.api("key_user", "get", "/gate/today/").status_code == 403
     assert mall.api("dispatcher", "get", "/gate/today/").status_code == 200
-    bad = mall.api("guard", "get", "/gate/today/", {"date": "tomorrow"})
-    assert bad.status_code == 400 and "date" in bad.json()["fields"]
+    for wrong in ("tomorrow", "9999-12-31", "0001-01-01"):
+        bad = mall.api("guard", "get", "/gate/today/", {"date": wrong})
+        assert bad.status_code == 400 and "date" in bad.json()["fields"], (wrong, bad.content)

@@ -279,7 +279,11 @@ class GateTodayView(APIView):
             try:
                 day = date.fromisoformat(raw)
             except ValueError:
-                raise InvalidInput(fields={"date": [_("Enter a date as YYYY-MM-DD.")]}) from None
+                day = None
+            if day is None or not (
+                date(1900, 1, 1) <= day <= date(9000, 12, 31)
+            ):  # day arithmetic stays in range
+                raise InvalidInput(fields={"date": [_("Enter a date as YYYY-MM-DD.")]})
         else:
             day = local_now(timezone.now(), account_zone()).date()
         return Response(
