@@ -12,6 +12,7 @@ import pytest
 import zxingcpp
 from playwright.sync_api import expect
 
+from tests.conftest import wait_for
 from tests.desk.conftest import make_mall
 from tests.e2e.conftest import ARTIFACTS, Api, assert_accessible
 
@@ -20,6 +21,8 @@ pytestmark = pytest.mark.e2e
 SCREENS = {
     "people": "People & groups",
     "locations": "Locations & equipment",
+    "announcements": "Announcements",
+    "partnerships": "Partnerships",
     "billing": "Billing",
     "branding": "Branding & domain",
     "audit": "Audit log",
@@ -151,3 +154,103 @@ def test_a_non_admin_gets_no_admin_navigation_and_403_from_the_api(web, mall):
         response = api(method, path, json=body)
         assert response.status_code == 403, (path, response.status_code)
         assert response.json()["code"] == "permission_denied"
+
+
+@pytest.fixture(scope="module")
+def contractor(live_db):
+    return make_mall("contractor")
+
+
+def test_a_partnership_made_through_the_screens_of_both_accounts(web, mall, contractor):
+    # the mall's admin invites the contractor, naming the types and statuses that cross
+    ours = admin_page(web, mall, "/app/admin/partnerships")
+    invite = ours.get_by_role("region", name="Invite a partner")
+    invite.get_by_label("Partner's address").fill(contractor.made.account.slug)
+    invite.get_by_label("Our type code 1").fill("leak")
+    invite.get_by_label("Partner's type code 1").fill("work_order")
+    status_out = invite.get_by_role("group", name="Statuses to the contractor")
+    status_out.get_by_role("button", name="Add a row").click()
+    status_out.get_by_label("Our status 1").fill("in_progress")
+    status_out.get_by_label("Partner's status 1").fill("in_progress")
+    invite.get_by_role("button", name="Send invitation").click()
+    expect(ours.get_by_text(f"Invitation sent to {contractor.made.account.name}.")).to_be_visible()
+    card = ours.get_by_role("article", name=contractor.made.account.name)
+    expect(card).to_contain_text("Invited")
+    assert_accessible(ours)
+    shoot(ours, "partnerships-invited")
+
+    # the contractor's admin accepts on its own host, completing the status mapping back
+    theirs = admin_page(web, contractor, "/app/admin/partnerships")
+    their_card = theirs.get_by_role("article", name=mall.made.account.name)
+    expect(their_card).to_contain_text("Invited")
+    their_card.get_by_role("button", name="Accept…").click()
+    form = theirs.get_by_role("form", name=f"Accept the partnership with {mall.made.account.name}")
+    expect(form.get_by_label("Partner's type code 1")).to_have_value("leak")
+    expect(form.get_by_label("Our type code 1")).to_have_value("work_order")
+    back = form.get_by_role("group", name="Statuses back to the requester")
+    back.get_by_role("button", name="Add a row").click()
+    back.get_by_label("Our status 1").fill("done")
+    back.get_by_label("Partner's status 1").fill("resolved")
+    assert_accessible(theirs)
+    form.get_by_role("button", name="Accept partnership").click()
+    expect(their_card).to_contain_text("Active")
+    expect(their_card).to_contain_text("done → resolved")
+    shoot(theirs, "partnerships-accepted")
+
+    # the mall sees it active (the state travelled as a federation message), with both mappings
+    ours.reload()
+    expect(card).to_contain_text("Active", timeout=20_000)
+    expect(card).to_contain_text("leak → work_order")
+    expect(card).to_contain_text("done → resolved")
+
+    # a ticket forwarded to the partner shows on both sides
+    partnership = Api(web.server, mall, "admin")("GET", "/federation/partnerships/").json()[0]
+    ticket = Api(web.server, mall, "key_user").file("leak", "Water under escalator 3", {"severity": "stream"})
+    forwarded = Api(web.server, mall, "admin")(
+        "POST", f"/tickets/{ticket['id']}/forward/", json={"partnership": partnership["id"]}
+    )
+    assert forwarded.status_code in (200, 201), forwarded.text
+    contractor_api = Api(web.server, contractor, "admin")
+
+    def arrived():
+        found = contractor_api("GET", "/tickets/").json()["results"]
+        return next((t for t in found if t["title"] == "Water under escalator 3"), None)
+
+    copy = wait_for(arrived, timeout=30)
+    theirs.goto(web.url(contractor.host, f"/app/tickets/{copy['id']}"))
+    expect(theirs.get_by_role("heading", name="Water under escalator 3")).to_be_visible()
+    ours.goto(web.url(mall.host, f"/app/tickets/{ticket['id']}"))
+    expect(ours.get_by_role("heading", name="Water under escalator 3")).to_be_visible()
+    links = wait_for(
+        lambda: [
+            link
+            for link in Api(web.server, mall, "admin")("GET", f"/tickets/{ticket['id']}/federation/").json()
+            if link.get("remote_ref")
+        ],
+        timeout=30,
+    )
+    assert links[0]["state"] == "active"
+
+
+def test_an_announcement_composed_published_and_confirmed(web, mall):
+    page = admin_page(web, mall, "/app/admin/announcements")
+    composer = page.get_by_role("region", name="New announcement")
+    composer.get_by_label("Title").fill("Water off on Friday")
+    composer.get_by_label("Text").fill("From 9 to 11 in building B.")
+    composer.get_by_label("All tenants").check()
+    composer.get_by_role("button", name="Save draft").click()
+    detail = page.get_by_role("region", name="Water off on Friday")
+    expect(detail).to_contain_text("Draft")
+    detail.get_by_role("button", name="Publish").click()
+    figures = detail.get_by_role("heading", name=re.compile(r"Confirmed by 0 of \d+ companies"))
+    expect(figures).to_be_visible()
+    assert_accessible(page)
+    shoot(page, "announcements")
+
+    found = Api(web.server, mall, "admin")("GET", "/announcements/?q=Water off").json()["results"][0]
+    confirmed = Api(web.server, mall, "key_user")("POST", f"/announcements/{found['id']}/confirm/")
+    assert confirmed.status_code == 200, confirmed.text
+    page.reload()
+    page.get_by_role("button", name="Open Water off on Friday").click()
+    expect(page.get_by_role("heading", name=re.compile(r"Confirmed by 1 of \d+ companies"))).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="Coffee Point")).to_contain_text("Key_User")

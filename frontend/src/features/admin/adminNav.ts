@@ -56,6 +56,8 @@ export const adminNav: AdminNavSection[] = [
     id: "account",
     label: "admin:sections.account",
     items: [
+      { to: "announcements", label: "announcements:nav" },
+      { to: "partnerships", label: "partnerships:nav" },
       { to: "billing", label: "billing:nav" },
       { to: "branding", label: "branding:nav" },
       { to: "audit", label: "audit:nav" },
@@ -74,6 +76,8 @@ export const adminRoutes: AdminRoute[] = [
   { path: "policies", load: () => import("./policies/PoliciesPage") },
   { path: "people", load: () => import("./people/PeoplePage") },
   { path: "locations", load: () => import("./locations/LocationsPage") },
+  { path: "announcements", load: () => import("./announcements/AnnouncementsPage") },
+  { path: "partnerships", load: () => import("./partnerships/PartnershipsPage") },
   { path: "billing", load: () => import("./billing/BillingPage") },
   { path: "branding", load: () => import("./branding/BrandingPage") },
   { path: "audit", load: () => import("./audit/AuditPage") },
