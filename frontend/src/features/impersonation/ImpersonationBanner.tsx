@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useDateFormat } from "@/shared/format/datetime";
+import { fullPageNavigate, signInUrl } from "@/shared/navigation";
 import { signOut } from "@/shared/session/api";
 import { useSession } from "@/shared/session/SessionContext";
 import { Button, Icon } from "@/shared/ui";
@@ -26,7 +27,7 @@ export function ImpersonationBanner() {
   }, [impersonation]);
   const end = useMutation({
     mutationFn: () => signOut(queryClient),
-    onSettled: () => window.location.assign("/app/sign-in"),
+    onSettled: () => fullPageNavigate(signInUrl()),
   });
   if (!impersonation) return null;
   const minutes = minutesLeft(impersonation.expires_at, now);
