@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
 import { useSession } from "@/shared/session/SessionContext";
-import { Icon, type IconName, usePageTitle } from "@/shared/ui";
+import { Icon, type IconName, LanguageSwitch, usePageTitle } from "@/shared/ui";
 import { useBranding } from "./branding";
 import { keys, listAnnouncements } from "./api";
 
@@ -39,6 +39,9 @@ export default function PortalHome() {
           </li>
         ))}
       </ul>
+      <div className="portal-home__lang">
+        <LanguageSwitch />
+      </div>
     </div>
   );
 }

@@ -96,7 +96,9 @@ export function PortalLayout() {
             <span className="portal-brand__name">{name}</span>
           </NavLink>
           <div className="portal-header__tools">
-            <LanguageSwitch compact />
+            <div className="portal-header__lang">
+              <LanguageSwitch compact />
+            </div>
             <Button size="sm" variant="ghost" busy={leaving} onClick={() => void onSignOut()}>
               {t("shared:signOut")}
             </Button>

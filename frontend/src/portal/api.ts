@@ -21,8 +21,13 @@ export interface RequesterActions {
   can_confirm?: boolean;
   can_return?: boolean;
   can_rate?: boolean;
-  confirmation?: { at?: string | null; by?: string | null; kind?: string | null; reason?: string | null } | null;
-  rating?: { score: number; comment?: string | null; at?: string | null } | null;
+  confirmation?: {
+    state: "awaiting" | "confirmed" | "auto_confirmed" | "returned" | null;
+    due_at?: string | null;
+    confirmed_at?: string | null;
+    returned_reason?: string;
+  } | null;
+  rating?: { score: number; comment?: string; rated_at?: string | null; rated_by?: { id: number; name: string } | null } | null;
 }
 export type PortalTicket = Ticket & RequesterActions;
 

@@ -4,6 +4,13 @@ import { applyBranding, type Branding, brandingVariables, contrast, parseHex } f
 const brand = (primary: string, accent: string) => ({ primary_color: primary, accent_color: accent }) as Branding;
 
 describe("branding → CSS variables", () => {
+  it("darkens the default blue a little so links read on the grey page too", () => {
+    const vars = brandingVariables(brand("#1F6FEB", "#F59E0B"));
+    expect(vars["--c-brand"]).toBe("#1f6feb"); // the header keeps the colour itself
+    expect(contrast(parseHex(vars["--c-primary"])!, [241, 243, 246])).toBeGreaterThanOrEqual(4.5);
+    expect(vars["--c-primary"]).not.toBe("#1f6feb");
+  });
+
   it("uses a dark enough colour as it is, with white text on it", () => {
     const vars = brandingVariables(brand("#0b6e4f", "#f2a900"));
     expect(vars["--c-primary"]).toBe("#0b6e4f");
@@ -18,8 +25,8 @@ describe("branding → CSS variables", () => {
     expect(vars["--c-brand"]).toBe("#7fd1ff");
     expect(vars["--c-on-brand"]).toBe("#1b2230");
     const primary = parseHex(vars["--c-primary"])!;
-    expect(contrast(primary, [255, 255, 255])).toBeGreaterThanOrEqual(4.5);
-    expect(contrast(parseHex(vars["--c-accent-text"])!, [255, 255, 255])).toBeGreaterThanOrEqual(4.5);
+    expect(contrast(primary, [241, 243, 246])).toBeGreaterThanOrEqual(4.5); // on the page's grey too
+    expect(contrast(parseHex(vars["--c-accent-text"])!, [241, 243, 246])).toBeGreaterThanOrEqual(4.5);
   });
 
   it("ignores what is not a colour, and an answer without branding", () => {

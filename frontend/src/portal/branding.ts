@@ -73,10 +73,12 @@ const WHITE: Rgb = [255, 255, 255];
 const BLACK: Rgb = [0, 0, 0];
 const INK: Rgb = [27, 34, 48]; // --c-text
 
-/** A colour darkened just enough to read as text or a link on white (4.5:1). */
+const PAGE: Rgb = [241, 243, 246]; // --c-surface-2, the darkest light background text sits on
+
+/** A colour darkened just enough to read as text or a link on the page's backgrounds (4.5:1). */
 export function readableOnWhite(color: Rgb): Rgb {
   let out = color;
-  for (let step = 0; step < 20 && contrast(out, WHITE) < 4.5; step++) out = mix(out, BLACK, 0.1);
+  for (let step = 0; step < 40 && contrast(out, PAGE) < 4.5; step++) out = mix(out, BLACK, 0.05);
   return out;
 }
 

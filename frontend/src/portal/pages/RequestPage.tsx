@@ -25,6 +25,7 @@ import {
   rateRequest,
   returnRequest,
   uploadAttachment,
+  useFileableTypesQuery,
 } from "../api";
 import { preparePhoto } from "../photos";
 import { StatusBadge } from "./StatusBadge";
@@ -105,8 +106,8 @@ function Details({ ticket }: { ticket: PortalTicket }) {
 
 function FieldsOf({ ticket }: { ticket: PortalTicket }) {
   // the type's form gives the labels; the ticket's values are in the API's shape
-  const types = useQuery({ queryKey: ["ticket-types", "fileable"], enabled: false });
-  const form = ((types.data as { code: string; form_fields?: unknown[] }[] | undefined) ?? []).find((x) => x.code === ticket.type.code)?.form_fields;
+  const types = useQuery(useFileableTypesQuery());
+  const form = (types.data ?? []).find((x) => x.code === ticket.type.code)?.form_fields;
   if (!form) {
     return (
       <dl className="portal-dl">
@@ -174,7 +175,8 @@ function Verdict({ ticket }: { ticket: PortalTicket }) {
   ];
   const scoreErrors = [...(scoreChecked && !score ? [t("verdict.scoreRequired")] : []), ...(fieldErrors(rate.error, "score") ?? [])];
   const canAct = ticket.can_confirm || ticket.can_return || ticket.can_rate;
-  if (!canAct && !ticket.confirmation && !ticket.rating) return null;
+  const state = ticket.confirmation?.state ?? null;
+  if (!canAct && !state && !ticket.rating) return null;
 
   const submitReturn = (event: FormEvent) => {
     event.preventDefault();
@@ -197,15 +199,21 @@ function Verdict({ ticket }: { ticket: PortalTicket }) {
 
   return (
     <section className="a-card portal-pad portal-verdict" aria-labelledby="pr-verdict">
-      <h2 id="pr-verdict">{t("verdict.title")}</h2>
-      {ticket.confirmation?.at && <p>{t("verdict.confirmedAt", { at: fmt.dateTime(ticket.confirmation.at) })}</p>}
+      <h2 id="pr-verdict">{ticket.can_confirm ? t("verdict.question") : t("verdict.title")}</h2>
+      {(state === "confirmed" || state === "auto_confirmed") && ticket.confirmation?.confirmed_at && (
+        <p>{t(state === "confirmed" ? "verdict.confirmedAt" : "verdict.autoConfirmedAt", { at: fmt.dateTime(ticket.confirmation.confirmed_at) })}</p>
+      )}
+      {state === "returned" && ticket.confirmation?.returned_reason && <p>{t("verdict.returnedWith", { reason: ticket.confirmation.returned_reason })}</p>}
+      {state === "awaiting" && ticket.confirmation?.due_at && (ticket.can_confirm || ticket.can_return) && (
+        <p className="portal-muted">{t("verdict.dueAt", { at: fmt.dateTime(ticket.confirmation.due_at) })}</p>
+      )}
       {ticket.rating && (
         <p>
           {t("verdict.ratedAs", { score: ticket.rating.score })}
           {ticket.rating.comment ? ` — ${ticket.rating.comment}` : ""}
         </p>
       )}
-      {(ticket.can_confirm || ticket.can_return) && <p className="portal-muted">{t("verdict.ask")}</p>}
+      {(ticket.can_confirm || ticket.can_return) && <p>{t("verdict.ask")}</p>}
       <ErrorAlert error={confirm.error} />
       <div className="portal-actions">
         {ticket.can_confirm && (
