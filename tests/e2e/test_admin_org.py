@@ -20,6 +20,7 @@ pytestmark = pytest.mark.e2e
 
 SCREENS = {
     "people": "People & groups",
+    "companies": "Companies & premises",
     "locations": "Locations & equipment",
     "announcements": "Announcements",
     "partnerships": "Partnerships",
@@ -254,3 +255,20 @@ def test_an_announcement_composed_published_and_confirmed(web, mall):
     page.get_by_role("button", name="Open Water off on Friday").click()
     expect(page.get_by_role("heading", name=re.compile(r"Confirmed by 1 of \d+ companies"))).to_be_visible()
     expect(page.get_by_role("row").filter(has_text="Coffee Point")).to_contain_text("Key_User")
+
+
+def test_the_tenant_card_with_its_key_user_premises_and_contacts(web, mall):
+    page = admin_page(web, mall, "/app/admin/companies")
+    row = page.get_by_role("row").filter(has_text="Coffee Point")
+    expect(row).to_contain_text("Key_User")
+    expect(row).to_contain_text("2-14")
+    row.get_by_role("button", name="Card of Coffee Point").click()
+    card = page.get_by_role("region", name="Coffee Point")
+    card.get_by_role("button", name="Add a contact").click()
+    card.get_by_label("Contact 1: name").fill("Olga Manager")
+    card.get_by_label("Contact 1: phone").fill("+7 900 000-00-00")
+    card.get_by_role("button", name="Save").click()
+    expect(card.get_by_text("Saved.")).to_be_visible()
+    assert_accessible(page)
+    company = Api(web.server, mall, "admin")("GET", f"/companies/{mall.company.pk}/").json()
+    assert [c["name"] for c in company["contacts"]] == ["Olga Manager"]

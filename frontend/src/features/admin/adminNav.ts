@@ -49,6 +49,7 @@ export const adminNav: AdminNavSection[] = [
     label: "admin:sections.people",
     items: [
       { to: "people", label: "people:nav" },
+      { to: "companies", label: "companies:nav" },
       { to: "locations", label: "locations:nav" },
     ],
   },
@@ -75,6 +76,7 @@ export const adminRoutes: AdminRoute[] = [
   { path: "checklists", load: () => import("./checklists/ChecklistsPage") },
   { path: "policies", load: () => import("./policies/PoliciesPage") },
   { path: "people", load: () => import("./people/PeoplePage") },
+  { path: "companies", load: () => import("./companies/CompaniesPage") },
   { path: "locations", load: () => import("./locations/LocationsPage") },
   { path: "announcements", load: () => import("./announcements/AnnouncementsPage") },
   { path: "partnerships", load: () => import("./partnerships/PartnershipsPage") },
