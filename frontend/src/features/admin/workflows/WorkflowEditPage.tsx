@@ -72,7 +72,7 @@ function WorkflowEditor({ workflow }: { workflow: Workflow | undefined }) {
     event.preventDefault();
     save.mutate();
   };
-  const shown = ["code", "name", ...doc.statuses.flatMap((_s, i) => [`statuses.${i}.category`, `statuses.${i}.name`]), ...doc.transitions.flatMap((_x, i) => [`transitions.${i}`, `transitions.${i}.name`, `transitions.${i}.allowed_roles`])];
+  const shown = ["code", "name", "statuses", "transitions", ...doc.statuses.flatMap((_s, i) => [`statuses.${i}.category`, `statuses.${i}.name`]), ...doc.transitions.flatMap((_x, i) => [`transitions.${i}`, `transitions.${i}.name`, `transitions.${i}.allowed_roles`])];
   return (
     <form className="a-page admin-page" onSubmit={onSubmit} noValidate>
       <div className="a-page__header">
