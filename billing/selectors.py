@@ -60,3 +60,15 @@ def billing_overview(account) -> dict:
             for p in Plan.objects.filter(is_active=True, is_trial=False)
         ],
     }
+
+
+def billing_events(account, limit: int = 100) -> list:
+    """The account's Stripe events as its admin sees them (newest first): what happened and what
+    processing did, never the payload."""
+    from .models import BillingEvent
+
+    return list(
+        BillingEvent.objects.filter(account_id=account.pk)
+        .order_by("-created", "-id")
+        .only("stripe_id", "type", "created", "processed_at", "outcome", "error")[:limit]
+    )

@@ -69,6 +69,18 @@ class PortalSerializer(serializers.Serializer):
     url = serializers.URLField()
 
 
+class BillingEventSerializer(serializers.Serializer):
+    id = serializers.CharField(source="stripe_id")
+    type = serializers.CharField()
+    created = serializers.DateTimeField()
+    processed_at = serializers.DateTimeField(allow_null=True)
+    outcome = serializers.CharField()
+    failed = serializers.SerializerMethodField()
+
+    def get_failed(self, event) -> bool:
+        return bool(event.error)
+
+
 class SeatChangeSerializer(serializers.Serializer):
     seats = serializers.IntegerField(min_value=1, max_value=stripe_services.MAX_SEATS)
 
@@ -86,6 +98,15 @@ class BillingView(_BillingView):
     @extend_schema(responses=BillingSerializer, summary="The account's plan, licence and seats")
     def get(self, request):
         return Response(BillingSerializer(selectors.billing_overview(request.tenant)).data)
+
+
+class BillingEventsView(_BillingView):
+    @extend_schema(
+        responses=BillingEventSerializer(many=True),
+        summary="The account's payment events from Stripe, newest first (at most 100)",
+    )
+    def get(self, request):
+        return Response(BillingEventSerializer(selectors.billing_events(request.tenant), many=True).data)
 
 
 class CheckoutView(_BillingView):

@@ -143,6 +143,7 @@ api_v1 = [
     path("custom-domain/", custom_domain.CustomDomainView.as_view(), name="custom-domain"),
     path("custom-domain/check/", custom_domain.CustomDomainCheckView.as_view(), name="custom-domain-check"),
     path("billing/", billing.BillingView.as_view(), name="billing"),
+    path("billing/events/", billing.BillingEventsView.as_view(), name="billing-events"),
     path("billing/checkout/", billing.CheckoutView.as_view(), name="billing-checkout"),
     path("billing/portal/", billing.PortalView.as_view(), name="billing-portal"),
     path("billing/seats/", billing.SeatsView.as_view(), name="billing-seats"),

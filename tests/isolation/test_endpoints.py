@@ -1043,6 +1043,7 @@ ROUTES: dict[str, list[Req]] = {
         Req("put", _pk("b_equipment"), lambda w: {"kind": "pump", "name": "renamed"}),
         Req("delete", _pk("b_equipment")),
     ],
+    "billing-events": [Req("get", local="200")],  # A's own events only (B's marker never shows)
     # API tokens: A's admin lists A's only and cannot revoke B's
     "auth-token-list": [Req("get", local="200")],
     "auth-token-detail": [Req("delete", {"token_id": "b_token_id"})],

@@ -81,6 +81,7 @@ export default function BillingPage() {
           </>
         )}
       </section>
+      <EventsCard />
       {!b.subscribed && b.online_payment && b.plans.some((p) => p.purchasable) && (
         <section className="a-card adm__card" aria-labelledby="billing-plans">
           <h2 id="billing-plans">{t("plans.title")}</h2>
@@ -131,5 +132,40 @@ export default function BillingPage() {
         </section>
       )}
     </div>
+  );
+}
+
+function EventsCard() {
+  const { t } = useTranslation("billing");
+  const fmt = useDateFormat();
+  const events = useQuery({ queryKey: [...billingKey, "events"], queryFn: () => unwrap(api.GET("/api/v1/billing/events/")) });
+  return (
+    <section className="a-card adm__card" aria-labelledby="billing-events">
+      <h2 id="billing-events">{t("events.title")}</h2>
+      {events.isError && <ErrorAlert error={events.error} />}
+      {events.data && events.data.length === 0 && <p className="a-empty">{t("events.empty")}</p>}
+      {events.data && events.data.length > 0 && (
+        <table className="adm__table">
+          <thead>
+            <tr>
+              <th scope="col">{t("events.at")}</th>
+              <th scope="col">{t("events.type")}</th>
+              <th scope="col">{t("events.outcome")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {events.data.map((e) => (
+              <tr key={e.id}>
+                <td>{fmt.dateTime(e.created)}</td>
+                <td>
+                  <code>{e.type}</code>
+                </td>
+                <td>{e.failed ? <span className="adm__badge adm__badge--danger">{t("events.failed")}</span> : e.outcome || (e.processed_at ? t("events.done") : t("events.waiting"))}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }
