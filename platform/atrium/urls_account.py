@@ -59,6 +59,7 @@ api_v1 = [
     path("tickets/bulk/", desk.BulkUpdateView.as_view(), name="ticket-bulk"),
     path("tickets/bulk/<uuid:pk>/", desk.BulkJobView.as_view(), name="ticket-bulk-job"),
     path("reports/satisfaction/", desk.SatisfactionReportView.as_view(), name="report-satisfaction"),
+    path("desk-settings/", desk.DeskSettingsView.as_view(), name="desk-settings"),
     path("tickets/<int:pk>/approvals/", approvals.TicketApprovalView.as_view(), name="ticket-approvals"),
     path("tickets/<int:pk>/approvals/decide/", approvals.DecideView.as_view(), name="ticket-approval-decide"),
     path(

@@ -49,6 +49,14 @@ def logo(request: HttpRequest, ext: str) -> HttpResponse:
     return _cached(request, body, branding.logo_content_type or "image/png", branding.version)
 
 
+def _short_name(name: str, account_name: str) -> str:
+    """What a home screen shows under the icon: about 12 characters."""
+    for candidate in (name, account_name):
+        if len(candidate) <= 12:
+            return candidate
+    return name[:12].rstrip(" ·-—,.")
+
+
 @require_safe
 def manifest(request: HttpRequest) -> HttpResponse:
     branding = services.current()
@@ -56,7 +64,7 @@ def manifest(request: HttpRequest) -> HttpResponse:
     v = branding.version
     document = {
         "name": name,
-        "short_name": name[:12] if len(name) > 12 else name,
+        "short_name": _short_name(name, connection.tenant.name),
         "description": branding.welcome_text[:300],
         "lang": connection.tenant.language,
         "id": "/portal/",

@@ -18,6 +18,7 @@ from tenant_apps.people.models import ResponsibilityGroup, Role, User
 from .models import (
     TERMINAL_CATEGORIES,
     Category,
+    DeskSettings,
     FieldKind,
     FormField,
     Priority,
@@ -292,6 +293,26 @@ def save_routing_rule(*, rule: RoutingRule | None, data: dict[str, Any]) -> Rout
         setattr(rule, name, value)
     rule.save()
     return rule
+
+
+@transaction.atomic
+def save_desk_settings(*, auto_confirm_days) -> DeskSettings:
+    """The account's desk-wide settings: how many days resolved work waits for its requester before
+    it is confirmed automatically (0: never; a ticket type may say otherwise)."""
+    if (
+        isinstance(auto_confirm_days, bool)
+        or not isinstance(auto_confirm_days, int)
+        or not (0 <= auto_confirm_days <= 365)
+    ):
+        raise InvalidInput(fields={"auto_confirm_days": [_("Use a number of days from 0 (never) to 365.")]})
+    settings_row, _made = DeskSettings.objects.select_for_update().get_or_create(pk=1)
+    settings_row.auto_confirm_days = auto_confirm_days
+    settings_row.save()
+    return settings_row
+
+
+def desk_settings() -> DeskSettings:
+    return DeskSettings.objects.filter(pk=1).first() or DeskSettings(pk=1)
 
 
 def delete_ticket_type(*, ticket_type: TicketType) -> None:

@@ -57,6 +57,9 @@ def test_resolved_work_awaits_the_requester_who_sees_the_buttons_and_agents_do_n
     assert (agent["can_confirm"], agent["can_return"]) == (False, False)
     listed = mall.api("key_user", "get", "/tickets/").json()["results"][0]
     assert listed["confirmation"]["state"] == "awaiting" and listed["can_confirm"] is True
+    leak(mall, title="Another, still open")
+    waiting = mall.api("key_user", "get", "/tickets/?confirmation=awaiting").json()["results"]
+    assert [t["id"] for t in waiting] == [ticket["id"]]
 
 
 def test_confirmation_closes_the_ticket_with_an_event_in_its_history(mall):
@@ -215,8 +218,15 @@ def test_auto_confirmation_after_the_days_confirms_each_ticket_exactly_once(mall
 
 
 def test_the_type_and_the_account_set_the_days(mall):
+    assert mall.api("dispatcher", "get", "/desk-settings/").json() == {"auto_confirm_days": 3}
+    assert mall.api("dispatcher", "patch", "/desk-settings/", {"auto_confirm_days": 7}).status_code == 403
+    bad = mall.api("admin", "patch", "/desk-settings/", {"auto_confirm_days": -1})
+    assert bad.status_code == 400 and "auto_confirm_days" in bad.json()["fields"]
+    assert mall.api("admin", "patch", "/desk-settings/", {"auto_confirm_days": 7}).json() == {
+        "auto_confirm_days": 7
+    }
     with schema_context(mall.schema):
-        DeskSettings.objects.update_or_create(pk=1, defaults={"auto_confirm_days": 7})
+        assert DeskSettings.objects.get().auto_confirm_days == 7
     week = resolved_leak(mall)
     due = timezone.datetime.fromisoformat(week["confirmation"]["due_at"])
     assert timedelta(days=6, hours=23) < due - timezone.now() <= timedelta(days=7)

@@ -1130,6 +1130,10 @@ ROUTES: dict[str, list[Req]] = {
     "ticket-confirm": [Req("post", _pk("b_ticket"), lambda w: {})],
     "ticket-return": [Req("post", _pk("b_ticket"), lambda w: {"reason": "Still leaking"})],
     "ticket-rating": [Req("post", _pk("b_ticket"), lambda w: {"score": 5})],
+    "desk-settings": [
+        Req("get", local="200"),
+        Req("patch", body=lambda w: {"auto_confirm_days": 5}, local="200"),
+    ],
     "report-satisfaction": [
         Req("get", local="200"),
         Req("get", query={"group_by": "type"}, local="200", cross=None),

@@ -743,6 +743,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/desk-settings/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The account's desk-wide settings: agents read them, the account admin changes them. */
+        get: operations["v1_desk_settings_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description The account's desk-wide settings: agents read them, the account admin changes them. */
+        patch: operations["v1_desk_settings_partial_update"];
+        trace?: never;
+    };
     "/api/v1/equipment/": {
         parameters: {
             query?: never;
@@ -2529,6 +2547,13 @@ export interface components {
             /** @description POST decide refuses this decision without a comment. */
             comment_required: boolean;
         };
+        DeskSettings: {
+            /**
+             * Format: int64
+             * @description Days resolved work waits for its requester before it is confirmed automatically (0: never)
+             */
+            auto_confirm_days: number;
+        };
         /**
          * @description * `in` - in
          *     * `out` - out
@@ -3498,6 +3523,13 @@ export interface components {
             /** @description Ids of the locations the company leases (replaces the whole set when sent). */
             premises?: number[];
             readonly key_users?: number[];
+        };
+        PatchedDeskSettings: {
+            /**
+             * Format: int64
+             * @description Days resolved work waits for its requester before it is confirmed automatically (0: never)
+             */
+            auto_confirm_days?: number;
         };
         PatchedEquipment: {
             /** Format: int64 */
@@ -9568,6 +9600,176 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DomainState"];
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The desk is read-only: its licence lapsed (`licence_read_only`). */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it now (a closed ticket, a transition, a seat limit...). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not one the operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_desk_settings_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeskSettings"];
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_desk_settings_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedDeskSettings"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedDeskSettings"];
+                "multipart/form-data": components["schemas"]["PatchedDeskSettings"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeskSettings"];
                 };
             };
             /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
@@ -16905,6 +17107,15 @@ export interface operations {
                 channel?: string[];
                 /** @description Multiple values may be separated by commas. */
                 company?: number[];
+                /**
+                 * @description awaiting (resolved work waiting for its requester), confirmed, auto_confirmed, returned
+                 *
+                 *     * `awaiting` - Awaiting confirmation
+                 *     * `confirmed` - Confirmed
+                 *     * `auto_confirmed` - Confirmed automatically
+                 *     * `returned` - Returned for rework
+                 */
+                confirmation?: ("auto_confirmed" | "awaiting" | "confirmed" | "returned")[];
                 created_after?: string;
                 created_before?: string;
                 /** @description The pagination cursor value. */

@@ -423,6 +423,12 @@ class RatingRequestSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class DeskSettingsSerializer(serializers.Serializer):
+    auto_confirm_days = serializers.IntegerField(
+        help_text="Days resolved work waits for its requester before it is confirmed automatically (0: never)"
+    )
+
+
 class SatisfactionRowSerializer(serializers.Serializer):
     key = serializers.IntegerField(allow_null=True, help_text="Person, group or type id; null: none")
     label = serializers.CharField()

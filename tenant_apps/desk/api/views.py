@@ -28,6 +28,7 @@ from ..models import (
     Attachment,
     Category,
     ChecklistTemplate,
+    ConfirmationState,
     RoutingRule,
     SavedView,
     Ticket,
@@ -67,6 +68,12 @@ class TicketFilter(df.FilterSet):
     planned_finish_before = df.IsoDateTimeFilter(field_name="planned_finish", lookup_expr="lt")
     planned_finish_after = df.IsoDateTimeFilter(field_name="planned_finish", lookup_expr="gte")
     q = df.CharFilter(method="filter_search", help_text="Full-text search (Russian and English)")
+    confirmation = df.MultipleChoiceFilter(
+        field_name="confirmation_state",
+        choices=ConfirmationState.choices,
+        distinct=False,
+        help_text="awaiting (resolved work waiting for its requester), confirmed, auto_confirmed, returned",
+    )
     awaiting_approval = df.BooleanFilter(
         method="filter_awaiting_approval", help_text="true: an approval round is open on the ticket"
     )
@@ -346,6 +353,26 @@ class BulkJobView(APIView):
         if job is None:
             raise NotFound()
         return Response(s.BulkJobSerializer(job).data)
+
+
+class DeskSettingsView(APIView):
+    """The account's desk-wide settings: agents read them, the account admin changes them."""
+
+    permission_classes = [Predicates]
+    predicates = {"read": perms.is_agent, "write": perms.can_configure_desk}
+
+    @extend_schema(responses={200: s.DeskSettingsSerializer})
+    def get(self, request):
+        return Response({"auto_confirm_days": config.desk_settings().auto_confirm_days})
+
+    @extend_schema(request=s.DeskSettingsSerializer, responses={200: s.DeskSettingsSerializer})
+    def patch(self, request):
+        data = s.DeskSettingsSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        row = config.desk_settings()
+        if "auto_confirm_days" in data.validated_data:
+            row = config.save_desk_settings(auto_confirm_days=data.validated_data["auto_confirm_days"])
+        return Response({"auto_confirm_days": row.auto_confirm_days})
 
 
 class SatisfactionReportView(APIView):
