@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.db import InterfaceError, OperationalError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext_lazy as _
@@ -124,6 +124,11 @@ def map_unexpected(exc: BaseException) -> DomainError | None:
     if unavailable(exc):
         logger.warning("answered 503: %s: %s", exc.__class__.__name__, exc)
         return ServiceUnavailable()
+    if isinstance(exc, DataError):
+        # a value the database cannot hold or compare that no validation caught (a date with a
+        # UTC offset beyond PostgreSQL's ±15:59, a number past its type): the client's input
+        logger.warning("answered 400: %s: %s", exc.__class__.__name__, exc)
+        return InvalidInput()
     return None
 
 

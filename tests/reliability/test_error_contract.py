@@ -218,3 +218,14 @@ def test_nul_in_query_parameters_is_a_400_naming_them(account):
     assert_error(c.get("/api/v1/tickets/?f.sev%00erity=drip", **auth), 400, "invalid")
     assert_error(c.get("/api/v1/tickets/?q=a%00b", **auth), 400, "invalid")
     assert c.get("/api/v1/tickets/?f.severity=drip", **auth).status_code == 200
+
+
+def test_a_value_the_database_cannot_hold_is_a_400_not_a_500(account):
+    """A date whose UTC offset is past PostgreSQL's ±15:59 (Python accepts up to ±23:59) got through
+    the filters and failed in the database (schemathesis' stateful run found it)."""
+    made, host = account
+    auth = {"HTTP_AUTHORIZATION": f"Token {token_for(host, made.admin.email)}", "HTTP_HOST": host}
+    c = Client()
+    assert c.get("/api/v1/tickets/?created_after=2026-03-06T12:10:12-03:00", **auth).status_code == 200
+    # last: inside this test's transaction the failed statement aborts it (requests autocommit)
+    assert_error(c.get("/api/v1/tickets/?created_after=0013-03-06T12:10:12-19:11", **auth), 400, "invalid")
