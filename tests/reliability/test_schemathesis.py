@@ -1,7 +1,10 @@
 """schemathesis against the live account API, as an account admin, an agent and a tenant's key
 user: generated requests (valid and invalid) for every operation of the schema the server
 serves, checked for server errors, status codes, content types and response bodies against the
-schema, plus stateful sequences along the links schemathesis infers. The server must give no 500
+schema, plus stateful sequences along the links schemathesis infers: a second,
+stateful-only run over the ticket operations for the desk roles, whose ticket creation is
+narrowed to the account's own type so the sequences start from tickets that exist, with the
+links from a created ticket declared beside the inferred ones (`_for_stateful`). The server must give no 500
 and no answer the schema does not describe.
 
 Each role works in its own account (provisioned here, as sign-up does) so nothing it changes or
@@ -12,12 +15,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import requests
+from django.db import connection
 from django_tenants.utils import schema_context
 
 from tenant_apps.objects.services import save_location
@@ -37,6 +42,7 @@ CHECKS = ",".join(
     ]
 )
 EXAMPLES_PER_OPERATION = int(os.environ.get("ATRIUM_SCHEMATHESIS_EXAMPLES", "5"))
+STATEFUL_EXAMPLES = int(os.environ.get("ATRIUM_SCHEMATHESIS_STATEFUL_EXAMPLES", "40"))
 # Operations left out, each with its reason. Everything else in the schema is exercised.
 EXCLUDED = {
     # revokes the very token the run signs in with: every later case would be a 401
@@ -74,6 +80,19 @@ def _account(role: str):
             if role == "key_user":
                 person.company = shop
                 person.save(update_fields=["company"])
+        if role in ("admin", "agent"):
+            # tickets to start from: the stateful phase chains from lists and reads as well as
+            # from tickets it files itself
+            from tenant_apps.desk.models import TicketType
+            from tenant_apps.desk.services import file_ticket
+
+            connection.tenant = made.account
+            leak = TicketType.objects.get(code="leak")
+            for n in range(3):
+                file_ticket(
+                    actor=made.admin, ticket_type=leak, title=f"Leak {n}", fields={"severity": "drip"}
+                )
+    connection.set_schema_to_public()
     return made, person.email
 
 
@@ -83,10 +102,65 @@ def _token(server, host: str, email: str) -> str:
     return answer.json()["token"]
 
 
-def _run(server, host: str, token: str, workdir: Path, role: str) -> dict:
+def _for_stateful(schema: dict) -> dict:
+    """The schema with its producers narrowed to what this account accepts: generated at random,
+    a new ticket's `type` and `fields` name nothing that exists, every POST is a 400, and the
+    stateful phase never gets past its first step. With a real type and its required field the
+    ticket is created and the links schemathesis infers lead on from it (read, change, comment,
+    its events, checklist, approvals, watchers, transitions...). Only the request shape is
+    narrowed; responses are checked against the schema as served."""
+    narrowed = json.loads(json.dumps(schema))
+    create = narrowed["components"]["schemas"]["TicketCreate"]
+    create["properties"] = {
+        "type": {"type": "string", "enum": ["leak"]},
+        "title": {"type": "string", "minLength": 1, "maxLength": 300, "pattern": "^[A-Za-z][A-Za-z0-9 ]*$"},
+        "description": {"type": "string", "maxLength": 200},
+        "priority": {"type": "integer", "minimum": 1, "maximum": 4},
+        "fields": {
+            "type": "object",
+            "properties": {"severity": {"type": "string", "enum": ["drip"]}},
+            "required": ["severity"],
+            "additionalProperties": False,
+        },
+    }
+    create["required"] = ["type", "title", "fields"]
+    create["additionalProperties"] = False
+    create_ticket = narrowed["paths"]["/api/v1/tickets/"]["post"]
+    body = create_ticket["requestBody"]["content"]
+    for media in list(body):
+        if media != "application/json":
+            del body[media]
+    # and the links the API has in words (a created ticket is read, changed, commented, moved...)
+    # declared as OpenAPI links beside the ones schemathesis infers
+    links = {}
+    for path, ops in narrowed["paths"].items():
+        if not path.startswith("/api/v1/tickets/{id}/") or "{item_id}" in path:
+            continue
+        for operation in ops.values():
+            if isinstance(operation, dict) and "operationId" in operation:
+                links[operation["operationId"]] = {
+                    "operationId": operation["operationId"],
+                    "parameters": {"path.id": "$response.body#/id"},
+                }
+    create_ticket["responses"]["201"]["links"] = links
+    return narrowed
+
+
+def _links(output: str) -> tuple[int, int]:
+    """(covered, total) from the stateful phase's `API Links: N covered / M selected / ...` line."""
+    found = re.search(r"API Links:\s+(\d+) covered / (\d+) selected", output)
+    return (int(found.group(1)), int(found.group(2))) if found else (0, 0)
+
+
+def _run(
+    server, host: str, token: str, workdir: Path, role: str, phases: str = "examples,fuzzing,stateful"
+) -> dict:
     schema = requests.get(f"{server.base}/api/schema/?format=json", headers={"Host": host}, timeout=30).json()
     for method, path in EXCLUDED:
         schema["paths"].get(path, {}).pop(method.lower(), None)
+    stateful_only = phases == "stateful"
+    if stateful_only:
+        schema, role = _for_stateful(schema), f"{role}-stateful"
     schema_path = workdir / f"schema-{role}.json"
     schema_path.write_text(json.dumps(schema))
     report = workdir / f"report-{role}.json"
@@ -102,10 +176,11 @@ def _run(server, host: str, token: str, workdir: Path, role: str) -> dict:
         f"Authorization: Token {token}",
         "--checks",
         CHECKS,
+        *(["--include-path-regex", "^/api/v1/tickets/"] if stateful_only else []),
         "--phases",
-        "examples,fuzzing,stateful",
+        phases,
         "--max-examples",
-        str(EXAMPLES_PER_OPERATION),
+        str(STATEFUL_EXAMPLES if stateful_only else EXAMPLES_PER_OPERATION),
         "--seed",
         "1313",
         # one worker: hypothesis builds strategies with the ast module, which is not thread-safe
@@ -144,23 +219,41 @@ def test_the_account_api_keeps_to_its_schema(atrium_server, tmp_path):
     # ATRIUM_SCHEMATHESIS_DIR keeps the schemas, logs and reports of the run for a closer look
     workdir = Path(os.environ.get("ATRIUM_SCHEMATHESIS_DIR") or tmp_path)
     workdir.mkdir(parents=True, exist_ok=True)
-    cases, tested, problems = 0, set(), []
+    cases, tested, problems, links = 0, set(), [], {}
     for role in ("admin", "agent", "key_user"):
         made, email = _account(role)
         host = f"{made.account.slug}.atrium.localhost"
-        result = _run(atrium_server, host, _token(atrium_server, host, email), workdir, role)
-        report = result["report"]
-        cases += report["test_cases"]["generated"]
-        tested.add(report["operations"]["tested"])
-        print(
-            f"schemathesis as {role}: {report['test_cases']['generated']} cases over "
-            f"{report['operations']['tested']} of {report['operations']['total']} operations, "
-            f"{len(report['failures'])} kinds of failure, {len(report['errors'])} errors"
-        )
-        if report["failures"] or report["errors"] or result["exit"] != 0:
-            found = [f"{f['code']} {f['title']} x{f['count']}: {f['operations']}" for f in report["failures"]]
-            found += [f"error: {e['title']} x{e['count']}" for e in report["errors"]]
-            problems.append(f"--- as {role}\n" + "\n".join(found) + "\n" + _failure_details(result["output"]))
+        token = _token(atrium_server, host, email)
+        # for the roles that file tickets from the desk, sequences along the links from tickets they
+        # create (first, while the account's ticket types are as provisioned: the admin's run
+        # below deletes and changes them); then every operation, generated valid and invalid
+        runs = [("stateful", f"{role}, stateful")] if role in ("admin", "agent") else []
+        runs.append(("examples,fuzzing,stateful", role))
+        for phases, label in runs:
+            result = _run(atrium_server, host, token, workdir, role, phases)
+            report = result["report"]
+            cases += report["test_cases"]["generated"]
+            covered, total = _links(result["output"])
+            if phases == "stateful":
+                links[role] = covered
+            else:
+                tested.add(report["operations"]["tested"])
+            print(
+                f"schemathesis as {label}: {report['test_cases']['generated']} cases over "
+                f"{report['operations']['tested']} of {report['operations']['total']} operations, "
+                f"links {covered} covered of {total}, "
+                f"{len(report['failures'])} kinds of failure, {len(report['errors'])} errors"
+            )
+            if report["failures"] or report["errors"] or result["exit"] != 0:
+                found = [
+                    f"{f['code']} {f['title']} x{f['count']}: {f['operations']}" for f in report["failures"]
+                ]
+                found += [f"error: {e['title']} x{e['count']}" for e in report["errors"]]
+                problems.append(
+                    f"--- as {label}\n" + "\n".join(found) + "\n" + _failure_details(result["output"])
+                )
     assert not problems, "\n".join(problems)
     assert cases >= 1000, cases
     assert min(tested) >= 100, tested  # every role reached (nearly) every operation
+    # the stateful runs went past their first step: links from created tickets were followed
+    assert all(covered >= 10 for covered in links.values()), links
