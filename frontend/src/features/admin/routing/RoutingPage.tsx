@@ -77,6 +77,12 @@ export default function RoutingPage() {
                     <span className="routing-rule__what">{what.join(" · ")}</span>
                     {rule.is_active === false && <span className="admin-badge">{t("routing.inactive")}</span>}
                     {rule.stop_processing && <span className="admin-badge">{t("routing.stops")}</span>}
+                    <Button size="sm" variant="ghost" disabled={index === 0 || move.isPending} onClick={() => move.mutate({ fromId: rule.id, overId: list[index - 1]!.id })} aria-label={t("types.moveUp", { name: rule.name })}>
+                      ↑
+                    </Button>
+                    <Button size="sm" variant="ghost" disabled={index === list.length - 1 || move.isPending} onClick={() => move.mutate({ fromId: rule.id, overId: list[index + 1]!.id })} aria-label={t("types.moveDown", { name: rule.name })}>
+                      ↓
+                    </Button>
                   </div>
                 );
               }}
