@@ -254,7 +254,10 @@ def test_installable_the_service_worker_controls_the_portal_and_an_opened_pass_r
     )
 
     page.get_by_role("navigation", name="Sections").get_by_role("link", name="Passes").click()
-    page.get_by_role("link", name=re.compile("Ivan Petrov")).click()
+    holder = page.get_by_role("link", name=re.compile("Ivan Petrov"))
+    expect(holder).to_be_visible()
+    assert_accessible(page)
+    holder.click()
     code = page.locator(".portal-pass__code strong")
     expect(code).to_have_text(re.compile(r"\S{4,}"))
     shown = code.inner_text()
@@ -263,6 +266,34 @@ def test_installable_the_service_worker_controls_the_portal_and_an_opened_pass_r
     page.wait_for_function("() => document.querySelector('.portal-pass__qr')?.naturalWidth > 0")
     assert_accessible(page)
 
+    # announcements: the one waiting for confirmation first; reading it confirms it
+    desk = Api(atrium_server, mall, "dispatcher")
+    made = desk(
+        "POST",
+        "/announcements/",
+        json={
+            "title": "Fire drill on Friday",
+            "body": "Evacuation practice at 10:00.",
+            "audience": "all_tenants",
+            "requires_confirmation": True,
+        },
+    )
+    assert made.status_code == 201, made.text
+    assert desk("POST", f"/announcements/{made.json()['id']}/publish/").status_code == 200
+    page.goto(web.url(mall.host, "/portal/announcements"))
+    drill = page.get_by_role("button", name=re.compile("Fire drill on Friday"))
+    expect(drill).to_contain_text("Please confirm")
+    assert_accessible(page)
+    drill.click()
+    expect(page.get_by_text("Evacuation practice at 10:00.")).to_be_visible()
+    page.get_by_role("button", name="I have read it").click()
+    expect(page.get_by_text(re.compile("Read and confirmed on"))).to_be_visible()
+    expect(drill).not_to_contain_text("Please confirm")
+    mine = Api(atrium_server, mall, "key_user")("GET", f"/announcements/{made.json()['id']}/").json()
+    assert mine["my_confirmation"]["confirmed"] is True
+
+    page.goto(web.url(mall.host, f"/portal/passes/{pass_['id']}"))
+    expect(code).to_have_text(shown)
     page.context.set_offline(True)
     page.reload()
     expect(page.locator("[data-pass-ready]")).to_be_visible()
