@@ -43,6 +43,12 @@ def own_postgres(tmp_path):
         conn.execute('CREATE DATABASE "atrium_fault"')
     yield server
     server.cleanup()
+    # pgserver's cleanup leaves the cluster running after a restart through pg_ctl (the postmaster it
+    # recorded is gone): stop the test's own cluster by its data folder, as its own system user
+    if (Path(server.pgdata) / "postmaster.pid").exists():
+        from pgserver._commands import pg_ctl
+
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user, timeout=60)
 
 
 def _restart(server) -> None:
