@@ -126,6 +126,7 @@ def _child_env() -> dict[str, str]:
     env["ATRIUM_ACCOUNT_BASE_URL"] = f"http://{{domain}}:{LIVE_PORT}"
     env["ATRIUM_ACCOUNT_CACHE_SECONDS"] = "0"  # live tests change accounts and expect it at once
     env.pop("DJANGO_EMAIL_BACKEND", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the browser fixture's, for this process alone
     return env
 
 

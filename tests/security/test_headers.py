@@ -121,6 +121,7 @@ def check_deploy(**overrides) -> subprocess.CompletedProcess:
         **overrides,
     }
     env.pop("ATRIUM_FAST_PASSWORD_HASHING", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set in this process by the browser fixture, if it ran
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
