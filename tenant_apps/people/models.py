@@ -121,6 +121,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     access_expires_at = models.DateTimeField(_("access expires"), null=True, blank=True)
     blocked_at = models.DateTimeField(_("blocked"), null=True, blank=True)
     blocked_reason = models.CharField(_("reason for blocking"), max_length=300, blank=True)
+    # who blocked: a key user may lift only a block their company's key users made
+    blocked_by = models.ForeignKey(
+        "self",
+        verbose_name=_("blocked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
     # Raised to end every open browser session of the person at once (blocking, lapsed access):
     # it is part of the session hash Django checks on every request.

@@ -485,7 +485,8 @@ def block_person(*, person: User, reason: str, by: User) -> User:
         raise InvalidInput(fields={"reason": [_("Say why.")]})
     person.blocked_at = timezone.now()
     person.blocked_reason = reason.strip()[:300]
-    person.save(update_fields=["blocked_at", "blocked_reason"])
+    person.blocked_by = by
+    person.save(update_fields=["blocked_at", "blocked_reason", "blocked_by"])
     revoke_all_tokens(user=person)
     end_sessions(person=person)  # they stay ended after an unblock: the person signs in again
     _access_changed(person)
@@ -498,7 +499,8 @@ def unblock_person(*, person: User) -> User:
         licensing.ensure_seat_for_new_agent()
     person.blocked_at = None
     person.blocked_reason = ""
-    person.save(update_fields=["blocked_at", "blocked_reason"])
+    person.blocked_by = None
+    person.save(update_fields=["blocked_at", "blocked_reason", "blocked_by"])
     _access_changed(person)
     return person
 
@@ -575,6 +577,44 @@ def remove_employee(*, key_user: User, person: User) -> User:
         reason=_("Removed from the company by %(name)s") % {"name": key_user.full_name},
         by=key_user,
     )
+
+
+def _check_team_member(key_user: User, person: User) -> None:
+    if not perms.can_manage_team_member(key_user, person):
+        raise InvalidInput(fields={"person": [_("Key users manage employees of their own company only.")]})
+
+
+@transaction.atomic
+def restore_employee(*, key_user: User, person: User) -> User:
+    """Unblock an employee a key user of the same company removed. A block the account's staff
+    made (or one whose author is gone) stays theirs to lift."""
+    _check_team_member(key_user, person)
+    if person.blocked_at is None:
+        return person
+    author = person.blocked_by
+    if author is None or author.company_id != key_user.company_id or author.role != Role.KEY_USER:
+        raise InvalidInput(
+            fields={"person": [_("The management company blocked this person: ask them to unblock.")]}
+        )
+    return unblock_person(person=person)
+
+
+@transaction.atomic
+def set_employee_access_expiry(*, key_user: User, person: User, until: datetime | None) -> User:
+    """Extend or shorten an employee's access. An employee's access never outlasts the key user's
+    own: a key user whose access ends sets dates up to that end, and no open-ended access."""
+    _check_team_member(key_user, person)
+    limit = key_user.access_expires_at
+    if limit is not None and (until is None or until > limit):
+        raise InvalidInput(
+            fields={
+                "until": [
+                    _("Your own access ends on %(date)s: choose a moment up to then.")
+                    % {"date": timezone.localtime(limit).strftime("%Y-%m-%d %H:%M")}
+                ]
+            }
+        )
+    return set_access_expiry(person=person, until=until)
 
 
 @transaction.atomic

@@ -1008,6 +1008,8 @@ ROUTES: dict[str, list[Req]] = {
         Req("delete", _pk("b_employee"), as_="a_key_user"),
     ],
     "team-resend-invitation": [Req("post", _pk("b_employee"), as_="a_key_user")],
+    "team-unblock": [Req("post", _pk("b_employee"), as_="a_key_user")],
+    "team-access-expiry": [Req("post", _pk("b_employee"), lambda w: {"until": None}, as_="a_key_user")],
     # ------------------------------------------------------------------ objects
     "location-list": [
         Req("get", local="200"),

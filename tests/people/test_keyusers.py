@@ -589,3 +589,65 @@ def test_link_errors_follow_the_language(mall):
     assert russian.json()["fields"]["token"] == [
         "Ссылка недействительна: она уже использована или относится к другому аккаунту."
     ]
+
+
+def test_key_user_lets_back_their_removed_employee_and_sets_access_within_their_own(
+    mall, django_capture_on_commit_callbacks
+):
+    employee = mall.people["employee"]
+    # a removal by the key user is theirs to undo
+    assert mall.api("key_user", "delete", f"/team/{employee.pk}/").status_code == 204
+    restored = mall.api("key_user", "post", f"/team/{employee.pk}/unblock/", {})
+    assert restored.status_code == 200, restored.content
+    assert restored.json()["blocked"] is False
+    with schema_context(mall.schema):
+        again = User.objects.get(pk=employee.pk)
+        assert again.blocked_at is None and again.blocked_by_id is None
+    # a block the mall's staff made stays the staff's to lift
+    assert (
+        mall.api("admin", "post", f"/people/{employee.pk}/block/", {"reason": "Unpaid rent"}).status_code
+        == 200
+    )
+    refused = mall.api("key_user", "post", f"/team/{employee.pk}/unblock/", {})
+    assert refused.status_code == 400 and "person" in refused.json()["fields"]
+    with schema_context(mall.schema):
+        assert User.objects.get(pk=employee.pk).blocked_reason == "Unpaid rent"
+    assert mall.api("admin", "post", f"/people/{employee.pk}/unblock/", {}).status_code == 200
+
+    # access: extend, shorten, open-ended, but never past the key user's own end
+    later = (timezone.now() + timedelta(days=30)).isoformat()
+    extended = mall.api("key_user", "post", f"/team/{employee.pk}/access-expiry/", {"until": later})
+    assert extended.status_code == 200 and extended.json()["access_expires_at"] is not None
+    assert (
+        mall.api("key_user", "post", f"/team/{employee.pk}/access-expiry/", {"until": None}).json()[
+            "access_expires_at"
+        ]
+        is None
+    )
+    past = (timezone.now() - timedelta(days=1)).isoformat()
+    refused = mall.api("key_user", "post", f"/team/{employee.pk}/access-expiry/", {"until": past})
+    assert refused.status_code == 400 and "until" in refused.json()["fields"]
+    own_end = timezone.now() + timedelta(days=10)
+    with schema_context(mall.schema):
+        User.objects.filter(pk=mall.people["key_user"].pk).update(access_expires_at=own_end)
+    for until in (None, (own_end + timedelta(days=1)).isoformat()):
+        refused = mall.api("key_user", "post", f"/team/{employee.pk}/access-expiry/", {"until": until})
+        assert refused.status_code == 400 and "until" in refused.json()["fields"], until
+    within = mall.api(
+        "key_user",
+        "post",
+        f"/team/{employee.pk}/access-expiry/",
+        {"until": (own_end - timedelta(days=1)).isoformat()},
+    )
+    assert within.status_code == 200
+    # never a fellow key user, and never another company's people
+    for pk in (mall.people["key_user"].pk,):
+        refused = mall.api("key_user", "post", f"/team/{pk}/access-expiry/", {"until": None})
+        assert refused.status_code == 400 and "person" in refused.json()["fields"]
+    assert mall.api("other_shop", "post", f"/team/{employee.pk}/unblock/", {}).status_code == 404
+    assert (
+        mall.api("other_shop", "post", f"/team/{employee.pk}/access-expiry/", {"until": None}).status_code
+        == 404
+    )
+    with schema_context(mall.schema):  # the world is shared by the file's later tests
+        User.objects.filter(pk__in=[employee.pk, mall.people["key_user"].pk]).update(access_expires_at=None)

@@ -403,3 +403,22 @@ class TeamViewSet(
     def resend_invitation(self, request, pk=None):
         person = services.resend_employee_invitation(key_user=request.user, person=self.get_object())
         return Response(TeamMemberSerializer(person).data)
+
+    @extend_schema(request=None, responses={200: TeamMemberSerializer})
+    @action(detail=True, methods=["post"])
+    def unblock(self, request, pk=None):
+        """Let back an employee a key user of this company removed (the staff's blocks stay theirs)."""
+        person = services.restore_employee(key_user=request.user, person=self.get_object())
+        return Response(TeamMemberSerializer(person).data)
+
+    @extend_schema(request=ExpirySerializer, responses={200: TeamMemberSerializer})
+    @action(detail=True, methods=["post"], url_path="access-expiry")
+    def access_expiry(self, request, pk=None):
+        """Extend or shorten an employee's access (`until`: a moment in the future, or null for no
+        end); never past the key user's own access end."""
+        data = ExpirySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        person = services.set_employee_access_expiry(
+            key_user=request.user, person=self.get_object(), until=data.validated_data["until"]
+        )
+        return Response(TeamMemberSerializer(person).data)
