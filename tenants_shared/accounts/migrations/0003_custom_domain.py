@@ -5,26 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_account_suspension'),
+        ("accounts", "0002_account_suspension"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CustomDomain',
+            name="CustomDomain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('domain', models.CharField(max_length=253, unique=True, verbose_name='domain')),
-                ('requested_at', models.DateTimeField(auto_now_add=True)),
-                ('checked_at', models.DateTimeField(blank=True, null=True)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.CharField(blank=True, max_length=300)),
-                ('account', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='custom_domain', to='accounts.account')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("domain", models.CharField(max_length=253, unique=True, verbose_name="domain")),
+                ("requested_at", models.DateTimeField(auto_now_add=True)),
+                ("checked_at", models.DateTimeField(blank=True, null=True)),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.CharField(blank=True, max_length=300)),
+                (
+                    "account",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="custom_domain",
+                        to="accounts.account",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'custom domain',
-                'verbose_name_plural': 'custom domains',
+                "verbose_name": "custom domain",
+                "verbose_name_plural": "custom domains",
             },
         ),
     ]
