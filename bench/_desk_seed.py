@@ -361,7 +361,8 @@ def seed_tickets(schema: str, directory: dict, count: int) -> dict[str, float]:
             INSERT INTO desk_ticket (number, ticket_type_id, title, description, status_id, category,
                                      is_open, priority, requester_id, company_id, location_id, group_id,
                                      assignee_id, fields, channel, created_at, updated_at, resolved_at,
-                                     closed_at)
+                                     closed_at, confirmation_state, returned_reason, rating_comment,
+                                     rated_by_name)
             SELECT nextval('desk_ticket_number_seq'), type_id,
                    titles[1 + floor(r_title * array_length(titles, 1))::int] || ' — ' || unit_name,
                    (%(descriptions)s::text[])[1 + floor(r_desc * %(ndesc)s)::int],
@@ -373,7 +374,8 @@ def seed_tickets(schema: str, directory: dict, count: int) -> dict[str, float]:
                    created, updated,
                    CASE WHEN category IN ('resolved', 'closed')
                         THEN created + (updated - created) * 0.7 END,
-                   CASE WHEN category IN ('closed', 'cancelled') THEN updated END
+                   CASE WHEN category IN ('closed', 'cancelled') THEN updated END,
+                   '', '', '', ''
               FROM timed
              ORDER BY i
             """,

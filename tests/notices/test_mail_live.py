@@ -27,14 +27,15 @@ def _deliveries(schema: str, announcement_id: int) -> int:
 
 
 def _mails_to(address: str) -> list[str]:
-    """Bodies of the messages the worker's file-based backend wrote to `address`."""
+    """Plain-text bodies of the messages the worker's file-based backend wrote to `address` (account
+    mails carry a branded HTML alternative too)."""
     bodies = []
     for path in Path(os.environ["ATRIUM_MAIL_DIR"]).glob("*.log"):
         for chunk in path.read_bytes().split(b"-" * 79):
             if chunk.strip():
                 message = email.message_from_bytes(chunk.strip() + b"\n", policy=email.policy.default)
                 if message["To"] == address:
-                    bodies.append(message.get_content())
+                    bodies.append(message.get_body(preferencelist=("plain",)).get_content())
     return bodies
 
 
