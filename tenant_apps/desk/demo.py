@@ -168,6 +168,9 @@ def _approval_stories(people: dict[str, User], shops: list[User], types: dict[st
 
     groups = {g.code: g for g in ResponsibilityGroup.objects.all()}
     groups["marketing"].members.add(people["dispatcher"])
+    if "approver" in people:  # the demo approver decides goods moves and events (README's login)
+        groups["operations"].members.add(people["approver"])
+        groups["marketing"].members.add(people["approver"])
     shop = shops[0]
     place = premises_of(shop)
 

@@ -34,6 +34,10 @@ def test_demo_accounts_have_people_and_routed_tickets_and_loading_twice_changes_
         assert {"completed", "approved_with_remarks", "rejected", "pending_approval"} <= statuses
         assert ChecklistItem.objects.filter(label="Goods brought in", done=True).exists()
         assert ApprovalRound.objects.filter(number=2, outcome="approved").exists()
+        # the demo approver (README's login for /app/approvals) has decisions waiting
+        from tenant_apps.approvals.selectors import pending_for
+
+        assert pending_for(User.objects.get(email="approver@zelenopark.demo")).exists()
         published = Announcement.objects.filter(state="published")
         assert published.count() == 2
         drill = published.get(audience="all_tenants")
