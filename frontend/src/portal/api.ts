@@ -113,6 +113,11 @@ export const inviteMember = (body: { email: string; full_name: string; phone?: s
   unwrap(api.POST("/api/v1/team/", { body: body as Schemas["TeamInvite"] }));
 export const removeMember = (id: number) => unwrap(api.DELETE("/api/v1/team/{id}/", path(id)));
 export const resendInvitation = (id: number) => unwrap(api.POST("/api/v1/team/{id}/resend-invitation/", path(id)));
+/** Lets back an employee a key user removed (the API refuses a block the management made). */
+export const unblockMember = (id: number) => unwrap(api.POST("/api/v1/team/{id}/unblock/", path(id)));
+/** Extends or shortens an employee's access; null: no end (the API caps it at the key user's own). */
+export const setMemberAccess = (id: number, until: string | null) =>
+  unwrap(api.POST("/api/v1/team/{id}/access-expiry/", { ...path(id), body: { until } }));
 
 export type Company = Schemas["Company"];
 /** A requester's /companies/ holds their own company only (the API filters it). */

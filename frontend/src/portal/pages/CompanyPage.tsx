@@ -1,15 +1,27 @@
 /**
  * /portal/company (a company's key user): the company's card as the API gives it, its employees
  * with their status (invited, active, blocked, access until), inviting one by e-mail, sending the
- * invitation again, and blocking one (DELETE /team/{id}/ blocks at once). The API decides who may.
+ * invitation again, blocking one (DELETE /team/{id}/ blocks at once) and letting them back, and
+ * extending or shortening their access. The API decides who may (and answers why not).
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useDateFormat } from "@/shared/format/datetime";
-import { zonedInputToIso } from "@/features/forms";
+import { isoToZonedInput, zonedInputToIso } from "@/features/forms";
 import { Alert, Button, ErrorAlert, fieldErrors, PageLoading, TextField, usePageTitle } from "@/shared/ui";
-import { companyKey, inviteMember, keys, listTeam, myCompany, removeMember, resendInvitation, type TeamMember } from "../api";
+import {
+  companyKey,
+  inviteMember,
+  keys,
+  listTeam,
+  myCompany,
+  removeMember,
+  resendInvitation,
+  setMemberAccess,
+  type TeamMember,
+  unblockMember,
+} from "../api";
 
 export default function CompanyPage() {
   const { t } = useTranslation("portal");
@@ -79,7 +91,10 @@ function Member({ person }: { person: TeamMember }) {
   const done = () => void queryClient.invalidateQueries({ queryKey: keys.team });
   const resend = useMutation({ mutationFn: () => resendInvitation(person.id), onSuccess: done });
   const block = useMutation({ mutationFn: () => removeMember(person.id), onSuccess: done });
+  const unblock = useMutation({ mutationFn: () => unblockMember(person.id), onSuccess: done });
+  const [editing, setEditing] = useState(false);
   const status = statusOf(person);
+  const who = person.full_name || person.email;
   return (
     <li className="portal-member" data-member={person.email}>
       <div className="portal-member__who">
@@ -91,7 +106,17 @@ function Member({ person }: { person: TeamMember }) {
           {person.role === "key_user" ? ` · ${t("company.keyUser")}` : ""}
         </span>
       </div>
-      <ErrorAlert error={resend.error ?? block.error} />
+      <ErrorAlert error={resend.error ?? block.error ?? unblock.error} />
+      {person.role === "employee" && status === "blocked" && (
+        <div className="portal-actions">
+          <Button size="sm" busy={unblock.isPending} aria-label={t("company.unblockWho", { name: who })} onClick={() => unblock.mutate()}>
+            {t("company.unblock")}
+          </Button>
+        </div>
+      )}
+      {person.role === "employee" && status !== "blocked" && editing && (
+        <AccessForm person={person} onDone={() => setEditing(false)} />
+      )}
       {person.role === "employee" && status !== "blocked" && (
         <div className="portal-actions">
           {status === "invited" && (
@@ -99,13 +124,18 @@ function Member({ person }: { person: TeamMember }) {
               {t("company.resend")}
             </Button>
           )}
+          {!editing && (
+            <Button size="sm" aria-label={t("company.accessWho", { name: who })} onClick={() => setEditing(true)}>
+              {t("company.access")}
+            </Button>
+          )}
           <Button
             size="sm"
             variant="danger"
             busy={block.isPending}
-            aria-label={t("company.blockWho", { name: person.full_name || person.email })}
+            aria-label={t("company.blockWho", { name: who })}
             onClick={() => {
-              if (window.confirm(t("company.blockConfirm", { name: person.full_name || person.email }))) block.mutate();
+              if (window.confirm(t("company.blockConfirm", { name: who }))) block.mutate();
             }}
           >
             {t("company.block")}
@@ -113,6 +143,45 @@ function Member({ person }: { person: TeamMember }) {
         </div>
       )}
     </li>
+  );
+}
+
+function AccessForm({ person, onDone }: { person: TeamMember; onDone: () => void }) {
+  const { t } = useTranslation("portal");
+  const { timeZone } = useDateFormat();
+  const queryClient = useQueryClient();
+  const [until, setUntil] = useState(() => isoToZonedInput(person.access_expires_at, timeZone));
+  const save = useMutation({
+    mutationFn: () => setMemberAccess(person.id, until ? (zonedInputToIso(until, timeZone) ?? null) : null),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: keys.team });
+      onDone();
+    },
+  });
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    save.mutate();
+  };
+  return (
+    <form className="a-form portal-member__access" onSubmit={onSubmit} noValidate aria-label={t("company.accessWho", { name: person.full_name || person.email })}>
+      <ErrorAlert error={save.error} shownFields={["until"]} />
+      <TextField
+        label={t("company.accessUntil")}
+        hint={t("company.accessHint")}
+        type="datetime-local"
+        value={until}
+        onChange={(e) => setUntil(e.target.value)}
+        errors={fieldErrors(save.error, "until")}
+      />
+      <div className="portal-actions">
+        <Button type="submit" size="sm" variant="primary" busy={save.isPending}>
+          {t("company.saveAccess")}
+        </Button>
+        <Button size="sm" onClick={onDone}>
+          {t("company.cancel")}
+        </Button>
+      </div>
+    </form>
   );
 }
 
