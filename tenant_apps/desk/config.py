@@ -7,6 +7,7 @@ that is not closed or cancelled must keep a way out.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db import transaction
@@ -29,6 +30,8 @@ from .models import (
     Workflow,
 )
 from .routing import validate_rule
+
+_HEX_COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
 
 ROLE_VALUES = set(Role.values) | {"requester"}
 
@@ -70,6 +73,8 @@ def _validate_workflow_document(statuses: list[dict], transitions: list[dict]) -
             ]
         if not s.get("name"):
             errors[f"statuses.{i}.name"] = [_("This field is required.")]
+        if s.get("color") and not _HEX_COLOR.fullmatch(str(s["color"])):
+            errors[f"statuses.{i}.color"] = [_("Give a colour as #RRGGBB, or leave it empty.")]
     if sum(1 for s in statuses if s.get("is_initial")) != 1:
         errors["statuses"] = errors.get("statuses", []) + [_("Exactly one status must be initial.")]
     pairs = set()
@@ -161,6 +166,7 @@ def save_workflow(
             bool(s.get("is_initial")),
             order,
         )
+        obj.color = (s.get("color") or "").upper()
         obj.save()
         by_key[s["key"]] = obj
         # tickets already in a status whose category changed follow it

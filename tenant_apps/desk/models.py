@@ -66,6 +66,8 @@ class Status(models.Model):
     key = models.SlugField(_("key"), max_length=50)
     name = models.CharField(_("name"), max_length=100)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    # "#RRGGBB", or empty: the status is drawn in its category's colour
+    color = models.CharField(_("colour"), max_length=7, blank=True)
     is_initial = models.BooleanField(_("initial"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 

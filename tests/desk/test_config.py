@@ -91,6 +91,42 @@ def test_workflow_documents_are_validated(mall):
     unknown = workflow_doc(transitions=[{"source": "open", "target": "nowhere", "name": "x"}])
     assert "transitions.0" in mall.api("admin", "post", "/workflows/", unknown).json()["fields"]
     assert mall.api("dispatcher", "post", "/workflows/", workflow_doc()).status_code == 403
+    badly_coloured = workflow_doc()
+    badly_coloured["statuses"][1]["color"] = "orange"
+    refused = mall.api("admin", "post", "/workflows/", badly_coloured)
+    assert refused.status_code == 400 and "statuses.1.color" in refused.json()["fields"]
+
+
+def test_a_status_has_its_own_colour_or_its_categorys(mall):
+    doc = workflow_doc(code="coloured")
+    doc["statuses"][1]["color"] = "#ff8800"
+    wf = mall.api("admin", "post", "/workflows/", doc)
+    assert wf.status_code == 201, wf.content
+    colours = {s["key"]: s["color"] for s in wf.json()["statuses"]}
+    assert colours == {"open": "", "doing": "#FF8800", "done": ""}
+    type_ = mall.api(
+        "admin",
+        "post",
+        "/ticket-types/",
+        {
+            "code": "paint",
+            "name": "Paint",
+            "prefix": "PNT",
+            "workflow": wf.json()["id"],
+            "filing_roles": ["key_user"],
+        },
+    )
+    assert type_.status_code == 201, type_.content
+    ticket = mall.api("key_user", "post", "/tickets/", {"type": "paint", "title": "Scuffed wall"}).json()
+    moved = mall.api("admin", "post", f"/tickets/{ticket['id']}/transition/", {"to": "doing"})
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["status"]["color"] == "#FF8800"
+    # a save that leaves the colour out clears it back to the category's
+    doc["statuses"][1].pop("color")
+    saved = mall.api("admin", "put", f"/workflows/{wf.json()['id']}/", doc)
+    assert (
+        saved.status_code == 200 and {s["key"]: s["color"] for s in saved.json()["statuses"]}["doing"] == ""
+    )
 
 
 def test_editing_a_workflow_never_strands_open_tickets(mall):

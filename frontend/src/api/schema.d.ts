@@ -4059,6 +4059,8 @@ export interface components {
             key: string;
             name: string;
             category: components["schemas"]["TicketCategoryEnum"];
+            /** Colour */
+            color?: string;
             /** Initial */
             is_initial?: boolean;
         };
@@ -4075,6 +4077,8 @@ export interface components {
             key: string;
             name: string;
             category: string;
+            /** @description #RRGGBB, or empty: the category's colour */
+            color: string;
         };
         Step: {
             /** Format: int64 */

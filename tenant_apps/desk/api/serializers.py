@@ -46,6 +46,7 @@ class StatusRef(serializers.Serializer):
     key = serializers.CharField()
     name = serializers.CharField()
     category = serializers.CharField()
+    color = serializers.CharField(help_text="#RRGGBB, or empty: the category's colour")
 
 
 _datetime = serializers.DateTimeField()
@@ -159,7 +160,13 @@ class TicketListSerializer(serializers.ModelSerializer):
             "number": t.number,
             "title": t.title,
             "type": {"id": tt.pk, "code": tt.code, "name": tt.name, "prefix": tt.prefix},
-            "status": {"id": st.pk, "key": st.key, "name": st.name, "category": st.category},
+            "status": {
+                "id": st.pk,
+                "key": st.key,
+                "name": st.name,
+                "category": st.category,
+                "color": st.color,
+            },
             "priority": t.priority,
             "requester": _person(t.requester),
             "company": _ref(t.company),
@@ -363,7 +370,7 @@ class TicketTypeSerializer(serializers.ModelSerializer):
 class StatusSerializer(serializers.ModelSerializer):
     class Meta:
         model = Status
-        fields = ["key", "name", "category", "is_initial"]
+        fields = ["key", "name", "category", "color", "is_initial"]
 
 
 class TransitionSerializer(serializers.ModelSerializer):

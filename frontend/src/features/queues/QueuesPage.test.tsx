@@ -104,7 +104,7 @@ describe("QueuesPage", () => {
     await screen.findByRole("link", { name: "LEAK-2" });
     await user.click(screen.getByRole("checkbox", { name: "Select LEAK-1" }));
 
-    page = [ticket(3), ticket(2, { status: { id: 2, key: "in_progress", name: "In progress", category: "open" } }), ticket(1)];
+    page = [ticket(3), ticket(2, { status: { id: 2, key: "in_progress", name: "In progress", category: "open", color: "" } }), ticket(1)];
     subscriptions[0]!.handlers.onEvent!(event(ticket(3)));
     subscriptions[0]!.handlers.onEvent!(event(ticket(2), "status_changed"));
 

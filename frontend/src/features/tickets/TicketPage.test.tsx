@@ -179,7 +179,7 @@ describe("TicketPage", () => {
   it("refetches on a live event and shows who else is viewing once subscribed", async () => {
     let status = "In progress";
     api(makeTicket(), {
-      "GET /api/v1/tickets/42/": () => jsonResponse(200, makeTicket({ status: { id: 3, key: "x", name: status, category: "waiting" } })),
+      "GET /api/v1/tickets/42/": () => jsonResponse(200, makeTicket({ status: { id: 3, key: "x", name: status, category: "waiting", color: "" } })),
     });
     renderTicket();
     expect(await screen.findByText("In progress")).toBeInTheDocument();

@@ -24,7 +24,7 @@ export default function WorkflowDiagram({ statuses, transitions }: { statuses: D
         ))}
         {layout.nodes.map((n) => (
           <g key={n.key} className={`wf-diagram__node wf-cat--${n.category}`}>
-            <rect x={n.x} y={n.y} width={n.width} height={n.height} rx={8} strokeWidth={n.initial ? 3 : 1.5} />
+            <rect x={n.x} y={n.y} width={n.width} height={n.height} rx={8} strokeWidth={n.initial ? 3 : 1.5} style={n.color ? { stroke: n.color } : undefined} />
             <text x={n.x + n.width / 2} y={n.y + 18} textAnchor="middle" className="wf-diagram__name">
               {n.name.length > 20 ? `${n.name.slice(0, 19)}…` : n.name}
             </text>

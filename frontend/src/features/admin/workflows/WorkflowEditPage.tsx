@@ -72,7 +72,7 @@ function WorkflowEditor({ workflow }: { workflow: Workflow | undefined }) {
     event.preventDefault();
     save.mutate();
   };
-  const shown = ["code", "name", "statuses", "transitions", ...doc.statuses.flatMap((_s, i) => [`statuses.${i}.category`, `statuses.${i}.name`]), ...doc.transitions.flatMap((_x, i) => [`transitions.${i}`, `transitions.${i}.name`, `transitions.${i}.allowed_roles`])];
+  const shown = ["code", "name", "statuses", "transitions", ...doc.statuses.flatMap((_s, i) => [`statuses.${i}.category`, `statuses.${i}.name`, `statuses.${i}.color`]), ...doc.transitions.flatMap((_x, i) => [`transitions.${i}`, `transitions.${i}.name`, `transitions.${i}.allowed_roles`])];
   return (
     <form className="a-page admin-page" onSubmit={onSubmit} noValidate>
       <div className="a-page__header">
@@ -121,7 +121,7 @@ function WorkflowEditor({ workflow }: { workflow: Workflow | undefined }) {
           {(s, handle, i) => (
             <div className="wf-status" role="group" aria-label={t("workflows.statusN", { n: i + 1, name: s.name || s.key })}>
               {handle}
-              <span className={`wf-swatch wf-cat--${s.category}`} aria-hidden="true" />
+              <span className={`wf-swatch wf-cat--${s.category}`} style={s.color ? { background: s.color } : undefined} aria-hidden="true" />
               <TextField id={`st-${s.uid}-name`} label={t("workflows.statusName")} value={s.name} onChange={(e) => setStatus(s.uid, { name: e.target.value })} errors={err(`statuses.${i}.name`)} />
               <TextField id={`st-${s.uid}-key`} label={t("workflows.statusKey")} value={s.key} onChange={(e) => setStatus(s.uid, { key: e.target.value })} readOnly={s.saved} hint={s.saved ? t("workflows.keyFixed") : undefined} />
               <div className="a-field">
@@ -135,6 +135,35 @@ function WorkflowEditor({ workflow }: { workflow: Workflow | undefined }) {
                     </option>
                   ))}
                 </select>
+              </div>
+              <div className="a-field">
+                <label className="a-field__label" htmlFor={`st-${s.uid}-color`}>
+                  {t("workflows.color")}
+                </label>
+                <span className="wf-color">
+                  <input
+                    id={`st-${s.uid}-color`}
+                    type="color"
+                    className="wf-color__input"
+                    value={s.color || "#888888"}
+                    onChange={(e) => setStatus(s.uid, { color: e.target.value.toUpperCase() })}
+                    aria-describedby={err(`statuses.${i}.color`)?.length ? `st-${s.uid}-color-err` : undefined}
+                  />
+                  {s.color ? (
+                    <Button size="sm" variant="ghost" onClick={() => setStatus(s.uid, { color: "" })} aria-label={t("workflows.colorReset", { name: s.name || s.key })}>
+                      {t("workflows.colorCategory")}
+                    </Button>
+                  ) : (
+                    <span className="a-field__hint">{t("workflows.colorCategory")}</span>
+                  )}
+                </span>
+                {!!err(`statuses.${i}.color`)?.length && (
+                  <ul id={`st-${s.uid}-color-err`} className="a-field__errors">
+                    {(err(`statuses.${i}.color`) ?? []).map((m) => (
+                      <li key={m}>{m}</li>
+                    ))}
+                  </ul>
+                )}
               </div>
               <label className="admin-check">
                 <input type="radio" name="wf-initial" checked={s.is_initial} onChange={() => setStatus(s.uid, { is_initial: true })} />

@@ -9,6 +9,7 @@ export interface StatusDraft {
   key: string;
   name: string;
   category: Category;
+  color: string; // "#RRGGBB", or "": drawn in the category's colour
   is_initial: boolean;
   saved: boolean; // exists on the server: its key names it (tickets are matched by key)
 }
@@ -40,8 +41,8 @@ export function fromWorkflow(workflow: Workflow | undefined): Doc {
       name: "",
       rest: {},
       statuses: [
-        { uid: "s1", key: "new", name: "", category: "new", is_initial: true, saved: false },
-        { uid: "s2", key: "done", name: "", category: "closed", is_initial: false, saved: false },
+        { uid: "s1", key: "new", name: "", category: "new", color: "", is_initial: true, saved: false },
+        { uid: "s2", key: "done", name: "", category: "closed", color: "", is_initial: false, saved: false },
       ],
       transitions: [],
     };
@@ -50,7 +51,7 @@ export function fromWorkflow(workflow: Workflow | undefined): Doc {
     code,
     name,
     rest,
-    statuses: statuses.map((s, i) => ({ uid: `s${i}-${s.key}`, key: s.key, name: s.name, category: s.category, is_initial: !!s.is_initial, saved: true })),
+    statuses: statuses.map((s, i) => ({ uid: `s${i}-${s.key}`, key: s.key, name: s.name, category: s.category, color: s.color ?? "", is_initial: !!s.is_initial, saved: true })),
     transitions: transitions.map((x, i) => {
       const { source, target, name: tName, allowed_roles, allowed_groups, comment_required, required_fields, ...other } = x;
       return {
@@ -71,7 +72,7 @@ export function fromWorkflow(workflow: Workflow | undefined): Doc {
 export function newStatus(doc: Doc): StatusDraft {
   let n = doc.statuses.length + 1;
   while (doc.statuses.some((s) => s.key === `status_${n}`)) n++;
-  return { uid: `s-new-${Date.now()}-${n}`, key: `status_${n}`, name: "", category: "open", is_initial: false, saved: false };
+  return { uid: `s-new-${Date.now()}-${n}`, key: `status_${n}`, name: "", category: "open", color: "", is_initial: false, saved: false };
 }
 
 export function toWorkflowWrite(doc: Doc): Schemas["WorkflowWrite"] {
@@ -79,7 +80,7 @@ export function toWorkflowWrite(doc: Doc): Schemas["WorkflowWrite"] {
     ...doc.rest,
     code: doc.code.trim(),
     name: doc.name.trim(),
-    statuses: doc.statuses.map((s) => ({ key: s.key.trim(), name: s.name.trim(), category: s.category, is_initial: s.is_initial })),
+    statuses: doc.statuses.map((s) => ({ key: s.key.trim(), name: s.name.trim(), category: s.category, color: s.color, is_initial: s.is_initial })),
     transitions: doc.transitions.map((x) => ({
       ...x.rest,
       source: x.source,

@@ -9,6 +9,7 @@ export interface DiagramStatus {
   key: string;
   name: string;
   category: string;
+  color?: string | undefined;
   is_initial?: boolean | undefined;
 }
 
@@ -22,6 +23,7 @@ export interface NodeBox {
   key: string;
   name: string;
   category: string;
+  color: string;
   initial: boolean;
   column: number;
   row: number;
@@ -90,6 +92,7 @@ export function layoutWorkflow(statuses: readonly DiagramStatus[], transitions: 
       key: s.key,
       name: s.name || s.key,
       category: s.category,
+      color: s.color ?? "",
       initial: !!s.is_initial,
       column,
       row,
