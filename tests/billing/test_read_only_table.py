@@ -20,6 +20,7 @@ OPEN_ON_A_PAUSED_DESK = {
     "auth-session",
     "auth-tokens",
     "auth-token-current",
+    "auth-token-detail",  # revoking a (possibly leaked) token is signing out: never held back by the licence
     "auth-impersonation",  # an operator's support sign-in (console)
     "invitation-accept",
     "password-reset",
