@@ -237,6 +237,7 @@ def test_a_type_can_be_copied_and_archived(web, mall):
     copy = next(t for t in admin("GET", "/ticket-types/").json() if t["code"] == "leak-copy")
     leak = next(t for t in admin("GET", "/ticket-types/").json() if t["code"] == "leak")
     assert copy["is_active"] is False and copy["form_fields"] == leak["form_fields"]
+    assert copy["name"] == "Leak (copy)"  # never two types under one name
     page.goto(web.url(mall.host, "/app/admin/types"))
     page.get_by_role("button", name="Archive Leak", exact=True).click()
     expect(page.get_by_role("button", name="Restore Leak", exact=True)).to_be_visible()

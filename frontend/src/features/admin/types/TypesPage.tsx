@@ -16,10 +16,10 @@ export default function TypesPage() {
   const types = useTicketTypes();
   const workflows = useWorkflows();
   const copy = useMutation({
-    mutationFn: (type: TicketType) => unwrap(api.POST("/api/v1/ticket-types/", { body: copyOfType(type, types.data ?? []) as TicketType })),
-    onSuccess: (created) => {
+    mutationFn: (type: TicketType) => unwrap(api.POST("/api/v1/ticket-types/", { body: copyOfType(type, types.data ?? [], t("types.copyName", { name: type.name })) as TicketType })),
+    onSuccess: (created, source) => {
       void queryClient.invalidateQueries({ queryKey: keys.types });
-      notify(t("types.copied", { name: created.name }));
+      notify(t("types.copied", { name: source.name }));
       navigate(`/admin/types/${created.id}`);
     },
   });

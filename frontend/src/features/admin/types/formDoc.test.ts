@@ -48,8 +48,8 @@ describe("form builder document", () => {
   it("copies a type with a free code and prefix, inactive", () => {
     const type = { id: 3, code: "leak", name: "Leak", prefix: "LK", workflow: 1, form_fields: [{ key: "a", label: "A", kind: "text" }] } as TicketType;
     const other = { ...type, id: 4, code: "leak-copy", prefix: "LK2" } as TicketType;
-    const copy = copyOfType(type, [type, other]);
-    expect(copy).toMatchObject({ code: "leak-copy-2", is_active: false, workflow: 1 });
+    const copy = copyOfType(type, [type, other], "Leak (copy)");
+    expect(copy).toMatchObject({ code: "leak-copy-2", name: "Leak (copy)", is_active: false, workflow: 1 });
     expect(copy.prefix).not.toBe("LK2");
     expect("id" in copy).toBe(false);
     expect(copy.form_fields).toEqual(type.form_fields);

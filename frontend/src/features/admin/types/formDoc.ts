@@ -145,7 +145,8 @@ export function toFormFields(doc: FieldDraft[]): FormField[] {
 }
 
 /** A copy of a type to POST: same form and settings, a free code and prefix, inactive until reviewed. */
-export function copyOfType(type: TicketType, all: readonly TicketType[]) {
+/** A copy of `type` under `name` (translated by the caller, e.g. "Leak (copy)"), archived. */
+export function copyOfType(type: TicketType, all: readonly TicketType[], name: string) {
   const codes = new Set(all.map((t) => t.code));
   const prefixes = new Set(all.map((t) => t.prefix));
   let n = 1;
@@ -154,5 +155,5 @@ export function copyOfType(type: TicketType, all: readonly TicketType[]) {
   let prefix = `${type.prefix.slice(0, 8)}2`;
   for (let m = 2; prefixes.has(prefix); m++) prefix = `${type.prefix.slice(0, 10 - String(m).length)}${m}`;
   const { id: _id, ...rest } = type;
-  return { ...rest, code, prefix, is_active: false, form_fields: (type.form_fields ?? []).map((f) => ({ ...f })) };
+  return { ...rest, name, code, prefix, is_active: false, form_fields: (type.form_fields ?? []).map((f) => ({ ...f })) };
 }
