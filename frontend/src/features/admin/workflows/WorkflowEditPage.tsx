@@ -7,7 +7,7 @@ import { Alert, Button, ErrorAlert, fieldErrors, PageLoading, Spinner, TextField
 import { notify } from "@/shared/ui/Toaster";
 import { CATEGORIES, keys, ROLES, type Workflow, useGroups, useWorkflows } from "../api";
 import { SortableList } from "../SortableList";
-import { type Doc, fromWorkflow, newStatus, toWorkflowWrite, type TransitionDraft } from "./doc";
+import { CATEGORY_COLOURS, type Doc, fromWorkflow, newStatus, toWorkflowWrite, type TransitionDraft } from "./doc";
 
 const WorkflowDiagram = lazy(() => import("./WorkflowDiagram"));
 
@@ -145,16 +145,14 @@ function WorkflowEditor({ workflow }: { workflow: Workflow | undefined }) {
                     id={`st-${s.uid}-color`}
                     type="color"
                     className="wf-color__input"
-                    value={s.color || "#888888"}
+                    value={s.color || CATEGORY_COLOURS[s.category]}
                     onChange={(e) => setStatus(s.uid, { color: e.target.value.toUpperCase() })}
                     aria-describedby={err(`statuses.${i}.color`)?.length ? `st-${s.uid}-color-err` : undefined}
                   />
-                  {s.color ? (
+                  {s.color && (
                     <Button size="sm" variant="ghost" onClick={() => setStatus(s.uid, { color: "" })} aria-label={t("workflows.colorReset", { name: s.name || s.key })}>
                       {t("workflows.colorCategory")}
                     </Button>
-                  ) : (
-                    <span className="a-field__hint">{t("workflows.colorCategory")}</span>
                   )}
                 </span>
                 {!!err(`statuses.${i}.color`)?.length && (

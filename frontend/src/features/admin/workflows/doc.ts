@@ -4,6 +4,16 @@ import type { Workflow } from "../api";
 
 type Category = Schemas["TicketCategoryEnum"];
 
+/** What a status without its own colour is drawn in (the category's, as admin.css has it). */
+export const CATEGORY_COLOURS: Record<Category, string> = {
+  new: "#2F55D4",
+  open: "#8A5A00",
+  waiting: "#6B3FA0",
+  resolved: "#1E7A3D",
+  closed: "#4B5563",
+  cancelled: "#B42318",
+};
+
 export interface StatusDraft {
   uid: string;
   key: string;
