@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.http import JsonResponse
-
-from atrium.errors import DomainError, error_body
+from kernel.errors import DomainError, error_body
 
 from .licensing import LicenceReadOnly, ensure_writable
 

@@ -21,8 +21,7 @@ from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from atrium.errors import DomainError
+from kernel.errors import DomainError
 
 
 class Feature(models.TextChoices):

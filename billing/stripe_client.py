@@ -9,8 +9,7 @@ from __future__ import annotations
 import stripe
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-
-from atrium.errors import DomainError
+from kernel.errors import DomainError
 
 
 class BillingNotConfigured(DomainError):

@@ -10,9 +10,8 @@ from __future__ import annotations
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
-from atrium.errors import DomainError, InvalidInput
-from atrium.tasks_util import enqueue_for_account
+from kernel.errors import DomainError, InvalidInput
+from kernel.tasks import enqueue_for_account
 
 from . import stripe_client
 from .licensing import seats_used

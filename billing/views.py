@@ -7,8 +7,7 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-
-from atrium.errors import error_body
+from kernel.errors import error_body
 
 from . import stripe_client, webhooks
 

@@ -21,8 +21,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from kernel.tasks import enqueue_for_account
 
-from atrium.tasks_util import enqueue_for_account
 from tenants_shared.accounts.models import Account, AccountStatus
 
 from .models import BillingEvent, Plan, Subscription, SubscriptionStatus

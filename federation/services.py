@@ -37,9 +37,9 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from kernel.errors import DomainError, InvalidInput, NotFound
+from kernel.tasks import enqueue_for_account, starting
 
-from atrium.errors import DomainError, InvalidInput, NotFound
-from atrium.tasks_util import enqueue_for_account, starting
 from billing.licensing import Feature, ensure_feature, ensure_writable
 from tenant_apps import permissions as perms
 from tenant_apps.desk import confirmation, events

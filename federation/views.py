@@ -7,8 +7,7 @@ import logging
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
-
-from atrium.errors import DomainError, error_body
+from kernel.errors import DomainError, error_body
 
 from . import protocol, remote, services
 

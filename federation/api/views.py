@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.db import connection
 from drf_spectacular.utils import extend_schema
+from kernel.api import Predicates
+from kernel.errors import NotFound
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from atrium.api import Predicates
-from atrium.errors import NotFound
 from tenant_apps import permissions as perms
 from tenant_apps.desk import selectors as desk_selectors
 

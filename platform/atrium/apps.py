@@ -10,12 +10,12 @@ class AtriumConfig(AppConfig):
 
     def ready(self) -> None:
         from django.core.signals import got_request_exception
-
-        from atrium import input as api_input
-        from atrium import (
+        from kernel import input as api_input
+        from kernel import (
             proxies,  # noqa: F401  (registers its deploy check: forwarded headers need proxies)
             throttling,
         )
+
         from atrium.middleware import record_exception
 
         api_input.install()

@@ -32,8 +32,8 @@ def _closed_transport_is_a_connection_error() -> None:
 
 _closed_transport_is_a_connection_error()
 
-# every task skips work its outbox row says was carried out, and marks it (atrium/outbox/task.py)
-app = CeleryApp("atrium", task_cls="atrium.outbox.task:OutboxTask")
+# every task skips work its outbox row says was carried out, and marks it (kernel/outbox/task.py)
+app = CeleryApp("atrium", task_cls="kernel.outbox.task:OutboxTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Celery's Django fixup closes the database after every task, and in a prefork child with a
 # connection pool it closes the whole pool: every task would open a new PostgreSQL session with cold
@@ -64,7 +64,7 @@ def _drop_broken_connections(**_kwargs) -> None:
 app.autodiscover_tasks(
     [
         "atrium",
-        "atrium.outbox",
+        "kernel.outbox",
         "tenants_shared.accounts",
         "tenant_apps.people",
         "tenant_apps.desk",
@@ -103,7 +103,7 @@ app.conf.beat_schedule = {
         "schedule": 300.0,
         "kwargs": {"task_name": "desk.sweep_bulk_jobs", "spread_seconds": 60},
     },
-    # tasks committed while the broker was down: sent again once it is back (atrium/outbox)
+    # tasks committed while the broker was down: sent again once it is back (kernel/outbox)
     "outbox-sweep-public": {"task": "outbox.sweep", "schedule": 60.0},
     "outbox-sweep-accounts": {
         "task": "atrium.fan_out_to_accounts",

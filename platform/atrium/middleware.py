@@ -22,8 +22,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
-from atrium import errors
+from kernel import errors
 
 API_PREFIXES = ("/api/", "/federation/", "/billing/stripe/")
 _SANE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")

@@ -114,7 +114,7 @@ RESERVED_SLUGS = frozenset(
 SHARED_APPS = [
     "django_tenants",
     "atrium.apps.AtriumConfig",  # the API's input rules (atrium/input.py) and error recording
-    "atrium.outbox",  # tasks queued after a commit, kept until a broker took them (also per account)
+    "kernel.outbox",  # tasks queued after a commit, kept until a broker took them (also per account)
     "tenants_shared.accounts",
     "billing",
     "tenants_shared.console",
@@ -144,7 +144,7 @@ TENANT_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "knox",
-    "atrium.outbox",
+    "kernel.outbox",
     "tenant_apps.people",
     "tenant_apps.objects",
     "tenant_apps.desk",
@@ -169,7 +169,7 @@ ACCOUNT_CACHE_SECONDS = env.float("ATRIUM_ACCOUNT_CACHE_SECONDS", default=5.0)
 CLOSED_ACCOUNT_RETENTION_DAYS = env.int("ATRIUM_CLOSED_RETENTION_DAYS", default=90)
 
 MIDDLEWARE = [
-    "atrium.proxies.ForwardedHeadersMiddleware",  # first: forwarded headers only from our proxies
+    "kernel.proxies.ForwardedHeadersMiddleware",  # first: forwarded headers only from our proxies
     "atrium.middleware.ApiMiddleware",  # outermost: request ids, every API error in the one shape
     "atrium.health.HealthMiddleware",  # before the account lookup: probes answer on every host
     "tenants_shared.accounts.middleware.AccountMiddleware",
@@ -277,7 +277,7 @@ CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A worker retries a lost broker for ever (it never gives up and exits); publishing from a request
-# gives up after a bounded time instead (atrium.tasks_util), and the work is swept up later.
+# gives up after a bounded time instead (kernel.tasks), and the work is swept up later.
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": REDIS_REQUEST_TIMEOUT * 2,
@@ -389,17 +389,17 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "atrium.schema.AutoSchema",  # error answers declared in one place
+    "DEFAULT_SCHEMA_CLASS": "kernel.schema.AutoSchema",  # error answers declared in one place
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PARSER_CLASSES": [
-        "atrium.input.JSONParser",
+        "kernel.input.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_PAGINATION_CLASS": "atrium.pagination.CursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "kernel.pagination.CursorPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "atrium.errors.api_exception_handler",
-    # throttles count REMOTE_ADDR, which atrium.proxies resolved; never X-Forwarded-For itself
+    "EXCEPTION_HANDLER": "kernel.errors.api_exception_handler",
+    # throttles count REMOTE_ADDR, which kernel.proxies resolved; never X-Forwarded-For itself
     "NUM_PROXIES": 0,
     "DEFAULT_THROTTLE_RATES": {
         "signup": env("ATRIUM_SIGNUP_RATE", default="20/hour"),

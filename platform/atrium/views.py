@@ -1,7 +1,6 @@
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
-
-from atrium.errors import error_body
+from kernel.errors import error_body
 
 
 def unknown_host(request):

@@ -25,9 +25,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
+from kernel.errors import DomainError, InvalidInput, NotFound
+from kernel.tasks import enqueue_for_account
 
-from atrium.errors import DomainError, InvalidInput, NotFound
-from atrium.tasks_util import enqueue_for_account
 from tenant_apps import permissions as perms
 from tenant_apps.desk import configcache, events, routing
 from tenant_apps.desk import services as desk

@@ -9,9 +9,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
-
-from atrium.errors import InvalidInput
-from atrium.uploads import AttachmentRejected, accept_upload
+from kernel.errors import InvalidInput
+from kernel.uploads import AttachmentRejected, accept_upload
 
 from .models import Branding
 

@@ -13,8 +13,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kernel.errors import InvalidInput, NotFound
 
-from atrium.errors import InvalidInput, NotFound
 from tenant_apps import permissions as perms
 
 from . import configcache, events

@@ -12,8 +12,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from kernel.errors import DomainError, InvalidInput, NotFound
 
-from atrium.errors import DomainError, InvalidInput, NotFound
 from tenant_apps.people.models import ResponsibilityGroup, Role, User
 
 from .models import (

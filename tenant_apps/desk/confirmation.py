@@ -21,8 +21,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from kernel.errors import DomainError, InvalidInput, NotFound
 
-from atrium.errors import DomainError, InvalidInput, NotFound
 from tenant_apps import permissions as perms
 
 from . import configcache, events

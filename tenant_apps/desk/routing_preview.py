@@ -13,8 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-
-from atrium.errors import InvalidInput
+from kernel.errors import InvalidInput
 
 from . import configcache, routing
 from .fields import clean_field_values

@@ -13,9 +13,9 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from kernel.errors import DomainError, InvalidInput, NotFound
+from kernel.uploads import accept_upload
 
-from atrium.errors import DomainError, InvalidInput, NotFound
-from atrium.uploads import accept_upload
 from tenant_apps import permissions as perms
 from tenant_apps.objects.models import Equipment, Location
 from tenant_apps.people.models import Company, ResponsibilityGroup, User
@@ -678,7 +678,7 @@ BULK_MAX = 1000
 def queue_bulk_update(*, actor: User, ticket_ids: list[int], changes: dict) -> BulkJob:
     """Check the request now, apply it in a worker (large selections must not hold a web request).
     The job's row is what the agent follows until it is done."""
-    from atrium.tasks_util import enqueue_for_account, require_broker
+    from kernel.tasks import enqueue_for_account, require_broker
 
     errors: dict[str, list[str]] = {}
     if not ticket_ids or len(ticket_ids) > BULK_MAX:
@@ -734,7 +734,7 @@ def _bulk_job_lock(job_id: str):
 def sweep_bulk_jobs(*, older_than_seconds: int = 120) -> int:
     """Queue again the jobs still waiting for a worker this long after they were asked for (their
     task was lost: the broker went away at the commit). Running them twice is harmless."""
-    from atrium.tasks_util import send_now
+    from kernel.tasks import send_now
 
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     stale = BulkJob.objects.filter(state=BulkJobState.QUEUED, created_at__lt=cutoff).values_list(

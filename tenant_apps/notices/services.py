@@ -14,10 +14,10 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from kernel.errors import DomainError, InvalidInput, NotFound
+from kernel.tasks import enqueue_for_account
+from kernel.uploads import AttachmentRejected, accept_upload
 
-from atrium.errors import DomainError, InvalidInput, NotFound
-from atrium.tasks_util import enqueue_for_account
-from atrium.uploads import AttachmentRejected, accept_upload
 from tenant_apps import permissions as perms
 from tenant_apps.objects.models import Location
 from tenant_apps.people.models import Company, User

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-
-from atrium.errors import InvalidInput, NotFound
+from kernel.errors import InvalidInput, NotFound
 
 from .models import Equipment, Location
 

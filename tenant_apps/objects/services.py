@@ -6,8 +6,7 @@ from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
-
-from atrium.errors import InvalidInput
+from kernel.errors import InvalidInput
 
 from .models import Equipment, Location, LocationKind
 

@@ -16,8 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from kernel.errors import InvalidInput
 
-from atrium.errors import InvalidInput
 from tenant_apps import permissions as perms
 from tenant_apps.desk import events
 from tenant_apps.desk.models import Category, EventKind, Ticket, TicketEvent

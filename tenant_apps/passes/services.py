@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from kernel.errors import DomainError, InvalidInput, NotFound
 
-from atrium.errors import DomainError, InvalidInput, NotFound
 from tenant_apps import permissions as perms
 from tenant_apps.desk import events
 from tenant_apps.desk.models import Channel, EventKind, Ticket, TicketEvent, TicketType

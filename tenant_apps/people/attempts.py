@@ -4,7 +4,7 @@ within the account whose host was asked (docs/security.md, "Throttling and locko
 A password check (browser sign-in, API token, password change, the console's operator sign-in)
 and a mailed link (invitation accept, reset confirm) each count their failures twice: once for the
 identity tried (the e-mail, or the person a link names) and once for the client address
-(`atrium.proxies.client_address`, never a forged header). Past the limit within the window that
+(`kernel.proxies.client_address`, never a forged header). Past the limit within the window that
 identity, or that address, is locked for a while: every attempt, the right password included, is
 refused with 429 `throttled` and `Retry-After`. A success clears the identity's failures (not the
 address's: a known password of one's own must not buy more guesses at others').
@@ -27,10 +27,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
+from kernel.errors import unavailable
+from kernel.proxies import client_address
 from rest_framework.exceptions import Throttled
-
-from atrium.errors import unavailable
-from atrium.proxies import client_address
 
 logger = logging.getLogger("atrium.lockout")
 

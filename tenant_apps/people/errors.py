@@ -1,8 +1,7 @@
-"""Domain errors of people; atrium.errors maps every DomainError to its API response."""
+"""Domain errors of people; kernel.errors maps every DomainError to its API response."""
 
 from django.utils.translation import gettext_lazy as _
-
-from atrium.errors import DomainError
+from kernel.errors import DomainError
 
 
 class LinkExpired(DomainError):

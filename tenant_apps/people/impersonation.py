@@ -14,9 +14,9 @@ from contextvars import ContextVar
 from django.contrib.auth import login, logout
 from django.db import connection
 from django.http import JsonResponse
+from kernel.errors import error_body
+from kernel.proxies import client_address
 
-from atrium.errors import error_body
-from atrium.proxies import client_address
 from tenant_apps import permissions as perms
 from tenant_apps.audit.services import record
 from tenants_shared.console import handoff

@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from kernel.errors import InvalidCredentials, InvalidInput
+from kernel.tasks import enqueue_for_account
 from knox.models import AuthToken
 
-from atrium.errors import InvalidCredentials, InvalidInput
-from atrium.tasks_util import enqueue_for_account
 from billing import licensing
 from billing.licensing import Feature
 from tenant_apps import permissions as perms

@@ -2,8 +2,7 @@
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
-
-from atrium.errors import InvalidInput
+from kernel.errors import InvalidInput
 
 from .models import Account, AccountStatus, AccountTemplate, Domain
 from .services import close_account

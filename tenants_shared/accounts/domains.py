@@ -19,8 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-
-from atrium.errors import InvalidInput
+from kernel.errors import InvalidInput
 
 from .models import Account, CustomDomain, Domain
 from .selectors import forget_cached_accounts

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.http import JsonResponse
-
-from atrium.errors import AccountClosed, error_body
+from kernel.errors import AccountClosed, error_body
 
 from .models import AccountStatus
 from .selectors import account_for_host

@@ -15,8 +15,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
+from kernel.errors import InvalidInput
 
-from atrium.errors import InvalidInput
 from billing.services import start_trial
 from tenant_apps.people.models import Role, User
 from tenant_apps.people.services import create_person, password_problems, queue_welcome_email

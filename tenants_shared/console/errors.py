@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-
-from atrium.errors import DomainError
+from kernel.errors import DomainError
 
 
 class OperatorForbidden(DomainError):

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
+from kernel.errors import InvalidInput
 
-from atrium.errors import InvalidInput
 from billing.licensing import Feature
 from billing.models import Plan, Subscription, SubscriptionStatus
 from tenant_apps import permissions as perms
@@ -141,7 +141,7 @@ def confirm_totp_device(*, user: User, device: TOTPDevice, code: str) -> bool:
 
 
 def record_sign_in(*, operator: User, address: str = "") -> None:
-    """`address`: the client's, as atrium.proxies resolved it (never a forged forwarded header)."""
+    """`address`: the client's, as kernel.proxies resolved it (never a forged forwarded header)."""
     _audit(operator=operator, action="operator.sign_in", details={"address": address} if address else None)
 
 

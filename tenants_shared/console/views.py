@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from kernel.errors import DomainError
+from kernel.proxies import client_address
 
-from atrium.errors import DomainError
-from atrium.proxies import client_address
 from tenant_apps import permissions as perms
 from tenant_apps.people.models import User
 from tenants_shared.accounts.models import Account

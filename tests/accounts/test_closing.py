@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+from kernel.errors import InvalidInput
 
-from atrium.errors import InvalidInput
 from tenants_shared.accounts.models import Account
 from tenants_shared.accounts.services import close_account, drop_closed_accounts
 from tests.conftest import PASSWORD

@@ -241,7 +241,8 @@ def test_redis_stopped_under_load_loses_no_write_and_no_live_event(stack):
     (only a bulk change needs Redis); the socket is told to reconnect, does, and after resuming
     from its last event id has seen every ticket change, none twice; the bulk changes accepted
     after Redis is back and the work committed while it was gone (the task outbox) are carried out."""
-    from atrium.outbox.models import TaskOutbox
+    from kernel.outbox.models import TaskOutbox
+
     from tenant_apps.desk.models import Comment, TicketEvent
     from tests.reliability.faults import broker_app
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import requests
 from django_tenants.utils import schema_context
+from kernel.outbox.models import TaskOutbox
 
-from atrium.outbox.models import TaskOutbox
 from tests.conftest import PASSWORD, LiveProcess, LiveServer, provision, wait_for
 from tests.reliability.faults import OwnRedis, broker_app, free_port, redis_env, start_worker, wait_until
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from kernel.api import Predicates
+from kernel.errors import InvalidInput
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from atrium.api import Predicates
-from atrium.errors import InvalidInput
 from tenant_apps import permissions as perms
 from tenant_apps.desk import selectors as desk_selectors
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from kernel.api import Predicates
 from rest_framework import generics, serializers
 
-from atrium.api import Predicates
 from tenant_apps import permissions as perms
 
 from .. import selectors

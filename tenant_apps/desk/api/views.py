@@ -9,6 +9,10 @@ from django.db import transaction
 from django.http import FileResponse, QueryDict
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from kernel.api import Predicates
+from kernel.errors import InvalidInput
+from kernel.input import JSONParser
+from kernel.pagination import CursorPagination
 from rest_framework import filters, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -16,10 +20,6 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from atrium.api import Predicates
-from atrium.errors import InvalidInput
-from atrium.input import JSONParser
-from atrium.pagination import CursorPagination
 from tenant_apps import permissions as perms
 from tenant_apps.objects.models import Location
 

@@ -5,11 +5,11 @@ Thin: tenants_shared.accounts.domains does the work on the request's account."""
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
+from kernel.api import Predicates
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from atrium.api import Predicates
 from tenant_apps import permissions as perms
 from tenants_shared.accounts import domains
 

@@ -6,6 +6,7 @@ import django_filters as df
 from django.db.models import Q
 from django.http import FileResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from kernel.api import Predicates
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -13,7 +14,6 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from atrium.api import Predicates
 from tenant_apps import permissions as perms
 
 from .. import selectors, services

@@ -6,11 +6,11 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from kernel.api import Predicates
+from kernel.errors import InvalidInput
 from rest_framework import serializers, viewsets
 from rest_framework.views import APIView
 
-from atrium.api import Predicates
-from atrium.errors import InvalidInput
 from tenant_apps import permissions as perms
 
 from .. import labels as qr_labels

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from kernel.api import Predicates
+from kernel.errors import InvalidInput
 from rest_framework import mixins, renderers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -18,8 +20,6 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from atrium.api import Predicates
-from atrium.errors import InvalidInput
 from tenant_apps import permissions as perms
 from tenant_apps.desk.models import Ticket
 

@@ -6,15 +6,15 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
+from kernel.api import Predicates
+from kernel.errors import InvalidInput
+from kernel.proxies import AddressRateThrottle
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from atrium.api import Predicates
-from atrium.errors import InvalidInput
-from atrium.proxies import AddressRateThrottle
 from tenant_apps import permissions as perms
 
 from .. import selectors, services

@@ -5,12 +5,11 @@ by any part of the secret."""
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
+from kernel.api import Predicates
+from kernel.errors import NotFound
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
-
-from atrium.api import Predicates
-from atrium.errors import NotFound
 
 from .. import selectors, services
 

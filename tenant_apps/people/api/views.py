@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 
 from drf_spectacular.utils import extend_schema
+from kernel.api import Predicates
+from kernel.proxies import AddressRateThrottle
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from atrium.api import Predicates
-from atrium.proxies import AddressRateThrottle
 from tenant_apps import permissions as perms
 
 from .. import impersonation, services

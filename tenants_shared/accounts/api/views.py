@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
+from kernel.proxies import AddressRateThrottle
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
-
-from atrium.proxies import AddressRateThrottle
 
 from ..models import AccountKind, Language
 from ..services import SIGNUP_KINDS, provision_account

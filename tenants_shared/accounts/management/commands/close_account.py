@@ -1,6 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
-
-from atrium.errors import InvalidInput
+from kernel.errors import InvalidInput
 
 from ...models import Account
 from ...services import close_account

@@ -11,8 +11,8 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from kernel.errors import InvalidInput
 
-from atrium.errors import InvalidInput
 from tenants_shared.console.models import OperatorRole
 from tenants_shared.console.services import create_operator
 

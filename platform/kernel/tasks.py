@@ -1,7 +1,7 @@
 """Queueing work for an account: after commit, with the account's schema named explicitly.
 
 The broker (Redis) may be gone or frozen when a request commits. Every task queued here is first
-written to the task outbox in the same transaction as the change (atrium/outbox): publishing
+written to the task outbox in the same transaction as the change (kernel/outbox): publishing
 after commit gives up after a bounded time (a few retries within about a second, each socket wait
 bounded by the broker's transport options) and never raises into the request that committed; the
 change is made and answered, and the beat's outbox sweep sends the task once the broker is back.
@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from django.core.cache import cache
 
-from atrium.errors import ServiceUnavailable, unavailable
+from kernel.errors import ServiceUnavailable, unavailable
 
 logger = logging.getLogger("atrium.tasks")
 # publishing from a request: a lost broker costs at most about a second, never the request
@@ -45,7 +45,7 @@ def enqueue_for_account(
     the way holds nothing back for longer. Without Redis there is no mark: the task is queued.
     """
 
-    from atrium.outbox.services import record
+    from kernel.outbox.services import record
 
     record(
         task_name,

@@ -14,9 +14,9 @@ import logging
 
 from rest_framework import throttling
 
-from atrium.errors import unavailable
+from kernel.errors import unavailable
 
-logger = logging.getLogger("atrium.throttling")
+logger = logging.getLogger("kernel.throttling")
 
 
 class FailOpenCache:

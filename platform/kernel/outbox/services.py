@@ -1,11 +1,11 @@
 """The task outbox: record in the transaction, send after commit, sweep what was not sent.
 
-    enqueue_for_account (atrium/tasks_util.py)
+    enqueue_for_account (kernel/tasks.py)
       └ record(): a TaskOutbox row in the current transaction (the schema it writes to)
       └ on commit: deliver(): publish with the row's id in the `_outbox` header, mark it sent
     beat, every minute: sweep() in public and in every account's schema re-sends rows that were
       committed but never reached the broker (it was down), oldest first
-    worker (atrium/outbox/task.py): a task whose row is done is skipped; the row is marked done
+    worker (kernel/outbox/task.py): a task whose row is done is skipped; the row is marked done
       when the task succeeds, under a lock on the key, so a task delivered twice has one effect
 
 Delivery is at least once (a row sent just before the broker lost it is only seen as sent);
@@ -25,7 +25,7 @@ from django_tenants.utils import schema_context
 
 from .models import TaskOutbox
 
-logger = logging.getLogger("atrium.outbox")
+logger = logging.getLogger("kernel.outbox")
 # rows younger than this are left to their own after-commit attempt
 SWEEP_GRACE = timedelta(seconds=float(os.environ.get("ATRIUM_OUTBOX_SWEEP_GRACE_SECONDS", "30")))
 SWEEP_BATCH = 500
@@ -58,7 +58,7 @@ def record(
 def deliver(row: TaskOutbox, *, row_schema: str, countdown: float | None = None) -> bool:
     """Publish the row's task (bounded time when the broker is gone) and mark it sent. False when
     the broker did not take it: the row stays unsent for the sweep."""
-    from atrium.tasks_util import send_now
+    from kernel.tasks import send_now
 
     sent = send_now(
         row.task_name,
@@ -106,7 +106,7 @@ def sweep() -> int:
 def _lock_key(row_id: str) -> int:
     import zlib
 
-    return zlib.crc32(f"atrium.outbox:{row_id}".encode())
+    return zlib.crc32(f"kernel.outbox:{row_id}".encode())
 
 
 def begin(row_id: str, row_schema: str) -> bool:

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class OutboxConfig(AppConfig):
-    name = "atrium.outbox"
+    name = "kernel.outbox"
     label = "outbox"
     verbose_name = "Task outbox"
     default_auto_field = "django.db.models.BigAutoField"

@@ -79,7 +79,7 @@ class RequestTooLarge(DomainError):
     default_detail = _("The request body is too large.")
 
 
-logger = logging.getLogger("atrium.errors")
+logger = logging.getLogger("kernel.errors")
 # the id of the request being answered (atrium.middleware.ApiMiddleware sets it)
 request_id: ContextVar[str | None] = ContextVar("atrium_request_id", default=None)
 

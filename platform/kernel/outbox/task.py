@@ -1,6 +1,6 @@
 """The base of every Celery task (atrium/celery.py): a task queued through the outbox carries its
 row's id (`_outbox`, `_outbox_schema` headers); it runs only while that row is not done, and marks
-it done when it succeeds (atrium/outbox/services.py)."""
+it done when it succeeds (kernel/outbox/services.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import logging
 from celery.exceptions import Ignore
 from tenant_schemas_celery.task import TenantTask
 
-logger = logging.getLogger("atrium.outbox")
+logger = logging.getLogger("kernel.outbox")
 
 
 def _header(request, name: str):
@@ -24,7 +24,7 @@ class OutboxTask(TenantTask):
         row_id = _header(self.request, "_outbox")
         if not row_id:
             return
-        from atrium.outbox import services
+        from kernel.outbox import services
 
         if not services.begin(row_id, _header(self.request, "_outbox_schema")):
             logger.info("%s: outbox %s was carried out already; skipped", self.name, row_id)
@@ -34,14 +34,14 @@ class OutboxTask(TenantTask):
     def on_success(self, retval, task_id, args, kwargs):
         row_id = getattr(self.request, "atrium_outbox_locked", None)
         if row_id:
-            from atrium.outbox import services
+            from kernel.outbox import services
 
             services.finish(row_id, _header(self.request, "_outbox_schema"))
 
     def after_return(self, status, retval, task_id, args, kwargs, einfo):
         row_id = getattr(self.request, "atrium_outbox_locked", None)
         if row_id:
-            from atrium.outbox import services
+            from kernel.outbox import services
 
             self.request.atrium_outbox_locked = None
             try:

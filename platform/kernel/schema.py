@@ -1,7 +1,7 @@
 """The OpenAPI schema says what the API answers, errors included, from one place.
 
 Every operation declares the error answers it can give, in the one error shape (the `Error`
-component: atrium.errors), from what its view says about itself: a body (400, 413, 415), path
+component: kernel.errors), from what its view says about itself: a body (400, 413, 415), path
 parameters (404), sign-in (401, 403), throttles (429), writes (402 on a paused desk, 409), and
 503 everywhere (a database or Redis that does not answer for a moment). An operation that
 declares a status itself (`extend_schema(responses=...)`) keeps its own description.

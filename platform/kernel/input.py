@@ -121,4 +121,4 @@ def install() -> None:
     serializers.Serializer.to_internal_value = _strict_to_internal_value
     drf_fields.JSONField.to_internal_value = _json_to_internal_value
     drf_fields.IntegerField.__init__ = _bounded_integer_init
-    assert "atrium.input.JSONParser" in settings.REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"]
+    assert "kernel.input.JSONParser" in settings.REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"]

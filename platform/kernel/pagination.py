@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound
 
-from atrium.errors import InvalidInput
+from kernel.errors import InvalidInput
 
 
 class CursorPagination(pagination.CursorPagination):
