@@ -172,6 +172,8 @@ def can_see_internal(user) -> bool:
 
 
 def can_download(user, attachment) -> bool:
+    if attachment.ticket_id is None:  # an upload not yet adopted by a ticket: its uploader's alone
+        return bool(user.is_authenticated and attachment.uploaded_by_id == user.pk)
     return can_view_ticket(user, attachment.ticket) and (not attachment.internal or can_see_internal(user))
 
 

@@ -390,11 +390,16 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     storage (a folder, or an S3 bucket); names are never served directly, only through the API."""
     from django.db import connection
 
+    if instance.ticket_id is None:  # uploaded before filing (desk/uploads.py), adopted later
+        return f"{connection.schema_name}/uploads/{instance.uploaded_by_id}/{instance.token}/{filename}"
     return f"{connection.schema_name}/tickets/{instance.ticket_id}/{instance.token}/{filename}"
 
 
 class Attachment(models.Model):
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    # empty while an upload waits to be adopted by the ticket its uploader files (desk/uploads.py)
+    ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
     comment = models.ForeignKey(
         Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
     )
