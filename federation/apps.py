@@ -11,4 +11,9 @@ class FederationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import services  # noqa: F401 - registers its listeners on the ticket-event spine
+        # the outbox listens on the ticket-event spine and declares which event kinds cross;
+        # the appliers declare each message kind's applier; forwarding registers the routing
+        # action "forward"
+        from . import appliers, forwarding, outbox, registry  # noqa: F401
+
+        registry.check_installed()  # an event or message kind nobody classified stops the start

@@ -128,6 +128,27 @@ def signature(key: str, timestamp: str, body: bytes) -> str:
     return hmac.new(key.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
 
 
+def pick_headers(raw: dict[str, str]) -> dict[str, str]:
+    """The signature headers of a request (any case), each "" when absent."""
+    lower = {k.lower(): v for k, v in raw.items()}
+    return {h: lower.get(h.lower(), "") for h in SIGNATURE_HEADERS}
+
+
+def iso(value) -> str | None:
+    """A datetime as the wire carries it (ISO 8601), or None."""
+    return value.isoformat() if value else None
+
+
+def parse_datetime(value) -> datetime | None:
+    """A wire datetime back, or None when absent or not one."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def signed_headers(*, partnership: uuid.UUID, key_id: str, key: str, body: bytes) -> dict[str, str]:
     ts = str(int(timezone.now().timestamp()))
     return {

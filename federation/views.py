@@ -9,7 +9,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from kernel.errors import DomainError, error_body
 
-from . import protocol, remote, services
+from . import files, protocol, remote
+from . import inbox as inbox_service
 
 log = logging.getLogger("atrium.federation")
 MAX_BODY = 30 * 1024 * 1024  # an inline attachment is at most FEDERATION_INLINE_MAX_BYTES, base64
@@ -23,7 +24,7 @@ def inbox(request):
     if len(request.body) > MAX_BODY:
         return JsonResponse(error_body("too_large", "The message is too large."), status=413)
     try:
-        result = services.receive(request.body, dict(request.headers))
+        result = inbox_service.receive(request.body, dict(request.headers))
     except protocol.Refused as exc:
         log.warning("federation: refused a message from %s: %s", request.META.get("REMOTE_ADDR"), exc)
         return JsonResponse(error_body(exc.code, exc.detail), status=exc.status)
@@ -53,7 +54,7 @@ def handshake(request):
 @require_GET
 def shared_file(request, token: str):
     try:
-        attachment, content = services.read_shared_file(token)
+        attachment, content = files.read_shared_file(token)
     except DomainError as exc:
         return JsonResponse(error_body(exc.code, exc.detail), status=exc.status)
     import io

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from tenant_apps import permissions as perms
 from tenant_apps.desk import selectors as desk_selectors
 
-from .. import remote, selectors, services
+from .. import selectors, services
 from . import serializers as s
 
 
@@ -125,7 +125,7 @@ class RotateKeyView(_PartnershipAction):
         return super().post(request, pk)
 
     def act(self, request, p, data):
-        return remote.rotate_key(actor=request.user, partnership=p)
+        return services.rotate_partnership_key(actor=request.user, partnership=p)
 
 
 class InvitationCodeListView(APIView):
@@ -138,14 +138,14 @@ class InvitationCodeListView(APIView):
     @extend_schema(responses={200: s.InvitationCodeSerializer(many=True)})
     def get(self, request):
         return Response(
-            [selectors.invitation_code_doc(c) for c in remote.invitation_codes_of(connection.tenant)[:200]]
+            [selectors.invitation_code_doc(c) for c in services.invitation_codes_of(connection.tenant)[:200]]
         )
 
     @extend_schema(request=s.NewInvitationCodeSerializer, responses={201: s.InvitationCodeSerializer})
     def post(self, request):
         data = s.NewInvitationCodeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        row, code = remote.create_invitation_code(
+        row, code = services.create_invitation_code(
             actor=request.user,
             note=data.validated_data.get("note", ""),
             valid_hours=data.validated_data.get("valid_hours"),
@@ -160,7 +160,7 @@ class InvitationCodeRevokeView(APIView):
     @extend_schema(request=None, responses={200: s.InvitationCodeSerializer})
     def post(self, request, pk: str):
         return Response(
-            selectors.invitation_code_doc(remote.revoke_invitation_code(actor=request.user, code_id=pk))
+            selectors.invitation_code_doc(services.revoke_invitation_code(actor=request.user, code_id=pk))
         )
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from federation import protocol, services
+from federation import outbox, protocol, services
 from federation.models import InboxMessage, OutboxMessage, TicketLink
 from tenant_apps.desk import services as desk
 from tenant_apps.desk.models import Comment, EventKind, TicketEvent
@@ -127,7 +127,7 @@ def test_the_sweep_queues_drains_that_were_lost_and_nothing_else(linked, queued_
     dispatcher = pair.mall.people["dispatcher"]
     with pair.in_mall():
         desk.add_comment(actor=dispatcher, ticket=ticket, body="its drain never ran")  # no commit, no task
-        cache.delete(services._drain_key(pair.mall.schema, link.pk))
+        cache.delete(outbox.drain_key(pair.mall.schema, link.pk))
         msg = OutboxMessage.objects.get(link_id=link.pk, sent_at__isnull=True)
         with committing():
             assert services.sweep_outbox() == 0  # too young: its own drain may be on its way
@@ -140,7 +140,7 @@ def test_the_sweep_queues_drains_that_were_lost_and_nothing_else(linked, queued_
             assert services.sweep_outbox() == 1  # still unsent, but a drain is waiting: not queued twice
         assert _drains(queued_tasks, link) == 1
 
-        cache.delete(services._drain_key(pair.mall.schema, link.pk))
+        cache.delete(outbox.drain_key(pair.mall.schema, link.pk))
         OutboxMessage.objects.filter(pk=msg.pk).update(
             next_attempt_at=timezone.now() + dt.timedelta(minutes=5)
         )

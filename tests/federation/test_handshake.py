@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from federation import protocol
 from federation.directory.models import InvitationCode, Partnership
-from tests.desk.conftest import make_mall
+from tests.support.worlds import make_mall
 
 pytestmark = pytest.mark.django_db
 REQUESTER_URL = "https://mall.example"
@@ -237,7 +237,7 @@ def test_the_partners_state_and_key_rotations_arrive_as_signed_messages(contract
     assert forged.status_code == 401 and forged.json()["code"] == "bad_signature"
 
     # the provider rotates: until the requester takes it, this side signs with the key it holds
-    from federation.remote import signing_key
+    from federation.keys import signing_key
 
     first = contractor.api("admin", "post", f"/federation/partnerships/{p.pk}/rotate-key/", {})
     assert first.status_code == 200, first.content

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings as django_settings
 from django_tenants.utils import schema_context
 
-from federation import services
+from federation import outbox, services
 from federation.models import InboxMessage, OutboxMessage
 from tenant_apps.desk import services as desk
 from tenant_apps.desk.models import Comment, Ticket
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.live
 def test_messages_cross_over_http_and_bad_ones_are_refused(live_db, atrium_server, settings, monkeypatch):
     # this test drains by itself, over HTTP: no drain task may reach a worker of the session (whose
     # settings deliver in-process) and race it
-    monkeypatch.setattr(services, "_kick", lambda *args, **kwargs: None)
+    monkeypatch.setattr(outbox, "kick", lambda *args, **kwargs: None)
     settings.FEDERATION_LOCAL_TRANSPORT = "http"
     settings.FEDERATION_BASE_URL = atrium_server.base
     settings.FEDERATION_HOST_HEADER = django_settings.PLATFORM_DOMAIN

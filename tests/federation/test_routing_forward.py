@@ -8,6 +8,7 @@ import pytest
 
 from federation import services
 from federation.models import TicketLink
+from tenant_apps.desk import services as desk
 from tenant_apps.desk.models import Ticket, TicketEvent, TicketType
 
 from .conftest import file_leak
@@ -40,7 +41,7 @@ def test_a_rule_forwards_a_new_matching_ticket_and_says_so(pair):
         assert forwarded.data["rule"] == "Leaks go to the contractor"
         assert forwarded.data["partner"] == pair.contractor.made.account.name
         # a type the rule does not name stays here
-        other = services.desk.file_ticket(
+        other = desk.file_ticket(
             actor=pair.mall.people["key_user"],
             ticket_type=TicketType.objects.get(code="dirt"),
             title="Dusty floor",

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings as django_settings
 from django_tenants.utils import schema_context
 
-from federation import services, transport
+from federation import outbox, services, transport
 from federation.models import InboxMessage
 from tenant_apps.desk import services as desk
 from tenant_apps.desk.models import Comment, Ticket
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.live
 def test_late_duplicated_reordered_and_replayed_messages_are_applied_once_in_order(
     live_db, atrium_server, settings, monkeypatch
 ):
-    monkeypatch.setattr(services, "_kick", lambda *args, **kwargs: None)  # this test drains itself
+    monkeypatch.setattr(outbox, "kick", lambda *args, **kwargs: None)  # this test drains itself
     settings.FEDERATION_LOCAL_TRANSPORT = "http"
     settings.FEDERATION_BASE_URL = atrium_server.base
     settings.FEDERATION_HOST_HEADER = django_settings.PLATFORM_DOMAIN
