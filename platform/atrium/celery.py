@@ -117,4 +117,6 @@ app.conf.beat_schedule = {
         "kwargs": {"task_name": "desk.auto_confirm_due", "spread_seconds": 120},
     },
     "drop-closed-accounts": {"task": "accounts.drop_closed_accounts", "schedule": 24 * 3600.0},
+    # spare schemas for sign-up (accounts/spares.py): topped up, rebuilt after a deploy
+    "refill-spare-schemas": {"task": "accounts.refill_spare_schemas", "schedule": 60.0},
 }

@@ -166,6 +166,9 @@ ATRIUM_TEMPLATE_SCHEMA = "atrium_template"
 GET_EXECUTOR_FUNCTION = "tenants_shared.accounts.migration.get_executor"
 DEFAULT_NOT_FOUND_TENANT_VIEW = "atrium.views.unknown_host"
 ACCOUNT_CACHE_SECONDS = env.float("ATRIUM_ACCOUNT_CACHE_SECONDS", default=5.0)
+# spare schemas per account kind cloned ahead of time, renamed into place at sign-up (spares.py);
+# off in tests unless a test turns it on (a live worker would otherwise fill every test database)
+ACCOUNT_SPARE_SCHEMAS = env.int("ATRIUM_SPARE_SCHEMAS", default=0 if TESTING else 2)
 CLOSED_ACCOUNT_RETENTION_DAYS = env.int("ATRIUM_CLOSED_RETENTION_DAYS", default=90)
 
 MIDDLEWARE = [

@@ -124,3 +124,26 @@ class CustomDomain(models.Model):
 
     def __str__(self) -> str:
         return self.domain
+
+
+class SpareSchema(models.Model):
+    """An account schema cloned ahead of time from the template of one kind, waiting for a sign-up
+    to rename it into place (tenants_shared/accounts/spares.py).
+
+    The row is written (and committed) before the clone starts; `ready_at` is set in the clone's
+    own transaction, so a spare whose clone did not commit (a filler killed mid-clone) never has
+    it and is never handed out. A sign-up claims a ready spare of the current fingerprint with
+    `SELECT ... FOR UPDATE SKIP LOCKED`, renames the schema and deletes the row in its transaction.
+    """
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    kind = models.CharField(max_length=20)
+    fingerprint = models.CharField(max_length=64)  # the template's (current_fingerprint at clone time)
+    created_at = models.DateTimeField(auto_now_add=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "fingerprint"], name="accounts_spare_kind_fp")]
+
+    def __str__(self) -> str:
+        return f"spare {self.schema_name} ({'ready' if self.ready_at else 'cloning'})"

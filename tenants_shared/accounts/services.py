@@ -21,7 +21,7 @@ from billing.services import start_trial
 from tenant_apps.people.models import Role, User
 from tenant_apps.people.services import create_person, password_problems, queue_welcome_email
 
-from . import selectors, template
+from . import selectors, spares, template
 from .models import Account, AccountKind, AccountStatus, Domain, Language
 
 log = logging.getLogger(__name__)
@@ -102,10 +102,13 @@ def provision_account(
     time_zone: str = "UTC",
     method: str = "clone",
     send_welcome: bool = True,
+    use_spare: bool = True,
 ) -> Provisioned:
     """Create an account: its registry row, domain, schema, admin and defaults, all or nothing.
 
-    `method="clone"` (default) replays the migrated template's DDL inside one transaction; if no
+    `method="clone"` (default) renames a spare schema cloned ahead of time into place
+    (spares.py; `use_spare=False` skips the pool) or, with none ready, replays the migrated
+    template's DDL inside one transaction; if no
     usable template can be had (no pg_dump for this server) it falls back to `"migrations"`, which
     runs every migration and removes the schema again on failure.
     """
@@ -142,7 +145,13 @@ def provision_account(
         if method == "clone":
             with transaction.atomic():
                 account = _register(fields, host)
-                template.clone_template(account_template, account.schema_name, kind)
+                # a spare cloned ahead of time is renamed into place; the clone is the fallback
+                spare = spares.claim(kind, account_template.fingerprint) if use_spare else None
+                if spare is not None:
+                    spares.adopt(spare, account.schema_name)
+                    transaction.on_commit(spares.request_refill)
+                else:
+                    template.clone_template(account_template, account.schema_name, kind)
                 admin = _finish_account(account, admin_name, cleaned["email"], admin_password, send_welcome)
         else:
             with transaction.atomic():
