@@ -177,8 +177,15 @@ def can_download(user, attachment) -> bool:
     return can_view_ticket(user, attachment.ticket) and (not attachment.internal or can_see_internal(user))
 
 
+def _filing_narrowed(user) -> bool:
+    """An employee whose key user chose what they may file (people/filing.py)."""
+    return user.role == Role.EMPLOYEE and getattr(user, "filing_type_ids", None) is not None
+
+
 def can_file(user, ticket_type) -> bool:
     if not _active(user) or not ticket_type.is_active:
+        return False
+    if _filing_narrowed(user) and ticket_type.pk not in user.filing_type_ids:
         return False
     return user.role in (ticket_type.filing_roles or []) or user.role in MANAGERS
 
@@ -188,6 +195,8 @@ def fileable_ticket_types(user, queryset: QuerySet) -> QuerySet:
     if not _active(user):
         return queryset.none()
     queryset = queryset.filter(is_active=True)
+    if _filing_narrowed(user):
+        queryset = queryset.filter(pk__in=user.filing_type_ids)
     return queryset if user.role in MANAGERS else queryset.filter(filing_roles__contains=[user.role])
 
 

@@ -116,6 +116,12 @@ app.conf.beat_schedule = {
         "schedule": 600.0,
         "kwargs": {"task_name": "desk.auto_confirm_due", "spread_seconds": 120},
     },
+    # files uploaded before filing that no ticket adopted within a day (desk/uploads.py)
+    "desk-delete-unadopted-uploads": {
+        "task": "atrium.fan_out_to_accounts",
+        "schedule": 3600.0,
+        "kwargs": {"task_name": "desk.delete_unadopted_uploads", "spread_seconds": 300},
+    },
     "drop-closed-accounts": {"task": "accounts.drop_closed_accounts", "schedule": 24 * 3600.0},
     # spare schemas for sign-up (accounts/spares.py): topped up, rebuilt after a deploy
     "refill-spare-schemas": {"task": "accounts.refill_spare_schemas", "schedule": 60.0},

@@ -11,12 +11,14 @@ from tenant_apps.approvals.api import views as approvals
 from tenant_apps.audit.api import views as audit
 from tenant_apps.branding import views as branding_files
 from tenant_apps.branding.api import views as branding
+from tenant_apps.desk.api import uploads as desk_uploads
 from tenant_apps.desk.api import views as desk
 from tenant_apps.domains.api import views as custom_domain
 from tenant_apps.notices.api import views as notices
 from tenant_apps.objects.api import views as objects
 from tenant_apps.passes.api import views as passes
 from tenant_apps.people.api import directory, tokens
+from tenant_apps.people.api import filing as people_filing
 from tenant_apps.people.api import views as people
 
 router = SimpleRouter()
@@ -53,6 +55,7 @@ api_v1 = [
     path("auth/password/", people.PasswordChangeView.as_view(), name="password-change"),
     path("auth/impersonation/", people.ImpersonationView.as_view(), name="auth-impersonation"),
     path("me/", people.MeView.as_view(), name="me"),
+    path("team/<int:pk>/filing/", people_filing.TeamFilingView.as_view(), name="team-filing"),
     path("audit/", audit.AuditListView.as_view(), name="audit-list"),
     path("branding/", branding.BrandingView.as_view(), name="branding"),
     path("branding/logo/", branding.LogoView.as_view(), name="branding-logo"),
@@ -129,6 +132,8 @@ api_v1 = [
     path("federation/parked/", federation.ParkedView.as_view(), name="federation-parked"),
     path("federation/parked/replay/", federation.ReplayView.as_view(), name="federation-replay"),
     path("attachments/<int:pk>/download/", desk.AttachmentDownloadView.as_view(), name="attachment-download"),
+    path("uploads/", desk_uploads.UploadListView.as_view(), name="upload-list"),
+    path("uploads/<int:pk>/", desk_uploads.UploadDetailView.as_view(), name="upload-detail"),
     path(
         "announcement-attachments/<int:pk>/download/",
         notices.NoticeAttachmentDownloadView.as_view(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -23,7 +24,7 @@ def _empty(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
-def _clean_one(field: FormField, value: Any) -> Any:
+def _clean_one(field: FormField, value: Any, files: Callable[[int], bool] | None = None) -> Any:
     kind = field.kind
     if kind in (FieldKind.TEXT, FieldKind.LONG_TEXT):
         if not isinstance(value, str):
@@ -80,18 +81,34 @@ def _clean_one(field: FormField, value: Any) -> Any:
             raise ValueError(_("Choose an existing item."))
         return value
     if kind == FieldKind.FILE:
-        # a file field holds the id of an attachment already uploaded to the ticket
+        # a file field holds the id of an attachment: one of the ticket's, or an upload of the filer's
+        # own waiting to be adopted (desk/uploads.py); `files` says which ids this filer may use
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(_("Choose an uploaded file."))
+        if files is not None:
+            usable = files(value)
+        else:
+            from .models import Attachment
+
+            usable = Attachment.objects.filter(pk=value).exists()
+        if not usable:
+            raise ValueError(_("Upload the file again: this one cannot be used here."))
         return value
     raise ValueError(_("Unknown field kind."))
 
 
 def clean_field_values(
-    form: list[FormField], values: Any, *, existing: dict | None = None, partial: bool = False
+    form: list[FormField],
+    values: Any,
+    *,
+    existing: dict | None = None,
+    partial: bool = False,
+    files: Callable[[int], bool] | None = None,
 ) -> tuple[dict, dict[str, list[str]]]:
     """Validate `values` against the form. Returns (cleaned values merged over `existing`, errors)
-    with errors keyed "fields.<key>". Unknown keys are errors: a typo never silently vanishes."""
+    with errors keyed "fields.<key>". Unknown keys are errors: a typo never silently vanishes.
+    `files(id)`: whether the filer may put that attachment id in a file field (without it: any
+    attachment of this account)."""
     errors: dict[str, list[str]] = {}
     if values is None:
         values = {}
@@ -115,7 +132,7 @@ def clean_field_values(
                 cleaned.pop(key, None)
             continue
         try:
-            cleaned[key] = _clean_one(field, value)
+            cleaned[key] = _clean_one(field, value, files)
         except ValueError as exc:
             errors[f"fields.{key}"] = [str(exc)]
     return cleaned, errors

@@ -20,7 +20,7 @@ from tenant_apps import permissions as perms
 from tenant_apps.objects.models import Equipment, Location
 from tenant_apps.people.models import Company, ResponsibilityGroup, User
 
-from . import checklists, configcache, confirmation, events, routing
+from . import checklists, configcache, confirmation, events, routing, uploads
 from .fields import clean_field_values
 from .models import (
     OPEN_CATEGORIES,
@@ -211,10 +211,13 @@ def file_ticket(
     channel: str = Channel.WEB,
     parent: Ticket | int | None = None,
     watchers: list[int] | None = None,
+    attachments: list[int] | None = None,
     process: str = "",
 ) -> Ticket:
     """File a ticket: validate the form, number it, route it, record it. All or nothing.
 
+    `attachments` and file field values name the actor's own uploads made before filing
+    (desk/uploads.py): the ticket adopts them.
     `process` (e.g. "federation"): a process files on its own authority, for `actor`, without the
     person's permission checks (the process has made its own)."""
     config = configcache.current()
@@ -247,8 +250,15 @@ def file_ticket(
     if channel not in Channel.values:
         errors["channel"] = [_("Unknown channel.")]
     form = config.form(ticket_type.pk)
-    cleaned, field_errors = clean_field_values(form, fields)
+    cleaned, field_errors = clean_field_values(
+        form, fields, files=None if process else uploads.usable_for(actor)
+    )
     errors.update(field_errors)
+    if attachments and not process:
+        try:
+            attachments = uploads.check_attachment_ids(actor, attachments)
+        except InvalidInput as exc:
+            errors.update(exc.fields)
     company_obj = refs["company"] or requester_obj.company
     if not requester_obj.is_agent and requester_obj.company_id and company_obj != requester_obj.company:
         errors["company"] = [_("A requester files for their own company.")]
@@ -311,6 +321,9 @@ def file_ticket(
             )
         )
     events.record_all(history)
+    if not process:
+        adopted = [*(attachments or []), *uploads.file_values(form, cleaned)]
+        uploads.adopt_uploads(actor=actor, ticket=ticket, ids=adopted)
     routing.run_registered_actions(ticket)
     return ticket
 
@@ -370,6 +383,7 @@ def update_ticket(
             changes["fields"],
             existing=ticket.fields,
             partial=True,
+            files=None if process else uploads.usable_for(actor, ticket),
         )
         errors.update(field_errors)
     if errors:
@@ -391,6 +405,9 @@ def update_ticket(
     if not diff:
         return ticket
     ticket.save()
+    if "fields" in diff and not process:
+        form = configcache.current().form(ticket.ticket_type_id)
+        uploads.adopt_named(actor=actor, ticket=ticket, ids=uploads.file_values(form, changes["fields"]))
     assignment = {k: diff.pop(k) for k in ("assignee", "group") if k in diff}
     if diff:
         events.record(ticket, EventKind.CHANGED, actor, public=True, changes=diff)
@@ -484,7 +501,11 @@ def transition_ticket(
     new_fields = ticket.fields
     if fields:
         new_fields, field_errors = clean_field_values(
-            configcache.current().form(ticket.ticket_type_id), fields, existing=ticket.fields, partial=True
+            configcache.current().form(ticket.ticket_type_id),
+            fields,
+            existing=ticket.fields,
+            partial=True,
+            files=uploads.usable_for(actor, ticket),
         )
         errors.update(field_errors)
     for name in transition.required_fields or []:
@@ -532,6 +553,9 @@ def transition_ticket(
         comment=comment_obj.body if comment_obj else None,
         **({"field_changes": field_diff} if field_diff else {}),
     )
+    if field_diff:
+        form = configcache.current().form(ticket.ticket_type_id)
+        uploads.adopt_named(actor=actor, ticket=ticket, ids=uploads.file_values(form, fields))
     if assignment:
         events.record(ticket, EventKind.ASSIGNED, actor, public=True, changes=assignment)
     if comment_obj:

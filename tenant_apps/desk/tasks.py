@@ -20,3 +20,10 @@ def auto_confirm_due() -> int:
     from . import confirmation
 
     return confirmation.auto_confirm_due()
+
+
+@shared_task(name="desk.delete_unadopted_uploads")
+def delete_unadopted_uploads() -> int:
+    from . import uploads
+
+    return uploads.delete_unadopted_uploads()

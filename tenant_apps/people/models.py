@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -134,6 +135,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Raised to end every open browser session of the person at once (blocking, lapsed access):
     # it is part of the session hash Django checks on every request.
     session_generation = models.PositiveIntegerField(default=0, editable=False)
+    # What a company employee may file, as their key user chose (people/filing.py): ticket type ids,
+    # within what the company may file; NULL: everything the company may file.
+    filing_type_ids = ArrayField(models.BigIntegerField(), null=True, blank=True, editable=False)
 
     objects = UserManager()
 

@@ -250,6 +250,12 @@ class TicketCreateSerializer(serializers.Serializer):
     planned_finish = serializers.DateTimeField(required=False, allow_null=True, default=None)
     channel = serializers.CharField(required=False, default="api")
     watchers = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    attachments = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        default=list,
+        help_text="Ids of your own uploads (POST /uploads/) the new ticket takes over",
+    )
 
 
 class TicketUpdateSerializer(serializers.Serializer):
