@@ -5,11 +5,8 @@ and, for `live` tests, a real daphne process and a real Celery worker against th
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -17,12 +14,22 @@ import pytest
 import requests
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[1]
-PASSWORD = "Correct-Horse-42-battery"
+# The helpers live in tests/support (new code imports them from there); these names stay importable
+# from here only for tests written before the move.
+from tests.support.clients import LiveServer
+from tests.support.processes import (
+    LIVE_PORT,
+    ROOT,
+    LiveProcess,
+    child_env,
+    free_port,
+    test_database_url,
+    wait_for,
+)
+from tests.support.worlds import PASSWORD, provision, unique_slug
 
-
-def unique_slug(prefix: str = "t") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+__all__ = ["PASSWORD", "ROOT", "LiveProcess", "LiveServer", "provision", "unique_slug", "wait_for"]
+_child_env, _free_port, _test_database_url = child_env, free_port, test_database_url
 
 
 @pytest.fixture(scope="session")
@@ -78,25 +85,6 @@ def _public_schema_after_test():
     forget_cached_accounts()
 
 
-def provision(**overrides):
-    from tenants_shared.accounts.services import provision_account
-
-    slug = overrides.pop("slug", None) or unique_slug()
-    fields = dict(
-        name=f"Account {slug}",
-        slug=slug,
-        kind="mall_operator",
-        admin_name="Alice Admin",
-        admin_email=f"admin@{slug}.example",
-        admin_password=PASSWORD,
-        language="en",
-        time_zone="UTC",
-        send_welcome=False,
-    )
-    fields.update(overrides)
-    return provision_account(**fields)
-
-
 @pytest.fixture
 def make_account(db):
     """Provision an account inside the test's transaction (rolled back afterwards)."""
@@ -104,54 +92,6 @@ def make_account(db):
 
 
 # ---------------------------------------------------------------------------- live processes
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _test_database_url() -> str:
-    """DATABASE_URL of the test database pytest-django created, for child processes."""
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
-
-
-# The port the live daphne listens on, chosen once: the worker builds mailed links with it too.
-LIVE_PORT = _free_port()
-
-
-def _child_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["DATABASE_URL"] = _test_database_url()
-    env["ATRIUM_ACCOUNT_BASE_URL"] = f"http://{{domain}}:{LIVE_PORT}"
-    env["ATRIUM_ACCOUNT_CACHE_SECONDS"] = "0"  # live tests change accounts and expect it at once
-    env.pop("DJANGO_EMAIL_BACKEND", None)
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the browser fixture's, for this process alone
-    return env
-
-
-class LiveProcess:
-    def __init__(self, name: str, command: list[str], log_dir: Path, env: dict[str, str] | None = None):
-        """`env`: variables over the child environment (e.g. another deployment's database)."""
-        self.name = name
-        self.log_path = log_dir / f"{name}.log"
-        self._log = self.log_path.open("w")
-        self.proc = subprocess.Popen(
-            command, env={**_child_env(), **(env or {})}, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT
-        )
-
-    def log(self) -> str:
-        return self.log_path.read_text()
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self._log.close()
-
-
 @pytest.fixture(scope="session")
 def live_db(django_db_setup, django_db_blocker):
     """Database access outside any test transaction: what the test writes is committed, so daphne and
@@ -159,24 +99,6 @@ def live_db(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         yield
         connection.set_schema_to_public()
-
-
-class LiveServer:
-    def __init__(self, port: int):
-        self.port = port
-        self.base = f"http://127.0.0.1:{port}"
-
-    def request(self, method: str, host: str, path: str, **kwargs) -> requests.Response:
-        headers = {"Host": host, **kwargs.pop("headers", {})}
-        return requests.request(method, self.base + path, headers=headers, timeout=10, **kwargs)
-
-    def ws_connect(self, host: str, path: str, headers: dict | None = None):
-        from websockets.sync.client import connect
-
-        sock = socket.create_connection(("127.0.0.1", self.port), timeout=10)
-        return connect(
-            f"ws://{host}:{self.port}{path}", sock=sock, additional_headers=headers or {}, open_timeout=10
-        )
 
 
 @pytest.fixture(scope="session")
@@ -258,17 +180,6 @@ def queued_tasks(monkeypatch) -> list[tuple[str, str, dict]]:
     return sent
 
 
-def wait_for(predicate, timeout: float = 15.0, interval: float = 0.1):
-    """Poll until predicate() is truthy (for effects of other processes); fail with its last value."""
-    deadline = time.monotonic() + timeout
-    value = predicate()
-    while not value and time.monotonic() < deadline:
-        time.sleep(interval)
-        value = predicate()
-    assert value, f"condition not met within {timeout}s"
-    return value
-
-
 # ---------------------------------------------------------------------------- the browser (tests/e2e)
 # Defined here, once: a fixture imported into two areas' conftests would start Playwright twice,
 # and its sync API refuses to start inside the first one's event loop.
@@ -283,7 +194,7 @@ def pytest_runtest_makereport(item, call):
 def browser():
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.conftest import CHROMIUM_ARGS, chromium_path
+    from tests.support.browser import CHROMIUM_ARGS, chromium_path
 
     if not (ROOT / "frontend" / "dist" / "app" / "index.html").exists():
         pytest.fail("the web app is not built: ./dev test builds it (or ./dev frontend)")
@@ -300,7 +211,7 @@ def browser():
 
 @pytest.fixture
 def web(atrium_server, celery_worker, browser, request):
-    from tests.e2e.conftest import Web
+    from tests.support.browser import Web
 
     helper = Web(atrium_server, browser, request)
     yield helper

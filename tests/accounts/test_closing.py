@@ -12,7 +12,7 @@ from kernel.errors import InvalidInput
 
 from tenants_shared.accounts.models import Account
 from tenants_shared.accounts.services import close_account, drop_closed_accounts
-from tests.conftest import PASSWORD
+from tests.support.worlds import PASSWORD
 
 
 def schema_exists(name: str) -> bool:

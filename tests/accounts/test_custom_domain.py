@@ -9,8 +9,7 @@ from django.conf import settings
 from django.test import Client, override_settings
 
 from tenants_shared.accounts.models import Domain
-from tests.conftest import PASSWORD
-from tests.desk.conftest import make_mall
+from tests.support.worlds import PASSWORD, make_mall
 
 pytestmark = pytest.mark.django_db
 

@@ -8,14 +8,15 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT, _child_env, provision
+from tests.support.processes import ROOT, child_env
+from tests.support.worlds import provision
 
 pytestmark = pytest.mark.live
 
 
 def test_migrate_accounts_runs_the_parallel_executor_to_the_end(live_db):
     provision(), provision(kind="contractor")
-    env = {**_child_env(), "ATRIUM_MIGRATE_SKIP_CURRENT": "0"}  # visit every schema, none skipped
+    env = {**child_env(), "ATRIUM_MIGRATE_SKIP_CURRENT": "0"}  # visit every schema, none skipped
     result = subprocess.run(
         [sys.executable, "manage.py", "migrate_accounts", "--executor", "multiprocessing"],
         cwd=ROOT,

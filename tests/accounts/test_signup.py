@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import Client
 
 from tenants_shared.accounts.models import Account, Domain
-from tests.conftest import PASSWORD, unique_slug
+from tests.support.worlds import PASSWORD, unique_slug
 
 PUBLIC = "atrium.localhost"
 

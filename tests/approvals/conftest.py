@@ -1,3 +1,3 @@
-"""Approvals tests use the desk's mall (people in every role)."""
+"""The desk's mall (people in every role), from tests/support."""
 
-from tests.desk.conftest import mall  # noqa: F401
+from tests.support.fixtures import mall  # noqa: F401

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
-from django_tenants.utils import schema_context
+from django_tenants.utils import schema_context, tenant_context
 
 from tenant_apps.approvals import services
 from tenant_apps.approvals.models import ApprovalStep
@@ -253,8 +253,7 @@ def test_policy_configuration_is_validated(mall):
 
 def test_overdue_approvers_are_reminded_once(mall):
     t = file(mall, "key_user", "goods_in", GOODS)
-    with schema_context(mall.schema):
-        connection.tenant = mall.made.account
+    with tenant_context(mall.made.account):
         ApprovalStep.objects.filter(round__ticket_id=t["id"]).update(
             due_at=timezone.now() - dt.timedelta(hours=1)
         )

@@ -38,7 +38,7 @@ def test_me_says_who_may_use_the_gate_and_the_approval_queue(mall):
 
 def test_a_waiting_step_makes_its_person_an_approver_even_without_a_policy(mall):
     from django.db import connection
-    from django_tenants.utils import schema_context
+    from django_tenants.utils import tenant_context
 
     from tenant_apps.approvals.models import ApprovalPolicy
 
@@ -46,8 +46,7 @@ def test_a_waiting_step_makes_its_person_an_approver_even_without_a_policy(mall)
         "key_user", "post", "/tickets/", {"type": "works_permit", "title": "Wiring", "fields": WORKS}
     )
     assert response.status_code == 201, response.content
-    with schema_context(mall.schema):
-        connection.tenant = mall.made.account
+    with tenant_context(mall.made.account):
         ApprovalPolicy.objects.update(is_active=False)  # the step of Engineering still waits
     connection.set_schema_to_public()
     assert capabilities(mall, "engineer")["decide_approvals"] is True

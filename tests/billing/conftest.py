@@ -7,7 +7,7 @@ from django.test import Client
 
 from billing.models import Plan
 from tests.billing.fake_stripe import FakeStripe
-from tests.desk.conftest import mall  # noqa: F401
+from tests.support.fixtures import mall  # noqa: F401
 
 PUBLIC = "atrium.localhost"
 WEBHOOK = "/billing/stripe/webhook/"

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from billing.models import BillingEvent
-from tests.desk.conftest import make_mall
+from tests.support.worlds import make_mall
 
 pytestmark = pytest.mark.django_db
 

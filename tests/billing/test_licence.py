@@ -12,7 +12,7 @@ from django.utils import timezone
 from billing.licensing import LicenceState, licence_for
 from billing.models import Plan, Subscription, SubscriptionStatus
 from tenants_shared.accounts.models import AccountStatus
-from tests.conftest import PASSWORD
+from tests.support.worlds import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def set_subscription(mall, **fields):
 
 
 def test_a_new_account_is_on_a_14_day_trial():
-    from tests.conftest import provision
+    from tests.support.worlds import provision
 
     made = provision()
     licence = licence_for(made.account)
@@ -35,7 +35,7 @@ def test_a_new_account_is_on_a_14_day_trial():
 def test_an_account_without_a_subscription_gets_the_trial_plans_terms():
     """An account made before billing existed (no subscription row) is on the trial its creation
     date gives it, with the trial plan's seats and features: no number of its own."""
-    from tests.conftest import provision
+    from tests.support.worlds import provision
 
     made = provision()
     Subscription.objects.filter(account=made.account).delete()

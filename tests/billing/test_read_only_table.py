@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver
 
 from billing.models import Subscription, SubscriptionStatus
-from tests.conftest import PASSWORD
+from tests.support.worlds import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

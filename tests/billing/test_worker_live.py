@@ -17,9 +17,9 @@ from billing.models import Plan, Subscription
 from tests.billing.conftest import PRICES, deliver
 from tests.billing.fake_stripe import FakeStripe
 from tests.billing.test_stripe import _sub, subscribe
-from tests.conftest import LiveProcess, wait_for
-from tests.desk.conftest import make_mall
 from tests.e2e.conftest import mails
+from tests.support.processes import LiveProcess, wait_for
+from tests.support.worlds import make_mall
 
 pytestmark = pytest.mark.live
 

@@ -9,10 +9,10 @@ import json
 import pytest
 from django.core import mail
 from django.test import Client
-from django_tenants.utils import schema_context
+from django_tenants.utils import tenant_context
 from PIL import Image
 
-from tests.desk.conftest import make_mall
+from tests.support.worlds import make_mall
 
 pytestmark = pytest.mark.django_db
 
@@ -201,10 +201,8 @@ def test_tenants_mail_links_open_the_portal_and_agents_the_workspace(mall, setti
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mall.api("admin", "patch", "/branding/", {"portal_name": "Zeleny Park", "primary_color": "#0A7C3E"})
-    from django.db import connection
 
-    with schema_context(mall.schema):
-        connection.tenant = mall.made.account
+    with tenant_context(mall.made.account):
         tenant = invite_person(
             email="new.shop@example.com", full_name="New Shop", role="employee", company=mall.company
         )

@@ -8,18 +8,14 @@ import uuid
 import pytest
 from django.db import connection
 from django.test import Client
-from django_otp.oath import TOTP
 
-from tests.conftest import PASSWORD
-from tests.desk.conftest import mall  # noqa: F401
+from tests.support.clients import PASSWORD, totp_code
+from tests.support.fixtures import mall  # noqa: F401
 
 PUBLIC_HOST = "atrium.localhost"
 
 
-def totp_code(device, offset: int = 0) -> str:
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time += offset * device.step
-    return f"{totp.token():0{device.digits}d}"
+__all__ = ["PUBLIC_HOST", "console_login", "make_operator", "totp_code"]
 
 
 def make_operator(role: str):

@@ -12,7 +12,7 @@ from billing.licensing import LicenceState, licence_for
 from billing.models import BillingEvent, Subscription
 from tenants_shared.accounts.models import Account, AccountStatus
 from tenants_shared.console.models import AuditEntry
-from tests.conftest import PASSWORD
+from tests.support.worlds import PASSWORD
 
 from .conftest import PUBLIC_HOST
 

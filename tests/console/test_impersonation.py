@@ -14,8 +14,7 @@ from django_tenants.utils import schema_context
 from tenant_apps.audit.models import AuditEntry as AccountAuditEntry
 from tenants_shared.console.models import AuditEntry, Impersonation
 from tenants_shared.console.services import start_impersonation
-from tests.conftest import PASSWORD
-from tests.desk.conftest import make_mall
+from tests.support.worlds import PASSWORD, make_mall
 
 from .conftest import PUBLIC_HOST, make_operator
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tenants_shared.console.models import AuditEntry
-from tests.conftest import PASSWORD
+from tests.support.worlds import PASSWORD
 
 from .conftest import PUBLIC_HOST, console_login, make_operator, totp_code
 

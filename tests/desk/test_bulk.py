@@ -7,8 +7,8 @@ import pytest
 
 from tenant_apps.desk import services as desk
 from tenant_apps.desk.models import BulkJob, EventKind, TicketEvent
-from tests.desk.conftest import make_mall
-from tests.federation.conftest import _in, file_leak
+from tests.support.context import in_account
+from tests.support.worlds import file_leak, make_mall
 
 pytestmark = pytest.mark.django_db
 
@@ -23,14 +23,14 @@ def test_a_bulk_job_applies_each_change_once_even_when_the_task_runs_again(
 ):
     first, second = file_leak(mall, "Leak one"), file_leak(mall, "Leak two")
     dispatcher = mall.people["dispatcher"]
-    with _in(mall), django_capture_on_commit_callbacks(execute=True):
+    with in_account(mall), django_capture_on_commit_callbacks(execute=True):
         job = desk.queue_bulk_update(
             actor=dispatcher, ticket_ids=[first.pk, second.pk], changes={"priority": 4}
         )
     assert [(name, kwargs) for name, _schema, kwargs in queued_tasks] == [
         ("desk.bulk_update", {"job_id": str(job.pk)})
     ]
-    with _in(mall):
+    with in_account(mall):
         # a worker lost after the first ticket: its outcome was recorded with its change
         BulkJob.objects.filter(pk=job.pk).update(updated=[first.pk])
         done = desk.bulk_update(job_id=str(job.pk))
@@ -43,7 +43,7 @@ def test_a_bulk_job_applies_each_change_once_even_when_the_task_runs_again(
 
 def test_bulk_progress_is_the_actors_alone_and_refusals_are_listed(mall, queued_tasks):
     ticket = file_leak(mall)
-    with _in(mall):
+    with in_account(mall):
         job = desk.queue_bulk_update(
             actor=mall.people["dispatcher"],
             ticket_ids=[ticket.pk],

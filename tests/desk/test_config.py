@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django_tenants.utils import schema_context
+from django_tenants.utils import tenant_context
 
 from tenant_apps.desk.models import RoutingRule, Ticket, TicketType
 from tenant_apps.desk.routing import route
@@ -204,8 +203,7 @@ def _ticket(mall, **kwargs):
 
 
 def test_routing_by_location_ancestor_time_window_and_round_robin(mall):
-    with schema_context(mall.schema):
-        connection.tenant = mall.made.account
+    with tenant_context(mall.made.account):
         RoutingRule.objects.all().delete()
         plumbing = ResponsibilityGroup.objects.get(code="plumbing")
         engineering = ResponsibilityGroup.objects.get(code="engineering")

@@ -21,8 +21,7 @@ from tenant_apps.desk.models import (
     Workflow,
 )
 from tenant_apps.people.models import ResponsibilityGroup
-from tests.conftest import PASSWORD
-from tests.desk.conftest import make_mall
+from tests.support.worlds import PASSWORD, make_mall
 
 
 def _token() -> str:

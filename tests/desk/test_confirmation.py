@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
-from django_tenants.utils import schema_context
+from django_tenants.utils import schema_context, tenant_context
 
 from tenant_apps.desk import confirmation
 from tenant_apps.desk.models import DeskSettings, Ticket, TicketType
@@ -198,8 +197,7 @@ def test_the_workflow_names_where_confirmation_and_return_lead_and_they_are_vali
 
 def test_auto_confirmation_after_the_days_confirms_each_ticket_exactly_once(mall):
     first, second = resolved_leak(mall), resolved_leak(mall)
-    with schema_context(mall.schema):
-        connection.tenant = mall.made.account
+    with tenant_context(mall.made.account):
         assert confirmation.auto_confirm_due() == 0  # not due yet
         # three days pass for the first ticket
         Ticket.objects.filter(pk=first["id"]).update(

@@ -11,8 +11,8 @@ from django_tenants.utils import schema_context
 
 from tenant_apps.desk import confirmation
 from tenant_apps.desk.models import EventKind, Ticket, TicketEvent
-from tests.desk.conftest import make_mall
 from tests.desk.test_confirmation import resolved_leak
+from tests.support.worlds import make_mall
 
 
 def test_two_auto_confirmation_runs_at_once_confirm_each_ticket_once(live_db):

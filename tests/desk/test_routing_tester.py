@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django_tenants.utils import schema_context
+from django_tenants.utils import schema_context, tenant_context
 
 from tenant_apps.desk.models import RoutingRule, Ticket, TicketEvent, Workflow
 from tenant_apps.people.models import ResponsibilityGroup
@@ -14,8 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _rules(mall):
-    with schema_context(mall.schema):
-        connection.tenant = mall.made.account
+    with tenant_context(mall.made.account):
         RoutingRule.objects.all().delete()
         plumbing = ResponsibilityGroup.objects.get(code="plumbing")
         engineering = ResponsibilityGroup.objects.get(code="engineering")

@@ -9,8 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.desk.conftest import make_mall
 from tests.e2e.conftest import ARTIFACTS, Api, assert_accessible
+from tests.support.worlds import make_mall
 
 pytestmark = pytest.mark.e2e
 

@@ -12,9 +12,9 @@ import pytest
 import zxingcpp
 from playwright.sync_api import expect
 
-from tests.conftest import wait_for
-from tests.desk.conftest import make_mall
 from tests.e2e.conftest import ARTIFACTS, Api, assert_accessible
+from tests.support.processes import wait_for
+from tests.support.worlds import make_mall
 
 pytestmark = pytest.mark.e2e
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
-from tests.desk.conftest import make_mall
 from tests.e2e.conftest import assert_accessible, mailed_link
+from tests.support.worlds import PASSWORD, make_mall
 
 pytestmark = pytest.mark.e2e
 

@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 import segno
 from django.db import connection
-from django_tenants.utils import schema_context
+from django_tenants.utils import tenant_context
 from PIL import Image
 from playwright.sync_api import expect
 
 from tenant_apps.passes.models import Pass
-from tests.desk.conftest import make_mall
 from tests.e2e.conftest import ARTIFACTS, CHROMIUM_ARGS, Api, Web, assert_accessible, chromium_path
+from tests.support.worlds import make_mall
 
 pytestmark = pytest.mark.e2e
 
@@ -56,8 +56,7 @@ def photo_png() -> bytes:
 
 
 def in_account(mall, fn):
-    with schema_context(mall.schema):
-        connection.tenant = mall.made.account
+    with tenant_context(mall.made.account):
         result = fn()
     connection.set_schema_to_public()
     return result

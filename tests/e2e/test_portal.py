@@ -15,9 +15,9 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.conftest import wait_for
-from tests.desk.conftest import make_mall
 from tests.e2e.conftest import Api, assert_accessible, mails
+from tests.support.processes import wait_for
+from tests.support.worlds import make_mall
 
 pytestmark = pytest.mark.e2e
 
@@ -219,7 +219,7 @@ def test_the_tenant_follows_a_request_live_returns_it_with_a_reason_confirms_and
 
 
 def issued_pass(mall, atrium_server) -> dict:
-    from tests.passes.conftest import request_body
+    from tests.support.worlds import request_body
 
     key_user = Api(atrium_server, mall, "key_user")
     made = key_user("POST", "/pass-requests/", json=request_body(premises=mall.unit.pk))

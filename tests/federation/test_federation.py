@@ -19,7 +19,7 @@ from tenant_apps.desk import checklists
 from tenant_apps.desk import services as desk
 from tenant_apps.desk.models import Comment, Ticket, TicketType
 from tenant_apps.people.models import ResponsibilityGroup
-from tests.desk.conftest import make_mall
+from tests.support.worlds import make_mall
 
 from .conftest import Pair, _in, envelope_doc, file_leak, make_pair, signed
 

@@ -8,8 +8,8 @@ from django_tenants.utils import schema_context
 from federation.models import TicketLink
 from tenant_apps.desk.models import Comment, Ticket
 from tenant_apps.people.models import ResponsibilityGroup
-from tests.conftest import wait_for
-from tests.desk.conftest import make_mall
+from tests.support.processes import wait_for
+from tests.support.worlds import make_mall
 
 from .conftest import TERMS, _in, file_leak
 

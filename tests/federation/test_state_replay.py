@@ -9,7 +9,7 @@ from django.db import connection
 
 from federation.directory.models import Partnership, PartnershipState
 from federation.selectors import parked_for_account
-from tests.desk.conftest import make_mall
+from tests.support.worlds import make_mall
 
 pytestmark = pytest.mark.django_db
 

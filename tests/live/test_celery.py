@@ -15,7 +15,8 @@ from knox.models import AuthToken
 from atrium.celery import app
 from tenant_apps.people.models import User
 from tenants_shared.accounts.services import close_account
-from tests.conftest import provision, wait_for
+from tests.support.processes import wait_for
+from tests.support.worlds import provision
 
 pytestmark = pytest.mark.live
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.desk.conftest import make_mall
 from tests.live.test_live_updates import Person, events, file_leak, silence, subscribe
+from tests.support.worlds import make_mall
 
 pytestmark = pytest.mark.live
 

@@ -9,8 +9,8 @@ import time
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from tests.conftest import PASSWORD, wait_for
-from tests.desk.conftest import make_mall
+from tests.support.processes import wait_for
+from tests.support.worlds import PASSWORD, make_mall
 
 pytestmark = pytest.mark.live
 

@@ -5,15 +5,13 @@ inactive tenant and an engineer in the marketing group."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django_tenants.utils import schema_context
 
 from tenant_apps.objects.models import Location
 from tenant_apps.objects.services import save_location
 from tenant_apps.people.models import Company, ResponsibilityGroup, Role, User
 from tenant_apps.people.services import create_person
-from tests.conftest import PASSWORD
-from tests.desk.conftest import Mall, make_mall
+from tests.support.context import in_account
+from tests.support.worlds import PASSWORD, Mall, make_mall
 
 PNG = (  # a valid 1x1 PNG as Pillow writes it: uploads re-encode images, and this one stays the same
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -32,8 +30,7 @@ def attach_key_user(company: Company, email: str) -> User:
 
 def make_notices_mall() -> Mall:
     mall = make_mall()
-    with schema_context(mall.schema):
-        connection.tenant = mall.made.account
+    with in_account(mall):
         floor = Location.objects.get(pk=mall.unit.parent_id)
         neighbour = Company.objects.create(name="Flower Room", kind="tenant")
         save_location(
@@ -77,7 +74,6 @@ def make_notices_mall() -> Mall:
             "contractor": contractor,
             "closed": closed,
         }
-    connection.set_schema_to_public()
     return mall
 
 

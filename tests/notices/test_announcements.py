@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.db import connection
-from django_tenants.utils import schema_context
+from django_tenants.utils import schema_context, tenant_context
 
 from tests.notices.conftest import announce, receipt_names
 
@@ -276,8 +276,7 @@ def test_publishing_queues_the_mail_after_commit_and_the_mail_goes_once_per_pers
     assert len(callbacks) == 1  # the send is queued only once the publishing commits
     assert mail.outbox == []
 
-    with schema_context(mall.schema):
-        connection.tenant = mall.made.account
+    with tenant_context(mall.made.account):
         assert services.send_announcement_emails(announcement_id=aid) == 4
         assert services.send_announcement_emails(announcement_id=aid) == 0  # a retry mails nobody again
     connection.set_schema_to_public()
@@ -295,8 +294,7 @@ def test_blocked_people_and_other_companies_get_no_mail(mall):
     from tenant_apps.people.models import User
 
     aid = announce(mall, audience="companies", companies=[mall.company.pk])["id"]
-    with schema_context(mall.schema):
-        connection.tenant = mall.made.account
+    with tenant_context(mall.made.account):
         User.objects.filter(pk=mall.people["coworker"].pk).update(blocked_at="2026-01-01T00:00:00Z")
         services.send_announcement_emails(announcement_id=aid)
     connection.set_schema_to_public()

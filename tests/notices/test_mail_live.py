@@ -9,14 +9,15 @@ from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
-from django_tenants.utils import schema_context
+from django_tenants.utils import schema_context, tenant_context
 
 from atrium.celery import app
 from tenant_apps.notices import services
 from tenant_apps.notices.models import EmailDelivery
 from tenant_apps.people.models import Company, Role, User
 from tenant_apps.people.services import create_person
-from tests.conftest import provision, wait_for
+from tests.support.processes import wait_for
+from tests.support.worlds import provision
 
 pytestmark = pytest.mark.live
 
@@ -42,8 +43,7 @@ def _mails_to(address: str) -> list[str]:
 def test_publishing_mails_every_addressee_once_through_the_worker(celery_worker):
     made = provision()
     schema, slug = made.account.schema_name, made.account.slug
-    with schema_context(schema):
-        connection.tenant = made.account
+    with tenant_context(made.account):
         shop = Company.objects.create(name="Coffee Point", kind="tenant")
         other = Company.objects.create(name="Glass Pro", kind="contractor")
         people = {}

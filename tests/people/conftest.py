@@ -1,1 +1,3 @@
-from tests.desk.conftest import mall  # noqa: F401  (the desk's mall account, with people in every role)
+"""The desk's mall (people in every role), from tests/support."""
+
+from tests.support.fixtures import mall  # noqa: F401

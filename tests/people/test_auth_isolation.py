@@ -13,7 +13,7 @@ from knox.models import AuthToken
 
 from tenant_apps.people.models import User
 from tenant_apps.people.services import create_person
-from tests.conftest import PASSWORD
+from tests.support.worlds import PASSWORD
 
 
 def post(client: Client, host: str, path: str, body: dict, **headers):
@@ -148,7 +148,7 @@ def test_unknown_host_is_404_never_the_public_site():
 def test_operators_log_in_on_public_host_only_and_accounts_have_no_admin(two_accounts):
     a, _ = two_accounts
     from tenants_shared.console.services import create_operator
-    from tests.console.conftest import totp_code
+    from tests.support.clients import totp_code
 
     made = create_operator(email="op@atrium.localhost", full_name="Op", password=PASSWORD, role="owner")
 

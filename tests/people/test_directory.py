@@ -8,14 +8,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
-from django_tenants.utils import schema_context
+from django_tenants.utils import schema_context, tenant_context
 
 from tenant_apps.objects.models import Location
 from tenant_apps.people.models import User
-from tests.conftest import PASSWORD
+from tests.support.worlds import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +36,7 @@ def test_invited_key_user_sets_a_password_once_and_signs_in(mall, django_capture
         )
     assert response.status_code == 201, response.content
     person_id = response.json()["id"]
-    with schema_context(mall.schema):
-        connection.tenant = mall.made.account
+    with tenant_context(mall.made.account):
         assert send_invitation(user_id=person_id)
     link = re.search(r"http://\S+", mail.outbox[-1].body).group(0)
     query = parse_qs(urlsplit(link).query)

@@ -12,7 +12,7 @@ from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
-from django_tenants.utils import schema_context
+from django_tenants.utils import schema_context, tenant_context
 from knox.models import AuthToken
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -20,8 +20,7 @@ from tenant_apps.objects.models import Location
 from tenant_apps.people import services
 from tenant_apps.people.models import Company, User
 from tenant_apps.people.tokens import invitation_tokens
-from tests.conftest import PASSWORD
-from tests.desk.conftest import make_mall
+from tests.support.worlds import PASSWORD, make_mall
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +36,7 @@ def post(host: str, path: str, body: dict, client: Client | None = None, **heade
 
 def run_task(mall, task, **kwargs):
     """Run a mail task's service the way the worker does: in the account's schema."""
-    with schema_context(mall.schema):
-        connection.tenant = mall.made.account
+    with tenant_context(mall.made.account):
         result = task(**kwargs)
     connection.set_schema_to_public()
     return result

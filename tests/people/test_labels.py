@@ -6,7 +6,7 @@ import pypdfium2
 import pytest
 import zxingcpp
 from django.db import connection
-from django_tenants.utils import schema_context
+from django_tenants.utils import schema_context, tenant_context
 
 from tenant_apps.objects.models import Equipment
 from tenant_apps.objects.services import save_location
@@ -35,8 +35,7 @@ def base(mall) -> str:
 
 
 def test_labels_for_chosen_locations_carry_name_code_and_the_report_link(mall):
-    with schema_context(mall.schema):
-        connection.tenant = mall.made.account
+    with tenant_context(mall.made.account):
         kiosk = save_location(
             location=None,
             data={"kind": "store", "name": "Киоск у входа", "code": "K-01", "parent": mall.unit},
@@ -66,8 +65,7 @@ def test_a_subtree_prints_the_node_and_everything_under_it(mall):
 
 
 def test_many_labels_take_more_than_one_sheet(mall):
-    with schema_context(mall.schema):
-        connection.tenant = mall.made.account
+    with tenant_context(mall.made.account):
         for n in range(25):
             save_location(location=None, data={"kind": "unit", "name": f"U-{n}", "parent": mall.unit})
     connection.set_schema_to_public()

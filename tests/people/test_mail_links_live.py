@@ -11,7 +11,8 @@ import pytest
 from django_tenants.utils import schema_context
 
 from tenant_apps.people.services import create_person
-from tests.conftest import PASSWORD, provision, wait_for
+from tests.support.processes import wait_for
+from tests.support.worlds import PASSWORD, provision
 
 pytestmark = pytest.mark.live
 

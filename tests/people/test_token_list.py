@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.conftest import PASSWORD
+from tests.support.worlds import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

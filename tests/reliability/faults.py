@@ -13,9 +13,10 @@ import time
 from pathlib import Path
 
 from django.db import connection
-from django_tenants.utils import schema_context
+from django_tenants.utils import schema_context, tenant_context
 
-from tests.conftest import LiveProcess, provision, wait_for
+from tests.support.processes import LiveProcess, wait_for
+from tests.support.worlds import provision
 
 
 def free_port() -> int:
@@ -148,8 +149,7 @@ def mall_with_tickets(count: int):
     from tenant_apps.desk.services import file_ticket
 
     made = provision()
-    with schema_context(made.account.schema_name):
-        connection.tenant = made.account
+    with tenant_context(made.account):
         leak = TicketType.objects.get(code="leak")
         ids = [
             file_ticket(actor=made.admin, ticket_type=leak, title=f"Leak {n}", fields={"severity": "drip"}).pk

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import provision
+from tests.support.worlds import provision
 
 pytestmark = pytest.mark.live
 

@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import PASSWORD, ROOT, LiveProcess, LiveServer, _child_env, wait_for
 from tests.reliability.faults import free_port
+from tests.support.clients import LiveServer
+from tests.support.processes import ROOT, LiveProcess, child_env, wait_for
+from tests.support.worlds import PASSWORD
 
 pytestmark = pytest.mark.live
 
@@ -61,9 +63,9 @@ def test_requests_fail_cleanly_during_a_restart_and_the_pool_recovers(live_db, o
     url = own_postgres.get_uri(database="atrium_fault")
     env = {"DATABASE_URL": url, "ATRIUM_DB_POOL_MIN": "2", "ATRIUM_DB_POOL_MAX": "4"}
     slug, email = "pgfault", "admin@pgfault.example"
-    child_env = {**_child_env(), **env}
+    setup_env = {**child_env(), **env}
     subprocess.run(
-        [sys.executable, "-c", SETUP, slug, email, PASSWORD], env=child_env, cwd=ROOT, check=True, timeout=300
+        [sys.executable, "-c", SETUP, slug, email, PASSWORD], env=setup_env, cwd=ROOT, check=True, timeout=300
     )
     port = free_port()
     web = LiveProcess(

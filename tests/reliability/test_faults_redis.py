@@ -16,8 +16,10 @@ import requests
 from django_tenants.utils import schema_context
 
 from tenant_apps.desk.models import BulkJob, Ticket
-from tests.conftest import PASSWORD, LiveProcess, LiveServer, provision, wait_for
 from tests.reliability.faults import OwnRedis, free_port, redis_env, start_worker
+from tests.support.clients import LiveServer
+from tests.support.processes import LiveProcess, wait_for
+from tests.support.worlds import PASSWORD, provision
 
 pytestmark = pytest.mark.live
 

@@ -11,7 +11,6 @@ import time
 
 import pytest
 
-from tests.conftest import wait_for
 from tests.reliability.faults import (
     OwnRedis,
     broker_app,
@@ -23,6 +22,7 @@ from tests.reliability.faults import (
     start_worker,
     wait_until,
 )
+from tests.support.processes import wait_for
 
 pytestmark = pytest.mark.live
 

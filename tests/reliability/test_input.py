@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 
 from tenant_apps.desk.models import SavedView, Ticket, TicketType
-from tests.desk.conftest import make_mall
+from tests.support.worlds import make_mall
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,10 @@ import requests
 from django_tenants.utils import schema_context
 from kernel.outbox.models import TaskOutbox
 
-from tests.conftest import PASSWORD, LiveProcess, LiveServer, provision, wait_for
 from tests.reliability.faults import OwnRedis, broker_app, free_port, redis_env, start_worker, wait_until
+from tests.support.clients import LiveServer
+from tests.support.processes import LiveProcess, wait_for
+from tests.support.worlds import PASSWORD, provision
 
 pytestmark = pytest.mark.live
 

@@ -9,8 +9,7 @@ import pytest
 from django.test import Client
 from django_tenants.utils import schema_context
 
-from tests.desk.conftest import make_mall
-from tests.passes.conftest import complete_approval, file_request
+from tests.support.worlds import complete_approval, file_request, make_mall
 
 pytestmark = pytest.mark.django_db
 

@@ -23,12 +23,12 @@ from pathlib import Path
 import pytest
 import requests
 from django.db import connection
-from django_tenants.utils import schema_context
+from django_tenants.utils import tenant_context
 
 from tenant_apps.objects.services import save_location
 from tenant_apps.people.models import Company, Role
 from tenant_apps.people.services import create_person
-from tests.conftest import PASSWORD, provision
+from tests.support.worlds import PASSWORD, provision
 
 pytestmark = pytest.mark.live
 
@@ -64,7 +64,7 @@ EXCLUDED = {
 def _account(role: str):
     """A mall with a little of everything, and the person the run signs in as."""
     made = provision()
-    with schema_context(made.account.schema_name):
+    with tenant_context(made.account):
         shop = Company.objects.create(name="Coffee Point", kind="tenant")
         site = save_location(location=None, data={"kind": "site", "name": "Mall"})
         save_location(location=None, data={"kind": "unit", "name": "2-14", "parent": site, "company": shop})
@@ -86,7 +86,6 @@ def _account(role: str):
             from tenant_apps.desk.models import TicketType
             from tenant_apps.desk.services import file_ticket
 
-            connection.tenant = made.account
             leak = TicketType.objects.get(code="leak")
             for n in range(3):
                 file_ticket(

@@ -9,7 +9,7 @@ import subprocess
 import time
 
 from atrium.supervise import restarting
-from tests.conftest import wait_for
+from tests.support.processes import wait_for
 
 
 def test_a_dying_process_is_started_again_and_a_stop_ends_it_all(tmp_path):

@@ -1,3 +1,3 @@
-"""The desk's mall (people in every role); the browser fixtures (`web`) come from tests/conftest.py."""
+"""The desk's mall (people in every role), from tests/support."""
 
-from tests.desk.conftest import mall  # noqa: F401
+from tests.support.fixtures import mall  # noqa: F401

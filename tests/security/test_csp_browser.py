@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from tests.desk.conftest import make_mall
+from tests.support.worlds import make_mall
 
 pytestmark = pytest.mark.e2e
 

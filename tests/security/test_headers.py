@@ -14,7 +14,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from tests.conftest import PASSWORD, ROOT, _test_database_url
+from tests.support.processes import ROOT, test_database_url
+from tests.support.worlds import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +118,7 @@ def check_deploy(**overrides) -> subprocess.CompletedProcess:
         **os.environ,
         **PRODUCTION,
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": test_database_url(),
         **overrides,
     }
     env.pop("ATRIUM_FAST_PASSWORD_HASHING", None)

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from websockets.exceptions import ConnectionClosed
 
-from tests.conftest import PASSWORD, wait_for
-from tests.desk.conftest import make_mall
+from tests.support.processes import wait_for
+from tests.support.worlds import PASSWORD, make_mall
 
 pytestmark = pytest.mark.live
 

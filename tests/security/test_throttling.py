@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from rest_framework.throttling import SimpleRateThrottle
 
-from tests.conftest import PASSWORD, provision
+from tests.support.worlds import PASSWORD, provision
 
 pytestmark = pytest.mark.django_db
 

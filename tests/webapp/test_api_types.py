@@ -8,7 +8,7 @@ import json
 
 import yaml
 
-from tests.conftest import ROOT
+from tests.support.processes import ROOT
 
 
 def test_the_committed_schema_is_the_servers():

@@ -10,7 +10,7 @@ from django_tenants.utils import schema_context
 
 from tenant_apps.people.models import Role
 from tenant_apps.people.services import create_person
-from tests.conftest import PASSWORD
+from tests.support.worlds import PASSWORD
 
 
 @pytest.fixture
