@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db import connection, models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from kernel.errors import DomainError
+from kernel.tenancy import AccountStatus, current_account
+
+from . import accounts_plane
 
 
 class Feature(models.TextChoices):
@@ -98,8 +100,6 @@ class Licence:
 
 def licence_for(account, *, now: dt.datetime | None = None) -> Licence:
     """The licence of `account` right now. Reads its subscription (one query)."""
-    from tenants_shared.accounts.models import AccountStatus
-
     from .models import SubscriptionStatus
 
     now = now or timezone.now()
@@ -204,8 +204,6 @@ def _json_list(value) -> list:
 
 
 def _operator_state(account) -> str | None:
-    from tenants_shared.accounts.models import AccountStatus
-
     if account.status == AccountStatus.CLOSED:
         return LicenceState.CLOSED
     if account.status == AccountStatus.SUSPENDED:
@@ -214,11 +212,6 @@ def _operator_state(account) -> str | None:
 
 
 # ---------------------------------------------------------------------------- enforcement
-def current_account():
-    account = getattr(connection, "tenant", None)
-    return account if account is not None and hasattr(account, "created_at") else None
-
-
 def ensure_writable(account=None) -> Licence:
     """The one check every write to an account passes (HTTP through LicenceMiddleware; tasks and
     federation call it before they write)."""
@@ -239,14 +232,8 @@ def ensure_feature(feature: str, account=None) -> None:
 
 def seats_used() -> int:
     """Agents who hold a seat in the current account: active, not blocked, access not expired.
-    Requesters, visitors and partners' people never do."""
-    from tenant_apps.people.models import AGENT_ROLES, User
-
-    return (
-        User.objects.filter(role__in=AGENT_ROLES, is_active=True, blocked_at__isnull=True)
-        .filter(Q(access_expires_at__isnull=True) | Q(access_expires_at__gt=timezone.now()))
-        .count()
-    )
+    Requesters, visitors and partners' people never do. People counts them (accounts_plane)."""
+    return accounts_plane.seats_used()
 
 
 def ensure_seat_for_new_agent(account=None) -> None:
@@ -274,11 +261,9 @@ def seats_may_have_changed(schema_name: str, person_id: int) -> None:
 
 def may_sign_in(account, person) -> bool:
     """A suspended account lets only its admins in (to see why); a closed one nobody."""
-    from tenant_apps.people.models import Role
-
     state = _operator_state(account)
     if state == LicenceState.CLOSED:
         return False
     if state == LicenceState.SUSPENDED:
-        return person.role == Role.ACCOUNT_ADMIN
+        return accounts_plane.holds_admin_role(person)
     return True

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from kernel.errors import DomainError, InvalidInput
 from kernel.tasks import enqueue_for_account
 
-from . import stripe_client
+from . import stripe_client, subscriptions
 from .licensing import seats_used
 from .models import Plan, Subscription, SubscriptionStatus
 from .stripe_client import PaymentProviderUnavailable
@@ -49,9 +49,7 @@ def _subscription(account, *, lock: bool = False) -> Subscription:
         queryset = queryset.select_for_update()
     sub = queryset.filter(account_id=account.pk).first()
     if sub is None:
-        from .services import start_trial
-
-        sub = start_trial(account=account)
+        sub = subscriptions.start_trial(account=account)
     return sub
 
 
@@ -81,8 +79,7 @@ def _customer_id(sub: Subscription, account, stripe) -> str:
         # a double click or a retry makes one customer, not two
         options={"idempotency_key": f"atrium-customer-{account.pk}"},
     )
-    Subscription.objects.filter(pk=sub.pk).update(stripe_customer_id=customer.id)
-    sub.stripe_customer_id = customer.id
+    subscriptions.link_customer(sub, customer_id=customer.id)
     return customer.id
 
 
@@ -151,8 +148,7 @@ def change_seats(*, account, seats) -> Subscription:
         sub = _subscription(account, lock=True)
         if not sub.stripe_subscription_id or sub.status not in LIVE:
             raise NoPaidSubscription()
-        sub.seats_purchased = seats
-        sub.save(update_fields=["seats_purchased", "updated_at"])
+        subscriptions.set_purchased_seats(sub, seats=seats)
         queue_seat_sync(schema_name=account.schema_name)
     return sub
 
@@ -172,11 +168,9 @@ def queue_seat_sync(*, schema_name: str) -> None:
 def agent_access_changed(schema_name: str, person_id: int) -> None:
     """Listener of people's access changes (an agent invited, blocked, unblocked, made a requester):
     the seats in use may have changed. Only accounts that pay through Stripe have anything to sync."""
-    from tenants_shared.accounts.models import Account
-
-    has_stripe = Subscription.objects.filter(
-        account__in=Account.objects.filter(schema_name=schema_name), status__in=LIVE
-    ).exclude(stripe_subscription_id="")
+    has_stripe = Subscription.objects.filter(account__schema_name=schema_name, status__in=LIVE).exclude(
+        stripe_subscription_id=""
+    )
     if has_stripe.exists():
         queue_seat_sync(schema_name=schema_name)
 
@@ -194,11 +188,7 @@ def sync_seats(*, account=None) -> str:
         target = seats_to_bill(sub)
         if target == sub.stripe_quantity:
             return "unchanged"
-        if sub.seat_sync_target != target:
-            sub.seat_sync_target = target
-            sub.seat_sync_version += 1
-            sub.save(update_fields=["seat_sync_target", "seat_sync_version", "updated_at"])
-        version = sub.seat_sync_version
+        version = subscriptions.target_seat_quantity(sub, target=target)
     stripe = stripe_client.client()
     item_id = sub.stripe_item_id
     if not item_id:
@@ -209,7 +199,5 @@ def sync_seats(*, account=None) -> str:
         params={"quantity": target, "proration_behavior": "create_prorations"},
         options={"idempotency_key": f"atrium-seats-{account.pk}-{target}-v{version}"},
     )
-    Subscription.objects.filter(pk=sub.pk, seat_sync_version=version).update(
-        stripe_quantity=target, stripe_item_id=item_id
-    )
+    subscriptions.record_synced_quantity(sub, version=version, quantity=target, item_id=item_id)
     return f"quantity {target}"

@@ -22,9 +22,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from kernel.tasks import enqueue_for_account
+from kernel.tenancy import account_model
 
-from tenants_shared.accounts.models import Account, AccountStatus
-
+from . import subscriptions
 from .models import BillingEvent, Plan, Subscription, SubscriptionStatus
 
 log = logging.getLogger(__name__)
@@ -39,12 +39,7 @@ STATUS_FROM_STRIPE = {
     "incomplete_expired": SubscriptionStatus.CANCELED,
     "paused": SubscriptionStatus.CANCELED,
 }
-ACCOUNT_STATUS = {
-    SubscriptionStatus.TRIALING: AccountStatus.TRIALING,
-    SubscriptionStatus.ACTIVE: AccountStatus.ACTIVE,
-    SubscriptionStatus.PAST_DUE: AccountStatus.PAST_DUE,
-    SubscriptionStatus.CANCELED: AccountStatus.READ_ONLY,
-}
+ACCOUNT_STATUS = subscriptions.ACCOUNT_STATUS  # mirrored onto the account by subscriptions.py
 
 
 def _ts(value) -> dt.datetime | None:
@@ -86,10 +81,11 @@ def receive_event(event: dict) -> tuple[BillingEvent, bool]:
 
 
 # ---------------------------------------------------------------------------- finding the account
-def _metadata_account(obj: dict) -> Account | None:
+def _metadata_account(obj: dict):
+    """The account an object's metadata names (Checkout and the subscription carry its id)."""
     raw = (obj.get("metadata") or {}).get("account_id") or obj.get("client_reference_id")
     if raw and str(raw).isdigit():
-        return Account.objects.filter(pk=int(raw)).first()
+        return account_model().objects.filter(pk=int(raw)).first()
     return None
 
 
@@ -114,15 +110,6 @@ def _is_stale(sub: Subscription, created: dt.datetime) -> bool:
     return sub.stripe_state_at is not None and created < sub.stripe_state_at
 
 
-def _save_state(sub: Subscription, created: dt.datetime, fields: list[str]) -> None:
-    sub.stripe_state_at = created
-    sub.save(update_fields=[*fields, "stripe_state_at", "updated_at"])
-    account = sub.account
-    mirrored = ACCOUNT_STATUS.get(sub.status)
-    if mirrored and account.status not in (AccountStatus.SUSPENDED, AccountStatus.CLOSED):
-        Account.objects.filter(pk=account.pk).update(status=mirrored)
-
-
 def _id(value) -> str:
     """An id field that may be expanded into an object."""
     if isinstance(value, dict):
@@ -131,7 +118,7 @@ def _id(value) -> str:
 
 
 # ---------------------------------------------------------------------------- the handlers
-def _apply(stored: BillingEvent) -> tuple[Account | None, str]:
+def _apply(stored: BillingEvent) -> tuple[object | None, str]:
     handler = HANDLERS.get(stored.type)
     if handler is None:
         return None, "ignored: not an event Atrium uses"
@@ -149,9 +136,11 @@ def _checkout_completed(session: dict, created: dt.datetime):
     )
     if sub is None:
         return None, "ignored: no account of ours"
-    sub.stripe_customer_id = _id(session.get("customer")) or sub.stripe_customer_id
-    sub.stripe_subscription_id = _id(session.get("subscription")) or sub.stripe_subscription_id
-    sub.save(update_fields=["stripe_customer_id", "stripe_subscription_id", "updated_at"])
+    subscriptions.link_checkout(
+        sub,
+        customer_id=_id(session.get("customer")) or sub.stripe_customer_id,
+        subscription_id=_id(session.get("subscription")) or sub.stripe_subscription_id,
+    )
     # the subscription's own events (created / updated / invoice.paid) bring its state
     return sub.account, f"linked subscription {sub.stripe_subscription_id}"
 
@@ -168,44 +157,40 @@ def _subscription_changed(obj: dict, created: dt.datetime):
             return sub.account, "ignored: an old subscription of an account that has a newer one"
     if _is_stale(sub, created):
         return sub.account, "ignored: older than the state already applied"
-    fields = ["stripe_subscription_id", "stripe_customer_id"]
-    sub.stripe_subscription_id = obj.get("id", sub.stripe_subscription_id)
-    sub.stripe_customer_id = _id(obj.get("customer")) or sub.stripe_customer_id
+    changes = {
+        "stripe_subscription_id": obj.get("id", sub.stripe_subscription_id),
+        "stripe_customer_id": _id(obj.get("customer")) or sub.stripe_customer_id,
+    }
     if obj.get("status") == "incomplete":  # the first payment is pending: nothing is bought yet
-        _save_state(sub, created, fields)
+        subscriptions.apply_stripe_state(sub, created=created, changes=changes)
         return sub.account, "subscription incomplete: waiting for the first payment"
     status = STATUS_FROM_STRIPE.get(obj.get("status", ""))
     if status is not None:
+        payment_failed_at = sub.payment_failed_at
         if status == SubscriptionStatus.PAST_DUE and sub.payment_failed_at is None:
-            sub.payment_failed_at = created
+            payment_failed_at = created
         elif status in (SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING):
-            sub.payment_failed_at = None
-        sub.status = status
-        fields += ["status", "payment_failed_at"]
+            payment_failed_at = None
+        changes.update(status=status, payment_failed_at=payment_failed_at)
     items = ((obj.get("items") or {}).get("data")) or []
     if items:
         item = items[0]
         price = _id(item.get("price"))
         plan = Plan.objects.filter(stripe_price_id=price).first() if price else None
         if plan is not None:
-            sub.plan = plan
-            fields.append("plan")
+            changes["plan"] = plan
         quantity = item.get("quantity")
         if quantity:
-            sub.seats_purchased = sub.stripe_quantity = int(quantity)
-            fields += ["seats_purchased", "stripe_quantity"]
-        sub.stripe_item_id = item.get("id", sub.stripe_item_id)
-        fields.append("stripe_item_id")
+            changes["seats_purchased"] = changes["stripe_quantity"] = int(quantity)
+        changes["stripe_item_id"] = item.get("id", sub.stripe_item_id)
         period_end = item.get("current_period_end") or obj.get("current_period_end")
     else:
         period_end = obj.get("current_period_end")
     if period_end:
-        sub.current_period_end = _ts(period_end)
-        fields.append("current_period_end")
+        changes["current_period_end"] = _ts(period_end)
     if obj.get("trial_end"):
-        sub.trial_ends_at = _ts(obj["trial_end"])
-        fields.append("trial_ends_at")
-    _save_state(sub, created, fields)
+        changes["trial_ends_at"] = _ts(obj["trial_end"])
+    subscriptions.apply_stripe_state(sub, created=created, changes=changes)
     return sub.account, f"subscription {obj.get('status')}: {sub.status}, {sub.seats_purchased} seats"
 
 
@@ -217,8 +202,7 @@ def _subscription_deleted(obj: dict, created: dt.datetime):
         return sub.account, "ignored: not the account's current subscription"
     if _is_stale(sub, created):
         return sub.account, "ignored: older than the state already applied"
-    sub.status = SubscriptionStatus.CANCELED
-    _save_state(sub, created, ["status"])
+    subscriptions.apply_stripe_state(sub, created=created, changes={"status": SubscriptionStatus.CANCELED})
     return sub.account, "subscription canceled: read-only"
 
 
@@ -235,9 +219,9 @@ def _invoice_paid(invoice: dict, created: dt.datetime):
         return None, "ignored: no account of ours"
     if _is_stale(sub, created):
         return sub.account, "ignored: older than the state already applied"
-    sub.status = SubscriptionStatus.ACTIVE
-    sub.payment_failed_at = None
-    _save_state(sub, created, ["status", "payment_failed_at"])
+    subscriptions.apply_stripe_state(
+        sub, created=created, changes={"status": SubscriptionStatus.ACTIVE, "payment_failed_at": None}
+    )
     return sub.account, "invoice paid: active"
 
 
@@ -251,9 +235,15 @@ def _invoice_payment_failed(invoice: dict, created: dt.datetime):
         return sub.account, "ignored: older than the state already applied"
     if sub.status == SubscriptionStatus.CANCELED:
         return sub.account, "ignored: the subscription is canceled"
-    sub.status = SubscriptionStatus.PAST_DUE
-    sub.payment_failed_at = sub.payment_failed_at or created  # grace counts from the first failure
-    _save_state(sub, created, ["status", "payment_failed_at"])
+    subscriptions.apply_stripe_state(
+        sub,
+        created=created,
+        # grace counts from the first failure
+        changes={
+            "status": SubscriptionStatus.PAST_DUE,
+            "payment_failed_at": sub.payment_failed_at or created,
+        },
+    )
     return sub.account, "payment failed: past due"
 
 

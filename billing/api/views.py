@@ -12,9 +12,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tenant_apps import permissions as perms
-
 from .. import selectors, stripe_services
+from ..accounts_plane import may_manage_billing
 
 
 class PlanSerializer(serializers.Serializer):
@@ -91,7 +90,7 @@ def _base_url(request) -> str:
 
 class _BillingView(APIView):
     permission_classes = [Predicates]
-    predicates = {"read": perms.can_manage_billing, "write": perms.can_manage_billing}
+    predicates = {"read": may_manage_billing, "write": may_manage_billing}
 
 
 class BillingView(_BillingView):

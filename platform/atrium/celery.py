@@ -3,6 +3,7 @@
 import os
 
 from celery.signals import task_prerun
+from kernel import taskapp
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atrium.settings")
@@ -34,6 +35,8 @@ _closed_transport_is_a_connection_error()
 
 # every task skips work its outbox row says was carried out, and marks it (kernel/outbox/task.py)
 app = CeleryApp("atrium", task_cls="kernel.outbox.task:OutboxTask")
+# apps queue work through kernel.tasks, which sends with this app (they never import the wiring)
+taskapp.install(app)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Celery's Django fixup closes the database after every task, and in a prefork child with a
 # connection pool it closes the whole pool: every task would open a new PostgreSQL session with cold

@@ -13,13 +13,13 @@ from tenant_apps.branding import views as branding_files
 from tenant_apps.branding.api import views as branding
 from tenant_apps.desk.api import uploads as desk_uploads
 from tenant_apps.desk.api import views as desk
-from tenant_apps.domains.api import views as custom_domain
 from tenant_apps.notices.api import views as notices
 from tenant_apps.objects.api import views as objects
 from tenant_apps.passes.api import views as passes
 from tenant_apps.people.api import directory, tokens
 from tenant_apps.people.api import filing as people_filing
 from tenant_apps.people.api import views as people
+from tenants_shared.accounts.api import domains as custom_domain
 
 router = SimpleRouter()
 router.register("tickets", desk.TicketViewSet, basename="ticket")

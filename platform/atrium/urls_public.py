@@ -8,9 +8,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from billing.views import stripe_webhook
 from federation import views as federation
-from tenant_apps import permissions as perms
 from tenants_shared.accounts.api.views import SignupView
 from tenants_shared.console import otp
+from tenants_shared.console import permissions as perms
 
 admin.site.site_header = "Atrium operators"
 admin.site.site_title = "Atrium operators"

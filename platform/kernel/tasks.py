@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from django.core.cache import cache
 
+from kernel import taskapp
 from kernel.errors import ServiceUnavailable, unavailable
 
 logger = logging.getLogger("atrium.tasks")
@@ -69,7 +70,7 @@ def send_now(
 ) -> bool:
     """Publish now; False (logged) when the broker could not take it within the bounded time.
     `headers`: more task headers (the outbox's key)."""
-    from atrium.celery import app
+    app = taskapp.app()
 
     try:
         if once_key is not None and not cache.add(once_key, 1, timeout=once_seconds):

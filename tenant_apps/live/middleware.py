@@ -17,9 +17,7 @@ from django.contrib.auth import get_user
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.http import HttpRequest
-
-from tenants_shared.accounts.models import AccountStatus
-from tenants_shared.accounts.selectors import account_for_host
+from kernel.tenancy import AccountStatus, account_for_host
 
 
 def _person_from_headers(headers: dict[bytes, bytes]):

@@ -36,7 +36,7 @@ def account_zone() -> ZoneInfo:
     """The time zone of the account whose schema is active (UTC if it cannot be told)."""
     name = getattr(connection.tenant, "time_zone", None) if hasattr(connection, "tenant") else None
     if name is None:
-        from tenants_shared.accounts.models import Account
+        from kernel.tenancy import Account
 
         name = (
             Account.objects.filter(schema_name=connection.schema_name)

@@ -14,13 +14,13 @@ from contextvars import ContextVar
 from django.contrib.auth import login, logout
 from django.db import connection
 from django.http import JsonResponse
+from kernel import handoff
 from kernel.errors import error_body
+from kernel.handoff import HandoffInvalid, ImpersonationForbidden
 from kernel.proxies import client_address
 
 from tenant_apps import permissions as perms
 from tenant_apps.audit.services import record
-from tenants_shared.console import handoff
-from tenants_shared.console.errors import HandoffInvalid, ImpersonationForbidden
 
 from .auth import may_log_in_here
 from .models import User

@@ -90,19 +90,10 @@ DEMO_ACCOUNTS = (
 
 
 def load_demo() -> list[str]:
-    """Create what is missing and return printable login lines."""
+    """Create the demo accounts that are missing and return printable login lines. The demo
+    operator is the console's (tenants_shared/console/demo.py; `load_demo` loads both)."""
     ensure_public_account()
     lines = []
-    operator = User.objects.filter(email=OPERATOR_EMAIL).first()
-    if operator is None:
-        operator = User.objects.create_superuser(OPERATOR_EMAIL, DEMO_PASSWORD, full_name="Platform Operator")
-    from tenants_shared.console.models import Operator, OperatorRole
-
-    Operator.objects.get_or_create(user=operator, defaults={"role": OperatorRole.OWNER})
-    lines.append(
-        f"operator  {OPERATOR_EMAIL} / {DEMO_PASSWORD}  (public host /console/: the first sign-in "
-        "sets up the authenticator app)"
-    )
     for demo in DEMO_ACCOUNTS:
         account = Account.objects.filter(slug=demo.slug).first()
         admin_email = f"admin@{demo.slug}.demo"

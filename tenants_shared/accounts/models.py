@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
+from kernel.tenancy import AccountStatus
 
 
 class AccountKind(models.TextChoices):
@@ -13,15 +14,6 @@ class AccountKind(models.TextChoices):
     CONTRACTOR = "contractor", _("Contractor")
     OTHER = "other", _("Other")
     PLATFORM = "platform", _("Platform (public schema)")
-
-
-class AccountStatus(models.TextChoices):
-    TRIALING = "trialing", _("Trialing")
-    ACTIVE = "active", _("Active")
-    PAST_DUE = "past_due", _("Past due")
-    READ_ONLY = "read_only", _("Read-only")
-    SUSPENDED = "suspended", _("Suspended")
-    CLOSED = "closed", _("Closed")
 
 
 class Language(models.TextChoices):

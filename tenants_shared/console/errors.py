@@ -1,28 +1,17 @@
-"""Domain errors of the operator console and of impersonation handoffs."""
+"""Domain errors of the operator console (and, re-exported, of impersonation handoffs: kernel.handoff)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from kernel.errors import DomainError
 
+# the handoff's errors are raised on account hosts too: they live with the handoff port
+from kernel.handoff import HandoffInvalid, ImpersonationForbidden
+
+__all__ = ["HandoffInvalid", "ImpersonationForbidden", "OperatorForbidden"]
+
 
 class OperatorForbidden(DomainError):
     code = "operator_forbidden"
     status = 403
     default_detail = _("Your operator role does not allow this action.")
-
-
-class HandoffInvalid(DomainError):
-    code = "handoff_invalid"
-    status = 400
-    default_detail = _(
-        "This sign-in link is not valid: it expired, was already used, or is for another account."
-    )
-
-
-class ImpersonationForbidden(DomainError):
-    code = "impersonation_forbidden"
-    status = 403
-    default_detail = _(
-        "Not while impersonating: passwords, API tokens and billing stay with the account's own people."
-    )

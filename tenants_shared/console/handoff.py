@@ -1,28 +1,18 @@
-"""The control plane's small API for account hosts: redeem an impersonation handoff, and ask
-whether an impersonation is still running. Account-plane code imports this module, never the
-console's models."""
+"""The control plane's side of impersonation handoffs: redeem one, and ask whether an impersonation
+is still running. Installed into kernel.handoff by ConsoleConfig.ready(); account-plane code calls
+kernel.handoff, never this package."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from kernel.handoff import HandoffInvalid, Redeemed
 
-from .errors import HandoffInvalid
 from .models import Impersonation
 from .services import HANDOFF_SALT, HANDOFF_SECONDS
-
-
-@dataclass(frozen=True)
-class Redeemed:
-    impersonation_id: int
-    person_id: int
-    operator_email: str
-    reason: str
-    expires_at: dt.datetime
 
 
 def _invalid() -> HandoffInvalid:

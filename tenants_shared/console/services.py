@@ -19,15 +19,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 from kernel.errors import InvalidInput
 
+from billing import subscriptions
 from billing.licensing import Feature
 from billing.models import Plan, Subscription, SubscriptionStatus
-from tenant_apps import permissions as perms
 from tenant_apps.people.models import Role, User, normalize_email
 from tenant_apps.people.services import password_problems
 from tenants_shared.accounts import selectors as account_selectors
 from tenants_shared.accounts.models import Account, AccountStatus
 from tenants_shared.accounts.services import close_account as close_account_in_registry
 
+from . import permissions as perms
 from .errors import OperatorForbidden
 from .models import AuditEntry, Impersonation, Operator, OperatorRole
 
@@ -68,7 +69,7 @@ def _account_writable(account: Account) -> Account:
 
 
 def _subscription(account: Account) -> Subscription:
-    sub = Subscription.objects.select_for_update().select_related("plan").filter(account=account).first()
+    sub = subscriptions.locked_subscription(account)
     if sub is None:
         raise InvalidInput(fields={"account": [_("This account has no subscription.")]})
     return sub
@@ -156,8 +157,7 @@ def change_plan(*, operator: User, account: Account, plan_code: str, reason: str
         account = _account_writable(account)
         sub = _subscription(account)
         before = sub.plan.code
-        sub.plan = plan
-        sub.save(update_fields=["plan", "updated_at"])
+        subscriptions.change_plan(sub, plan=plan)
         _audit(
             operator=operator,
             action="plan.change",
@@ -186,10 +186,7 @@ def override_limits(
         account = _account_writable(account)
         sub = _subscription(account)
         before = {"seats": sub.seats_override, "features": sub.features_override}
-        sub.seats_override = seats
-        sub.features_override = sorted(set(features or []))
-        sub.override_reason = reason[:300]
-        sub.save(update_fields=["seats_override", "features_override", "override_reason", "updated_at"])
+        subscriptions.override_limits(sub, seats=seats, features=features, reason=reason)
         _audit(
             operator=operator,
             action="limits.override",
@@ -211,8 +208,8 @@ def extend_trial(*, operator: User, account: Account, days: int, reason: str) ->
         if sub.status != SubscriptionStatus.TRIALING:
             raise InvalidInput(fields={"days": [_("Only a trialing subscription has a trial to extend.")]})
         before = sub.trial_ends_at
-        sub.trial_ends_at = max(before or timezone.now(), timezone.now()) + dt.timedelta(days=days)
-        sub.save(update_fields=["trial_ends_at", "updated_at"])
+        until = max(before or timezone.now(), timezone.now()) + dt.timedelta(days=days)
+        subscriptions.extend_trial(sub, until=until)
         _audit(
             operator=operator,
             action="trial.extend",

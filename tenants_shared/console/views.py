@@ -18,11 +18,11 @@ from django.views.decorators.http import require_POST
 from kernel.errors import DomainError
 from kernel.proxies import client_address
 
-from tenant_apps import permissions as perms
 from tenant_apps.people.models import User
 from tenants_shared.accounts.models import Account
 
 from . import forms, otp, selectors, services
+from . import permissions as perms
 from .errors import OperatorForbidden
 from .models import Impersonation
 

@@ -1,6 +1,8 @@
 """The account's custom domain (account admins): GET the state and the DNS record to create, PUT a
 domain, POST check/ to resolve it (and, once it points here, add it to the account), DELETE it.
-Thin: tenants_shared.accounts.domains does the work on the request's account."""
+Thin: tenants_shared.accounts.domains does the work on the request's account. The views live with
+the registry they change (public-schema Domain rows), above the account plane, and are routed on
+the account host (atrium/urls_account.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tenant_apps import permissions as perms
-from tenants_shared.accounts import domains
+
+from .. import domains
 
 
 class DomainStateSerializer(serializers.Serializer):
