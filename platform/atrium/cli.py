@@ -138,13 +138,21 @@ def _frontend_unit_tests() -> int:
 
 
 def _lint(env: dict[str, str]) -> str | None:
-    """The whole-suite run's lint step, before any test: ruff's rules, ruff's formatting, and no model
-    change without its migration (shared and account apps alike: INSTALLED_APPS holds both). Answers
-    what failed, or None."""
-    ruff = str(Path(sys.executable).parent / "ruff")
+    """The whole-suite run's lint step, before any test: ruff's rules, ruff's formatting, the import
+    contracts (import-linter, pyproject's [tool.importlinter]: the layers and what each may import),
+    and no model change without its migration (shared and account apps alike: INSTALLED_APPS holds
+    both). Answers what failed, or None."""
+    bin_dir = Path(sys.executable).parent
+    ruff = str(bin_dir / "ruff")
     checks = [
         ("ruff check", [ruff, "check", "--output-format", "concise", "."], "fix: ruff check --fix <file>"),
         ("ruff format --check", [ruff, "format", "--check", "."], "fix: ruff format <file>"),
+        (
+            "lint-imports",
+            # no cache: the graph is built afresh (a cache left in the tree could hide an import)
+            [str(bin_dir / "lint-imports"), "--no-cache", "--no-logo"],
+            "an import crosses a boundary: see the contract it names (pyproject.toml, README 'May import')",
+        ),
         (
             "makemigrations --check",
             [sys.executable, str(ROOT / "manage.py"), "makemigrations", "--check", "--dry-run"],
