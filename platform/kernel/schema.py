@@ -15,8 +15,10 @@ from rest_framework.permissions import AllowAny
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
-# the control plane's anonymous endpoints (sign-up) never answer for an account
+# the control plane's anonymous endpoints (sign-up) never answer for an account; the custom-domain
+# API lives with the registry it changes but answers on account hosts (atrium/urls_account.py)
 PUBLIC_MODULES = ("tenants_shared.",)
+ACCOUNT_HOST_MODULES = ("tenants_shared.accounts.api.domains",)
 
 DESCRIPTIONS = {
     "400": "Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`).",
@@ -50,7 +52,8 @@ class ErrorSerializer(serializers.Serializer):
 def error_statuses(view, method: str, path: str) -> list[str]:
     statuses = ["400", "503"]
     anonymous = all(issubclass(p, AllowAny) for p in getattr(view, "permission_classes", []))
-    account_host = not type(view).__module__.startswith(PUBLIC_MODULES)
+    module = type(view).__module__
+    account_host = not module.startswith(PUBLIC_MODULES) or module.startswith(ACCOUNT_HOST_MODULES)
     checks_credentials = getattr(view, "throttle_scope", None) == "login"  # sign-in, token, handoff
     if getattr(view, "authentication_classes", None) or not anonymous or checks_credentials:
         statuses.append("401")
