@@ -40,6 +40,9 @@ export interface CustomFieldsFormProps {
   idPrefix?: string;
   /** For `file` fields: the ticket's attachments to choose from (none before filing). */
   attachments?: { id: number; name: string }[] | undefined;
+  /** For `file` fields: upload a file for the field (before filing: POST /uploads/, see
+   * features/filing); the field takes the new id. Without it the field only chooses. */
+  onUpload?: ((file: File) => Promise<{ id: number; name: string } | null>) | undefined;
   disabled?: boolean | undefined;
 }
 
@@ -51,7 +54,7 @@ export function CustomFieldsForm(props: CustomFieldsFormProps) {
 }
 
 // ---------------------------------------------------------------------------- edit
-function FieldsEdit({ fields, values, onChange, errors, error, validate = false, idPrefix = "cf", attachments, disabled }: CustomFieldsFormProps) {
+function FieldsEdit({ fields, values, onChange, errors, error, validate = false, idPrefix = "cf", attachments, onUpload, disabled }: CustomFieldsFormProps) {
   const { t } = useTranslation("forms");
   const [left, setLeft] = useState<Record<string, boolean>>({});
   const issues = checkFields(fields, values);
@@ -78,6 +81,7 @@ function FieldsEdit({ fields, values, onChange, errors, error, validate = false,
             onLeave={() => setLeft((l) => (l[field.key] ? l : { ...l, [field.key]: true }))}
             errors={messages.length ? [...new Set(messages)] : undefined}
             attachments={attachments}
+            onUpload={onUpload}
             disabled={disabled}
           />
         );
@@ -94,6 +98,7 @@ interface FieldInputProps {
   onLeave: () => void;
   errors: string[] | undefined;
   attachments: { id: number; name: string }[] | undefined;
+  onUpload?: CustomFieldsFormProps["onUpload"];
   disabled: boolean | undefined;
 }
 
@@ -152,7 +157,7 @@ function useHint(field: FormFieldDef): string | undefined {
   return parts.length ? parts.join(" · ") : undefined;
 }
 
-function FieldInput({ field, id, value, onChange, onLeave, errors, attachments, disabled }: FieldInputProps) {
+function FieldInput({ field, id, value, onChange, onLeave, errors, attachments, onUpload, disabled }: FieldInputProps) {
   const { t } = useTranslation("forms");
   const fmt = useDateFormat();
   const hint = useHint(field);
@@ -238,25 +243,76 @@ function FieldInput({ field, id, value, onChange, onLeave, errors, attachments, 
       return <EquipmentPicker {...picker} value={asId(value)} onChange={(v) => onChange(v ?? undefined)} />;
     case "person":
       return <PersonPicker {...picker} value={asId(value)} onChange={(v) => onChange(v ?? undefined)} />;
-    case "file":
-      return wrap(
+    case "file": {
+      const choose = (
         <select
           {...common}
           value={typeof value === "number" ? String(value) : ""}
           disabled={disabled || !attachments?.length}
           onChange={(e) => onChange(e.target.value ? Number(e.target.value) : undefined)}
         >
-          <option value="">{attachments?.length ? t("choose") : t("file.none")}</option>
+          <option value="">{attachments?.length ? t("choose") : onUpload ? t("file.uploadFirst") : t("file.none")}</option>
           {(attachments ?? []).map((a) => (
             <option key={a.id} value={a.id}>
               {a.name}
             </option>
           ))}
-        </select>,
+        </select>
       );
+      if (!onUpload) return wrap(choose);
+      return wrap(
+        <div className="cf-file">
+          {choose}
+          <FileUpload id={`${id}-upload`} label={field.label} disabled={disabled} onUpload={onUpload} onUploaded={(pk) => onChange(pk)} />
+        </div>,
+      );
+    }
     default:
       return wrap(<input {...common} type="text" value={text} onChange={(e) => onChange(e.target.value || undefined)} />);
   }
+}
+
+/** A file input beside a file field's choice: the upload's id becomes the field's value. */
+function FileUpload({
+  id,
+  label,
+  disabled,
+  onUpload,
+  onUploaded,
+}: {
+  id: string;
+  label: string;
+  disabled: boolean | undefined;
+  onUpload: NonNullable<CustomFieldsFormProps["onUpload"]>;
+  onUploaded: (id: number) => void;
+}) {
+  const { t } = useTranslation("forms");
+  const [busy, setBusy] = useState(false);
+  return (
+    <>
+      <input
+        id={id}
+        className="a-visually-hidden"
+        type="file"
+        disabled={disabled || busy}
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          e.target.value = "";
+          if (!file) return;
+          setBusy(true);
+          void onUpload(file)
+            .then((done) => {
+              if (done) onUploaded(done.id);
+            })
+            .finally(() => setBusy(false));
+        }}
+      />
+      <label className="a-btn a-btn--sm cf-file__button" htmlFor={id} aria-disabled={busy || disabled || undefined}>
+        {busy ? t("file.uploading") : t("file.upload")}
+        <span className="a-visually-hidden">{`: ${label}`}</span>
+      </label>
+    </>
+  );
 }
 
 /** Keeps the text as typed ("1,5", "2."); the value is the number it reads as, else the text. */

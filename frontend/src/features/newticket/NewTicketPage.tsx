@@ -3,9 +3,10 @@
  * may file: GET /ticket-types/?fileable=1) brings its form; requester, company, location,
  * equipment, priority and planning are the ticket's own fields. POST /tickets/ gets only what is
  * set; the API's refusals show next to the fields they name. A draft survives a reload
- * (sessionStorage). Ctrl/⌘+Enter submits.
+ * (sessionStorage). Files are uploaded as they are chosen (features/filing: the ticket adopts
+ * them when it is filed), so a required file field can be filled before filing.
+ * Ctrl/⌘+Enter submits.
  */
-import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
@@ -23,12 +24,13 @@ import {
   toApiFields,
   zonedInputToIso,
 } from "@/features/forms";
+import { type NewTicketBody, useFileTicket, useUploads } from "@/features/filing";
 import { useDateFormat } from "@/shared/format/datetime";
 import { useShortcuts } from "@/shared/keyboard";
 import { useSession } from "@/shared/session/SessionContext";
-import { Button, ErrorAlert, fieldErrors, PageLoading, TextField, usePageTitle } from "@/shared/ui";
+import { Alert, Button, ErrorAlert, fieldErrors, PageLoading, TextField, usePageTitle } from "@/shared/ui";
 import { notify } from "@/shared/ui/Toaster";
-import { createTicket, type NewTicketBody, type TicketType, useFileableTypes } from "./api";
+import { type TicketType, useFileableTypes } from "./api";
 import { clearDraft, type Draft, draftKey, emptyDraft, loadDraft, saveDraft } from "./draft";
 import "./newticket.css";
 
@@ -97,14 +99,12 @@ function NewTicketForm({ types, storageKey }: { types: TicketType[]; storageKey:
   const { t } = useTranslation("newticket");
   const fmt = useDateFormat();
   const navigate = useNavigate();
-  const formRef = useRef<HTMLFormElement>(null);
   const [draft, setDraft] = useState<Draft>(() => {
     const saved = loadDraft(storageKey);
     return types.some((type) => type.code === saved.type) ? saved : { ...saved, type: "" };
   });
   const [channel, setChannel] = useState<string>("web");
   const [validate, setValidate] = useState(false);
-  const [focusRequest, setFocusRequest] = useState(0);
   const [equipmentAt, setEquipmentAt] = useState<number | null>(null);
   const done = useRef(false);
 
@@ -115,24 +115,16 @@ function NewTicketForm({ types, storageKey }: { types: TicketType[]; storageKey:
   const type = types.find((candidate) => candidate.code === draft.type);
   const form = useMemo(() => type?.form_fields ?? [], [type]);
 
-  const mutation = useMutation({
-    mutationFn: createTicket,
-    onSuccess: (ticket) => {
+  const uploads = useUploads();
+  const { formRef, mutation, submit: send, showInvalid } = useFileTicket({
+    uploads,
+    onFiled: (ticket) => {
       done.current = true;
       clearDraft(storageKey);
       notify(t("created", { key: ticket.key }));
       void navigate(`/tickets/${ticket.id}`);
     },
-    onError: () => setFocusRequest((n) => n + 1),
   });
-
-  // after a refusal (ours or the API's), focus the first field named
-  useEffect(() => {
-    if (!focusRequest) return;
-    const first = formRef.current?.querySelector<HTMLElement>("[aria-invalid=true]");
-    const target = first?.matches("fieldset") ? first.querySelector<HTMLElement>("input") : first;
-    (target ?? formRef.current?.querySelector<HTMLElement>("[role=alert]"))?.focus();
-  }, [focusRequest]);
 
   const change = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
   const issues: Record<string, Issue> = {};
@@ -146,13 +138,13 @@ function NewTicketForm({ types, storageKey }: { types: TicketType[]; storageKey:
   };
 
   const submit = () => {
-    if (mutation.isPending) return;
+    if (mutation.isPending || uploads.busy) return;
     if (Object.keys(issues).length || Object.keys(fieldIssues).length) {
       setValidate(true);
-      setFocusRequest((n) => n + 1);
+      showInvalid();
       return;
     }
-    mutation.mutate(ticketBody({ ...draft, channel }, form));
+    send(ticketBody({ ...draft, channel }, form));
   };
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -181,7 +173,8 @@ function NewTicketForm({ types, storageKey }: { types: TicketType[]; storageKey:
     mutation.reset();
   };
 
-  const ids = { type: useId(), description: useId(), priority: useId(), channel: useId() };
+  const ids = { type: useId(), description: useId(), priority: useId(), channel: useId(), files: useId() };
+  const failedUploads = uploads.items.filter((item) => item.state === "failed");
   const typeErrors = errorsOf("type");
   const descriptionErrors = errorsOf("description");
   const priorityErrors = errorsOf("priority");
@@ -282,9 +275,48 @@ function NewTicketForm({ types, storageKey }: { types: TicketType[]; storageKey:
                 error={mutation.error}
                 validate={validate}
                 idPrefix="nt-f"
+                attachments={uploads.ready}
+                onUpload={async (file) => (await uploads.add([file]))[0] ?? null}
               />
             </section>
           )}
+          <section className="nt-files" aria-labelledby="nt-files">
+            <h3 id="nt-files" className="nt-subtitle">
+              {t("section.files")}
+            </h3>
+            <div>
+              <input
+                id={ids.files}
+                className="a-visually-hidden"
+                type="file"
+                multiple
+                onChange={(e) => {
+                  const files = [...(e.target.files ?? [])];
+                  e.target.value = "";
+                  if (files.length) void uploads.add(files);
+                }}
+              />
+              <label className="a-btn a-btn--sm nt-files__button" htmlFor={ids.files}>
+                {t("files.add")}
+              </label>
+            </div>
+            {failedUploads.length > 0 && (
+              <Alert tone="warning">{t("files.failed", { names: failedUploads.map((item) => item.name).join(", ") })}</Alert>
+            )}
+            {uploads.items.length > 0 && (
+              <ul className="nt-files__list" aria-label={t("files.chosen")}>
+                {uploads.items.map((item) => (
+                  <li key={item.key}>
+                    <span>{item.name}</span>
+                    <span className="nt-files__state">{t(`files.state.${item.state}`)}</span>
+                    <Button size="sm" variant="ghost" type="button" aria-label={t("files.remove", { name: item.name })} onClick={() => uploads.remove(item.key)}>
+                      ×
+                    </Button>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
         </section>
 
         <div className="nt-side">
@@ -407,7 +439,7 @@ function NewTicketForm({ types, storageKey }: { types: TicketType[]; storageKey:
         </div>
       </div>
       <div className="nt-actions">
-        <Button type="submit" variant="primary" busy={mutation.isPending} aria-keyshortcuts="Control+Enter">
+        <Button type="submit" variant="primary" busy={mutation.isPending} disabled={uploads.busy} aria-keyshortcuts="Control+Enter">
           {t("submit")}
         </Button>
         <span className="nt-actions__hint" aria-hidden="true">

@@ -14,9 +14,5 @@ export function useFileableTypes() {
   });
 }
 
-/** What POST /tickets/ accepts; only the keys that are set are sent. */
-export type NewTicketBody = Partial<Omit<TicketCreate, "type" | "title">> & { type: string; title: string };
-
-export function createTicket(body: NewTicketBody): Promise<TicketDetail> {
-  return unwrap(api.POST("/api/v1/tickets/", { body: body as TicketCreate }));
-}
+/** What POST /tickets/ accepts (filing itself is features/filing's, shared with the portal). */
+export type { NewTicketBody } from "@/features/filing";

@@ -2,18 +2,20 @@
  * /portal/new: the types this person may file (the API's `?fileable=1`); /portal/new/:typeKey: the
  * type's form. Client checks (required, ill-formed numbers) refuse inline before anything is sent;
  * the API's `fields` messages show under their fields. The company's first premises is preselected,
- * photos come from the camera or the gallery (shrunk before upload), the draft lives in
- * localStorage per type until the request is filed.
+ * photos come from the camera or the gallery (shrunk, then uploaded at once: features/filing; the
+ * request adopts them, and a required file field takes one), the draft lives in localStorage per
+ * type until the request is filed.
  */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { type NewTicketBody, useFileTicket, useUploads } from "@/features/filing";
 import { CustomFieldsForm, checkFields, customFieldErrorNames, LocationPicker, toApiFields } from "@/features/forms";
 import { useSession } from "@/shared/session/SessionContext";
 import { Alert, Button, ErrorAlert, fieldErrors, PageLoading, TextField, usePageTitle } from "@/shared/ui";
 import { notify } from "@/shared/ui/Toaster";
-import { companyKey, createRequest, type NewRequest, myCompany, type TicketType, uploadAttachment, useFileableTypesQuery } from "../api";
+import { companyKey, myCompany, type TicketType, useFileableTypesQuery } from "../api";
 import { clearRequestDraft, emptyRequestDraft, loadRequestDraft, type RequestDraft, requestDraftKey, saveRequestDraft } from "../draft";
 import { preparePhoto } from "../photos";
 
@@ -63,30 +65,30 @@ function TypeList({ types }: { types: TicketType[] }) {
   );
 }
 
-interface Photo {
-  id: number;
-  file: File;
-  url: string;
-}
-
 function RequestForm({ type }: { type: TicketType }) {
   const { t } = useTranslation("portal");
   const { user } = useSession();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const formRef = useRef<HTMLFormElement>(null);
   const storageKey = requestDraftKey(user.id, type.code);
   const [restored] = useState(() => loadRequestDraft(storageKey));
   const [draft, setDraft] = useState<RequestDraft>(restored ?? emptyRequestDraft);
   const [validate, setValidate] = useState(false);
-  const [focusRequest, setFocusRequest] = useState(0);
-  const [photos, setPhotos] = useState<Photo[]>([]);
-  const [preparing, setPreparing] = useState(false);
-  const [uploadFailed, setUploadFailed] = useState<string[]>([]);
   const done = useRef(false);
-  const photoSeq = useRef(0);
   const form = useMemo(() => type.form_fields ?? [], [type]);
   const company = useQuery({ queryKey: companyKey, queryFn: myCompany, staleTime: 10 * 60_000 });
+  // photos and files go up as soon as they are chosen (shrunk first); the request adopts them
+  const uploads = useUploads({ prepare: preparePhoto });
+  const { formRef, mutation, submit, showInvalid } = useFileTicket({
+    uploads,
+    onFiled: (ticket) => {
+      done.current = true;
+      clearRequestDraft(storageKey);
+      void queryClient.invalidateQueries({ queryKey: ["portal", "requests"] });
+      notify(t("new.filed", { key: ticket.key }));
+      void navigate(`/requests/${ticket.id}`);
+    },
+  });
 
   // the company's premises, unless the draft already names a place
   useEffect(() => {
@@ -98,44 +100,6 @@ function RequestForm({ type }: { type: TicketType }) {
     if (!done.current) saveRequestDraft(storageKey, draft);
   }, [storageKey, draft]);
 
-  useEffect(() => () => photos.forEach((p) => URL.revokeObjectURL(p.url)), [photos]);
-
-  const mutation = useMutation({
-    mutationFn: async () => {
-      const body: NewRequest = { type: type.code, title: draft.title.trim() };
-      if (draft.description.trim()) body.description = draft.description;
-      if (draft.location != null) body.location = draft.location;
-      const fields = toApiFields(form, draft.fields);
-      if (Object.keys(fields).length) body.fields = fields;
-      const ticket = await createRequest(body);
-      done.current = true;
-      clearRequestDraft(storageKey);
-      const failed: string[] = [];
-      for (const photo of photos) {
-        try {
-          await uploadAttachment(ticket.id, photo.file);
-        } catch {
-          failed.push(photo.file.name);
-        }
-      }
-      return { ticket, failed };
-    },
-    onSuccess: ({ ticket, failed }) => {
-      void queryClient.invalidateQueries({ queryKey: ["portal", "requests"] });
-      notify(t("new.filed", { key: ticket.key }));
-      if (failed.length) setUploadFailed(failed);
-      void navigate(`/requests/${ticket.id}`, { state: failed.length ? { failedPhotos: failed } : null });
-    },
-    onError: () => setFocusRequest((n) => n + 1),
-  });
-
-  useEffect(() => {
-    if (!focusRequest) return;
-    const first = formRef.current?.querySelector<HTMLElement>("[aria-invalid=true]");
-    const target = first?.matches("fieldset") ? first.querySelector<HTMLElement>("input") : first;
-    (target ?? formRef.current?.querySelector<HTMLElement>("[role=alert]"))?.focus();
-  }, [focusRequest]);
-
   const titleMissing = !draft.title.trim();
   const fieldIssues = checkFields(form, draft.fields);
   const errorsOf = (name: string) => {
@@ -145,28 +109,27 @@ function RequestForm({ type }: { type: TicketType }) {
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    if (mutation.isPending || preparing) return;
+    if (mutation.isPending || uploads.busy) return;
     if (titleMissing || Object.keys(fieldIssues).length) {
       setValidate(true);
-      setFocusRequest((n) => n + 1);
+      showInvalid();
       return;
     }
-    mutation.mutate();
+    const body: NewTicketBody = { type: type.code, title: draft.title.trim() };
+    if (draft.description.trim()) body.description = draft.description;
+    if (draft.location != null) body.location = draft.location;
+    const fields = toApiFields(form, draft.fields);
+    if (Object.keys(fields).length) body.fields = fields;
+    submit(body);
   };
 
-  const addPhotos = async (files: FileList | null) => {
-    if (!files?.length) return;
-    setPreparing(true);
-    try {
-      const ready = await Promise.all([...files].map((file) => preparePhoto(file)));
-      setPhotos((list) => [...list, ...ready.map((file) => ({ id: ++photoSeq.current, file, url: URL.createObjectURL(file) }))]);
-    } finally {
-      setPreparing(false);
-    }
+  const addPhotos = (files: FileList | null) => {
+    if (files?.length) void uploads.add([...files]);
   };
 
   const ids = { description: useId(), camera: useId(), gallery: useId() };
   const descriptionErrors = errorsOf("description");
+  const failed = uploads.items.filter((item) => item.state === "failed");
 
   return (
     <div className="portal-page">
@@ -192,7 +155,7 @@ function RequestForm({ type }: { type: TicketType }) {
       )}
       <form ref={formRef} className="a-form portal-form a-card" onSubmit={onSubmit} noValidate aria-label={type.name}>
         <ErrorAlert error={mutation.error} shownFields={[...SHOWN, ...customFieldErrorNames(form.map((f) => f.key))]} title={t("new.refused")} />
-        {uploadFailed.length > 0 && <Alert tone="warning">{t("new.photoFailed", { names: uploadFailed.join(", ") })}</Alert>}
+        {failed.length > 0 && <Alert tone="warning">{t("new.uploadFailed", { names: failed.map((item) => item.name).join(", ") })}</Alert>}
         <TextField
           label={
             <>
@@ -222,6 +185,8 @@ function RequestForm({ type }: { type: TicketType }) {
             error={mutation.error}
             validate={validate}
             idPrefix="pr-f"
+            attachments={uploads.ready}
+            onUpload={async (file) => (await uploads.add([file]))[0] ?? null}
           />
         )}
         <div className={`a-field${descriptionErrors ? " a-field--invalid" : ""}`}>
@@ -258,7 +223,7 @@ function RequestForm({ type }: { type: TicketType }) {
               accept="image/*"
               capture="environment"
               onChange={(e) => {
-                void addPhotos(e.target.files);
+                addPhotos(e.target.files);
                 e.target.value = "";
               }}
             />
@@ -272,24 +237,24 @@ function RequestForm({ type }: { type: TicketType }) {
               accept="image/*"
               multiple
               onChange={(e) => {
-                void addPhotos(e.target.files);
+                addPhotos(e.target.files);
                 e.target.value = "";
               }}
             />
           </div>
           <p className="a-field__hint">{t("new.photosHint")}</p>
-          {preparing && <p role="status">{t("new.preparing")}</p>}
-          {photos.length > 0 && (
+          {uploads.busy && <p role="status">{t("new.preparing")}</p>}
+          {uploads.items.length > 0 && (
             <ul className="portal-thumbs" aria-label={t("new.chosen")}>
-              {photos.map((photo) => (
-                <li key={photo.id}>
-                  <img src={photo.url} alt={photo.file.name} />
+              {uploads.items.map((item) => (
+                <li key={item.key} className={`portal-thumb--${item.state}`}>
+                  {item.preview ? <img src={item.preview} alt={item.name} /> : <span className="portal-thumb__name">{item.name}</span>}
                   <Button
                     size="sm"
                     variant="ghost"
                     type="button"
-                    aria-label={t("new.removePhoto", { name: photo.file.name })}
-                    onClick={() => setPhotos((list) => list.filter((p) => p.id !== photo.id))}
+                    aria-label={t("new.removePhoto", { name: item.name })}
+                    onClick={() => uploads.remove(item.key)}
                   >
                     ×
                   </Button>
@@ -298,7 +263,7 @@ function RequestForm({ type }: { type: TicketType }) {
             </ul>
           )}
         </fieldset>
-        <Button type="submit" variant="primary" block busy={mutation.isPending} disabled={preparing}>
+        <Button type="submit" variant="primary" block busy={mutation.isPending} disabled={uploads.busy}>
           {t("new.submit")}
         </Button>
         <p className="a-field__hint">{t("new.draftHint")}</p>
