@@ -33,7 +33,9 @@ export type PortalTicket = Ticket & RequesterActions;
 
 // Endpoints newer than the generated schema (confirm / return / rating): the same client, typed here.
 type Untyped = {
+  GET: (path: string, init?: object) => Promise<{ data?: unknown; response: Response }>;
   POST: (path: string, init?: object) => Promise<{ data?: unknown; response: Response }>;
+  PUT: (path: string, init?: object) => Promise<{ data?: unknown; response: Response }>;
 };
 const untyped = api as unknown as Untyped;
 
@@ -49,6 +51,7 @@ export const keys = {
   qr: (id: number) => ["portal", "pass", id, "qr"] as const,
   announcements: ["portal", "announcements"] as const,
   team: ["portal", "team"] as const,
+  filing: (id: number) => ["portal", "team", id, "filing"] as const,
 };
 
 export function listRequests(query: { requester?: number; is_open?: boolean; page_size?: number }) {
@@ -118,6 +121,16 @@ export const unblockMember = (id: number) => unwrap(api.POST("/api/v1/team/{id}/
 /** Extends or shortens an employee's access; null: no end (the API caps it at the key user's own). */
 export const setMemberAccess = (id: number, until: string | null) =>
   unwrap(api.POST("/api/v1/team/{id}/access-expiry/", { ...path(id), body: { until } }));
+
+/** What an employee may file (GET/PUT /team/{id}/filing/): the company's types, which of them they may. */
+export interface FilingChoice {
+  restricted: boolean;
+  types: { id: number; code: string; name: string; allowed: boolean }[];
+}
+export const getMemberFiling = (id: number) => unwrap(untyped.GET(`/api/v1/team/${id}/filing/`)) as Promise<FilingChoice>;
+/** `types`: the type ids the employee may file; null: everything the company may file. */
+export const setMemberFiling = (id: number, types: number[] | null) =>
+  unwrap(untyped.PUT(`/api/v1/team/${id}/filing/`, { body: { types } })) as Promise<FilingChoice>;
 
 export type Company = Schemas["Company"];
 /** A requester's /companies/ holds their own company only (the API filters it). */

@@ -72,4 +72,45 @@ describe("the company page's employees", () => {
     expect(typeof (sent[1] as { until: string }).until).toBe("string");
     await waitFor(() => expect(screen.queryByRole("form", { name: "Change the access of New Barista" })).not.toBeInTheDocument());
   });
+
+  it("chooses what an employee may file: a subset by ids, all ticked sends null, the API's refusal shown", async () => {
+    const types = [
+      { id: 1, code: "leak", name: "Leak", allowed: true },
+      { id: 2, code: "dirt", name: "Cleaning", allowed: true },
+      { id: 3, code: "goods_in", name: "Goods move-in", allowed: true },
+    ];
+    const sent: unknown[] = [];
+    let current = { restricted: false, types };
+    page([member({})], {
+      "GET /api/v1/team/7/filing/": () => jsonResponse(200, current),
+      "PUT /api/v1/team/7/filing/": async (request) => {
+        const body = await request.json();
+        sent.push(body);
+        if (sent.length === 1) return jsonResponse(400, { code: "invalid", detail: "Some fields are not valid.", fields: { types: ["Your company may not file these types: [3]."] } });
+        const allowed = body.types === null ? types.map((t) => t.id) : body.types;
+        current = { restricted: body.types !== null, types: types.map((t) => ({ ...t, allowed: allowed.includes(t.id) })) };
+        return jsonResponse(200, current);
+      },
+    });
+    await userEvent.click(await screen.findByRole("button", { name: "What New Barista may file" }));
+    const form = await screen.findByRole("form", { name: "What New Barista may file" });
+    const leak = await within(form).findByRole("checkbox", { name: "Leak" });
+    expect(leak).toBeChecked();
+    await userEvent.click(leak);
+    await userEvent.click(within(form).getByRole("button", { name: "Save" }));
+    expect(await within(form).findByText("Your company may not file these types: [3].")).toBeInTheDocument();
+    expect(sent).toEqual([{ types: [2, 3] }]);
+    await userEvent.click(within(form).getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(screen.queryByRole("form", { name: "What New Barista may file" })).not.toBeInTheDocument());
+    expect(sent[1]).toEqual({ types: [2, 3] });
+    // opened again: the saved choice; ticking everything back means "all the company may"
+    await userEvent.click(screen.getByRole("button", { name: "What New Barista may file" }));
+    const again = await screen.findByRole("form", { name: "What New Barista may file" });
+    const leakAgain = within(again).getByRole("checkbox", { name: "Leak" });
+    expect(leakAgain).not.toBeChecked();
+    await userEvent.click(leakAgain);
+    await userEvent.click(within(again).getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(sent).toHaveLength(3));
+    expect(sent[2]).toEqual({ types: null });
+  });
 });

@@ -1,8 +1,9 @@
 /**
  * /portal/company (a company's key user): the company's card as the API gives it, its employees
  * with their status (invited, active, blocked, access until), inviting one by e-mail, sending the
- * invitation again, blocking one (DELETE /team/{id}/ blocks at once) and letting them back, and
- * extending or shortening their access. The API decides who may (and answers why not).
+ * invitation again, blocking one (DELETE /team/{id}/ blocks at once) and letting them back,
+ * extending or shortening their access, and choosing what each may file (/team/{id}/filing/:
+ * the company's types, all by default). The API decides who may (and answers why not).
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
@@ -12,6 +13,8 @@ import { isoToZonedInput, zonedInputToIso } from "@/features/forms";
 import { Alert, Button, ErrorAlert, fieldErrors, PageLoading, TextField, usePageTitle } from "@/shared/ui";
 import {
   companyKey,
+  type FilingChoice,
+  getMemberFiling,
   inviteMember,
   keys,
   listTeam,
@@ -19,6 +22,7 @@ import {
   removeMember,
   resendInvitation,
   setMemberAccess,
+  setMemberFiling,
   type TeamMember,
   unblockMember,
 } from "../api";
@@ -93,6 +97,7 @@ function Member({ person }: { person: TeamMember }) {
   const block = useMutation({ mutationFn: () => removeMember(person.id), onSuccess: done });
   const unblock = useMutation({ mutationFn: () => unblockMember(person.id), onSuccess: done });
   const [editing, setEditing] = useState(false);
+  const [choosing, setChoosing] = useState(false);
   const status = statusOf(person);
   const who = person.full_name || person.email;
   return (
@@ -117,6 +122,7 @@ function Member({ person }: { person: TeamMember }) {
       {person.role === "employee" && status !== "blocked" && editing && (
         <AccessForm person={person} onDone={() => setEditing(false)} />
       )}
+      {person.role === "employee" && status !== "blocked" && choosing && <FilingForm person={person} onDone={() => setChoosing(false)} />}
       {person.role === "employee" && status !== "blocked" && (
         <div className="portal-actions">
           {status === "invited" && (
@@ -127,6 +133,11 @@ function Member({ person }: { person: TeamMember }) {
           {!editing && (
             <Button size="sm" aria-label={t("company.accessWho", { name: who })} onClick={() => setEditing(true)}>
               {t("company.access")}
+            </Button>
+          )}
+          {!choosing && (
+            <Button size="sm" aria-label={t("company.filingWho", { name: who })} onClick={() => setChoosing(true)}>
+              {t("company.filing")}
             </Button>
           )}
           <Button
@@ -176,6 +187,76 @@ function AccessForm({ person, onDone }: { person: TeamMember; onDone: () => void
       <div className="portal-actions">
         <Button type="submit" size="sm" variant="primary" busy={save.isPending}>
           {t("company.saveAccess")}
+        </Button>
+        <Button size="sm" onClick={onDone}>
+          {t("company.cancel")}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+/** What an employee may file: the company's types, each ticked or not (all ticked: no narrowing). */
+function FilingForm({ person, onDone }: { person: TeamMember; onDone: () => void }) {
+  const { t } = useTranslation("portal");
+  const queryClient = useQueryClient();
+  const who = person.full_name || person.email;
+  const choice = useQuery({ queryKey: keys.filing(person.id), queryFn: () => getMemberFiling(person.id) });
+  const [picked, setPicked] = useState<Set<number> | null>(null);
+  const allowed = picked ?? new Set((choice.data?.types ?? []).filter((type) => type.allowed).map((type) => type.id));
+  const save = useMutation({
+    mutationFn: () => {
+      const all = (choice.data?.types ?? []).every((type) => allowed.has(type.id));
+      return setMemberFiling(person.id, all ? null : [...allowed]);
+    },
+    onSuccess: (answer: FilingChoice) => {
+      queryClient.setQueryData(keys.filing(person.id), answer);
+      onDone();
+    },
+  });
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    save.mutate();
+  };
+  if (choice.isLoading) return <PageLoading />;
+  if (choice.error) return <ErrorAlert error={choice.error} />;
+  const types = choice.data?.types ?? [];
+  return (
+    <form className="a-form portal-member__access" onSubmit={onSubmit} noValidate aria-label={t("company.filingWho", { name: who })}>
+      <ErrorAlert error={save.error} shownFields={["types"]} />
+      <fieldset className="portal-filing">
+        <legend className="a-field__label">{t("company.filingLegend", { name: who })}</legend>
+        <p className="a-field__hint">{t("company.filingHint")}</p>
+        {types.length === 0 ? (
+          <p className="portal-muted">{t("company.filingNone")}</p>
+        ) : (
+          types.map((type) => (
+            <label key={type.id} className="portal-filing__type">
+              <input
+                type="checkbox"
+                checked={allowed.has(type.id)}
+                onChange={(e) => {
+                  const next = new Set(allowed);
+                  if (e.target.checked) next.add(type.id);
+                  else next.delete(type.id);
+                  setPicked(next);
+                }}
+              />
+              {type.name}
+            </label>
+          ))
+        )}
+        {fieldErrors(save.error, "types") && (
+          <ul className="a-field__errors">
+            {fieldErrors(save.error, "types")!.map((m) => (
+              <li key={m}>{m}</li>
+            ))}
+          </ul>
+        )}
+      </fieldset>
+      <div className="portal-actions">
+        <Button type="submit" size="sm" variant="primary" busy={save.isPending}>
+          {t("company.saveFiling")}
         </Button>
         <Button size="sm" onClick={onDone}>
           {t("company.cancel")}
