@@ -13,7 +13,7 @@ commit publishes through the channel layer (Redis) from here, as a web or worker
 Latency = time.time() when a client reads the event frame - time.time() right after the change's
 COMMIT returned (an on_commit callback registered before the service's own, so it runs before the
 publisher's group_send). Same machine clock. Counted over every (event, socket) delivery; the
-expected deliveries come from the consumers' own matching (payload_matches / previous_state) over
+expected deliveries come from the consumers' own matching (the desk's `matches` / previous_state) over
 the payload the publisher sent, so lost frames are reported. Also: the daphne process's RSS (idle,
 with the sockets, at the end), its CPU, and the CPU of the other processes over the change window.
 
@@ -523,7 +523,8 @@ def main() -> None:
     setup_django("atrium_bench_live")
     from django.db import connections
 
-    from tenant_apps.live.consumers import payload_matches, previous_state
+    from tenant_apps.desk.filters import matches, parse
+    from tenant_apps.live.consumers import previous_state
     from tenants_shared.accounts.template import ensure_template
 
     flush_channel_layer()
@@ -611,13 +612,12 @@ def main() -> None:
         # expected deliveries: each socket holds one queue; the consumer sends an event when the
         # ticket matches the queue now or matched before the change (agents hear every event)
         matches_by_queue: dict[int, set[int]] = {q: set() for q in range(len(qs))}
+        parsed = [parse(filters, me=0, my_groups=frozenset) for _name, filters in qs]
         for event_id, ev in run["events"].items():
             ticket = ev["payload"]["ticket"]
             before = previous_state(ev["payload"])
-            for q, (_name, filters) in enumerate(qs):
-                if payload_matches(filters, ticket, 0, frozenset()) or (
-                    before != ticket and payload_matches(filters, before, 0, frozenset())
-                ):
+            for q, query in enumerate(parsed):
+                if matches(ticket, query) or (before != ticket and matches(before, query)):
                     matches_by_queue[q].add(event_id)
         # the client reports which socket holds which queue at the end; socket i holds i % 10
         expected_estimate = sum(len(matches_by_queue[i % len(qs)]) for i in range(connected))

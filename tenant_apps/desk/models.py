@@ -7,6 +7,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from kernel.files import StoredFile, storage_path
 
 
 class Category(models.TextChoices):
@@ -386,16 +387,14 @@ class Comment(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    """<schema>/tickets/<id>/<random token>/<name>: every account's files under its own prefix on any
-    storage (a folder, or an S3 bucket); names are never served directly, only through the API."""
-    from django.db import connection
-
-    if instance.ticket_id is None:  # uploaded before filing (desk/uploads.py), adopted later
-        return f"{connection.schema_name}/uploads/{instance.uploaded_by_id}/{instance.token}/{filename}"
-    return f"{connection.schema_name}/tickets/{instance.ticket_id}/{instance.token}/{filename}"
+    """<schema>/tickets/<id>/<random token>/<name> (kernel.files.storage_path); an upload waiting
+    to be adopted (desk/uploads.py) lives under <schema>/uploads/<uploader>/."""
+    return storage_path(instance, filename)
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
+    """A file on a ticket (or one of its comments); the common fields are kernel.files'."""
+
     # empty while an upload waits to be adopted by the ticket its uploader files (desk/uploads.py)
     ticket = models.ForeignKey(
         Ticket, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
@@ -403,22 +402,13 @@ class Attachment(models.Model):
     comment = models.ForeignKey(
         Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
     )
-    token = models.CharField(max_length=32, editable=False)
     file = models.FileField(upload_to=attachment_path, max_length=400)
-    name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
     internal = models.BooleanField(default=False)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.name
+    def storage_folder(self) -> str:
+        if self.ticket_id is None:
+            return f"uploads/{self.uploaded_by_id}"
+        return f"tickets/{self.ticket_id}"
 
 
 # ---------------------------------------------------------------------------- routing and views

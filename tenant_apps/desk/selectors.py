@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import Q, QuerySet
 
 from tenant_apps import permissions as perms
 
-from .models import BulkJob, Category, Comment, EventKind, Ticket, TicketEvent
+from .models import (
+    Attachment,
+    BulkJob,
+    Category,
+    Comment,
+    EventKind,
+    SavedView,
+    Ticket,
+    TicketEvent,
+    TicketType,
+)
+
+if TYPE_CHECKING:
+    from .filters import TicketQuery
 
 LIST_JOINED = ("ticket_type", "status")
 LIST_PREFETCHED = ("requester", "company", "location", "equipment", "group", "assignee")
@@ -51,22 +63,10 @@ def search(queryset: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
     return queryset.filter(search=query)
 
 
-def coerce_field_value(raw: str) -> Any:
-    """Query-string value of a custom field filter: JSON when it parses (numbers, booleans), else text."""
-    try:
-        value = json.loads(raw)
-    except (TypeError, ValueError):
-        return raw
-    return value if isinstance(value, (int, float, bool)) else raw
-
-
-def filter_custom_fields(queryset: QuerySet[Ticket], params: dict[str, str]) -> QuerySet[Ticket]:
-    """`f.<key>=<value>` matches tickets whose custom field equals (or, for lists, contains) value."""
-    for name, raw in params.items():
-        if name.startswith("f.") and len(name) > 2:
-            key, value = name[2:], coerce_field_value(raw)
-            queryset = queryset.filter(Q(fields__contains={key: value}) | Q(fields__contains={key: [value]}))
-    return queryset
+def ticket_matches(user, query: TicketQuery, ticket_id: int) -> bool:
+    """Whether a ticket the person may see passes `query`, asked of the database (for filters the
+    live payload cannot answer: search, custom fields, the location subtree...)."""
+    return query.apply(tickets_for(user)).filter(pk=ticket_id).exists()
 
 
 def comments_for(user, ticket: Ticket) -> QuerySet[Comment]:
@@ -79,9 +79,58 @@ def events_for(user, ticket: Ticket) -> QuerySet[TicketEvent]:
     return events if perms.can_see_internal(user) else events.filter(public=True)
 
 
+def last_event_id() -> int:
+    """The newest ticket event's id (0: none yet): where a live client starts."""
+    return TicketEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def events_since(user, since: int) -> QuerySet[TicketEvent]:
+    """The events after `since` of the tickets the person may see (public ones only for those who
+    may not see internal ones), oldest first, with what the live payload reads."""
+    events = TicketEvent.objects.filter(id__gt=since, ticket__in=tickets_for(user).values("pk"))
+    if not perms.can_see_internal(user):
+        events = events.filter(public=True)
+    return events.select_related("ticket__ticket_type", "ticket__status").order_by("id")
+
+
 def attachments_for(user, ticket: Ticket):
     attachments = ticket.attachments.all()
     return attachments if perms.can_see_internal(user) else attachments.filter(internal=False)
+
+
+def checklist_of(ticket: Ticket):
+    return ticket.checklist.select_related("done_by").order_by("id")
+
+
+def attachment_for_download(user, pk) -> Attachment | None:
+    """A file the person may download, or None (no such file, or not theirs to see)."""
+    attachment = Attachment.objects.filter(pk=pk).select_related("ticket").first()
+    return attachment if attachment is not None and perms.can_download(user, attachment) else None
+
+
+def ticket_types_for(user, *, fileable: bool = False) -> QuerySet[TicketType]:
+    """Agents who configure or dispatch see every type; everyone else (and `fileable`) sees the
+    types they may file now."""
+    queryset = TicketType.objects.prefetch_related("form_fields").order_by("order", "name")
+    if fileable or not perms.is_agent(user):
+        return perms.fileable_ticket_types(user, queryset)
+    return queryset
+
+
+def saved_views_for(user) -> QuerySet[SavedView]:
+    """One's own saved views; agents also see the ones shared with the team."""
+    mine = SavedView.objects.filter(owner=user)
+    return (mine | SavedView.objects.filter(shared=True)) if perms.is_agent(user) else mine
+
+
+def saved_view_for(user, view_id: Any) -> SavedView | None:
+    """A saved view the person may apply (theirs, or shared with agents), or None."""
+    if isinstance(view_id, str):
+        view_id = int(view_id) if view_id.isdigit() else None
+    if not isinstance(view_id, int) or isinstance(view_id, bool):
+        return None
+    saved = SavedView.objects.filter(pk=view_id).first()
+    return saved if saved is not None and perms.can_use_saved_view(user, saved) else None
 
 
 def bulk_job_for(user, job_id) -> BulkJob | None:

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from django.http import QueryDict
+from kernel.errors import InvalidInput
+
+from tenant_apps.desk.filters import LIVE_FILTERS, TicketQuery, matches
 
 from .db import in_account
 from .hub import hub_for
@@ -21,18 +23,6 @@ ACCESS_LOST = 4403
 TRY_AGAIN = 4503  # the channel layer (Redis) was lost: reconnect and resume (autobahn allows 1000, 3000-4999)
 RESUME_LIMIT = 500
 PRESENCE_STATES = ("viewing", "typing", "left")
-# Queue filters the payload alone can answer; a saved view using other filters is checked in the DB.
-PAYLOAD_FILTERS = {
-    "type",
-    "status",
-    "category",
-    "priority",
-    "group",
-    "assignee",
-    "company",
-    "requester",
-    "is_open",
-}
 
 
 class PingConsumer(AsyncJsonWebsocketConsumer):
@@ -56,12 +46,6 @@ class PingConsumer(AsyncJsonWebsocketConsumer):
         return {"type": "pong", "account": self.scope["account"].slug, "user": self.scope["user"].email}
 
 
-def _as_list(value: Any) -> list[str]:
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    return [part for part in str(value).split(",") if part]
-
-
 @dataclass
 class Subscription:
     sid: str
@@ -69,7 +53,12 @@ class Subscription:
     ticket_id: int | None = None
     filters: dict[str, Any] = field(default_factory=dict)
     view_id: int | None = None
-    needs_db: bool = False
+    query: TicketQuery | None = None  # the filters parsed by the desk's spec (desk/filters.py)
+
+    @property
+    def needs_db(self) -> bool:
+        """A saved view using filters the payload cannot answer is checked in the database."""
+        return self.query is not None and not self.query.live_answerable
 
     def describe(self) -> dict:
         out: dict[str, Any] = {"sub": self.sid, "topic": self.topic}
@@ -80,41 +69,6 @@ class Subscription:
         if self.topic == "queue":
             out["filters"] = self.filters
         return out
-
-
-def payload_matches(filters: dict[str, Any], ticket: dict, user_id: int, group_ids: frozenset[int]) -> bool:
-    for name, value in filters.items():
-        values = _as_list(value)
-        if name == "type" and ticket["type"] not in values:
-            return False
-        if name == "status" and ticket["status"] not in values:
-            return False
-        if name == "category" and ticket["category"] not in values:
-            return False
-        if name == "priority" and str(ticket["priority"]) not in values:
-            return False
-        if name == "company" and str(ticket["company"]) not in values:
-            return False
-        if name == "is_open" and (ticket["category"] in ("new", "open", "waiting")) != (
-            str(value).lower() == "true"
-        ):
-            return False
-        if name == "group":
-            if values == ["mine"]:
-                if ticket["group"] not in group_ids:
-                    return False
-            elif str(ticket["group"]) not in values:
-                return False
-        if name in ("assignee", "requester"):
-            want = values[0] if values else ""
-            have = ticket[name]
-            if want == "me" and have != user_id:
-                return False
-            if want == "none" and have is not None:
-                return False
-            if want not in ("me", "none") and str(have) != want:
-                return False
-    return True
 
 
 def previous_state(event: dict) -> dict:
@@ -213,9 +167,9 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
 
     @staticmethod
     def _last_event_id() -> int:
-        from tenant_apps.desk.models import TicketEvent
+        from tenant_apps.desk.selectors import last_event_id
 
-        return TicketEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        return last_event_id()
 
     # ------------------------------------------------------------------ client messages
     async def receive_json(self, content, **kwargs):
@@ -257,23 +211,31 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
             sub = Subscription(sid, topic)
         elif topic == "queue":
             filters = content.get("filters") or {}
-            unknown = set(filters) - PAYLOAD_FILTERS if isinstance(filters, dict) else {"filters"}
+            unknown = set(filters) - LIVE_FILTERS if isinstance(filters, dict) else {"filters"}
             if unknown:
                 return await self._error(
                     "unsupported_filter",
                     "Live queues filter on: "
-                    + ", ".join(sorted(PAYLOAD_FILTERS))
+                    + ", ".join(sorted(LIVE_FILTERS))
                     + "; use a saved view for others.",
                     fields=sorted(unknown),
                 )
-            sub = Subscription(sid, topic, filters=filters)
+            query = await in_account(self.account, self._parse, filters)
+            if not isinstance(query, TicketQuery):
+                return await self._error(
+                    "unsupported_filter", "Some filter values are not valid.", fields=query
+                )
+            sub = Subscription(sid, topic, filters=filters, query=query)
         elif topic == "view":
             found = await in_account(self.account, self._saved_view_filters, content.get("id"))
             if found is None:
                 return await self._error("not_found", "No such saved view.", topic=topic)
-            sub = Subscription(
-                sid, topic, view_id=content["id"], filters=found, needs_db=bool(set(found) - PAYLOAD_FILTERS)
-            )
+            query = await in_account(self.account, self._parse, found)
+            if not isinstance(query, TicketQuery):
+                return await self._error(
+                    "unsupported_filter", "The saved view's filters are not valid.", fields=query
+                )
+            sub = Subscription(sid, topic, view_id=content["id"], filters=found, query=query)
         else:
             return await self._error("unknown_topic", "Topics: ticket, mine, queue, view.")
         self.subs[sid] = sub
@@ -312,13 +274,22 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
         return ticket_for(self.user, ticket_id) is not None
 
     def _saved_view_filters(self, view_id: Any) -> dict | None:
-        from tenant_apps.desk.models import SavedView
-        from tenant_apps.permissions import can_use_saved_view
+        from tenant_apps.desk.selectors import saved_view_for
 
         if not isinstance(view_id, int):
             return None
-        view = SavedView.objects.filter(pk=view_id).first()
-        return dict(view.filters or {}) if view and can_use_saved_view(self.user, view) else None
+        view = saved_view_for(self.user, view_id)
+        return dict(view.filters or {}) if view is not None else None
+
+    def _parse(self, filters: dict) -> TicketQuery | list[str]:
+        """The desk's spec parses live and saved-view filters as the list API does; the names of
+        the filters whose values it refuses otherwise."""
+        from tenant_apps.desk.filters import parse
+
+        try:
+            return parse(filters, me=self.user.pk, my_groups=lambda: self.group_ids)
+        except InvalidInput as error:
+            return sorted((error.fields or {}).keys()) or ["filters"]
 
     # ------------------------------------------------------------------ matching
     def _matching(self, event: dict) -> list[Subscription]:
@@ -335,29 +306,15 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
             else:
                 # matches now, or matched before this change (it just left the queue: the client
                 # must hear of it to drop the row)
-                ok = payload_matches(sub.filters, ticket, self.user.pk, self.group_ids) or (
-                    before != ticket and payload_matches(sub.filters, before, self.user.pk, self.group_ids)
-                )
+                ok = matches(ticket, sub.query) or (before != ticket and matches(before, sub.query))
             if ok:
                 out.append(sub)
         return out
 
-    def _in_saved_view(self, filters: dict, ticket_id: int) -> bool:
-        from django.test import RequestFactory
-        from rest_framework.request import Request
+    def _in_saved_view(self, query: TicketQuery, ticket_id: int) -> bool:
+        from tenant_apps.desk.selectors import ticket_matches
 
-        from tenant_apps.desk.api.views import TicketFilter
-        from tenant_apps.desk.selectors import filter_custom_fields, tickets_for
-
-        params = QueryDict(mutable=True)
-        for key, value in filters.items():
-            params.setlist(key, value if isinstance(value, list) else [str(value)])
-        django_request = RequestFactory().get("/", params)
-        django_request.user = self.user
-        request = Request(django_request)
-        request.user = self.user
-        queryset = TicketFilter(data=params, queryset=tickets_for(self.user), request=request).qs
-        return filter_custom_fields(queryset, params).filter(pk=ticket_id).exists()
+        return ticket_matches(self.user, query, ticket_id)
 
     async def _deliver(self, event: dict, encoded: str | None = None) -> None:
         if event["id"] <= self.last_sent or event["id"] in self.recent_ids:
@@ -369,7 +326,7 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
         checked = []
         for sub in subs:
             if sub.needs_db and not await in_account(
-                self.account, self._in_saved_view, sub.filters, event["ticket"]["id"]
+                self.account, self._in_saved_view, sub.query, event["ticket"]["id"]
             ):
                 continue
             checked.append(sub.sid)
@@ -413,6 +370,11 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
                 still = await in_account(self.account, self._may_see_ticket, sub.ticket_id)
             elif sub.topic == "view":
                 still = await in_account(self.account, self._saved_view_filters, sub.view_id) is not None
+            if still and sub.query is not None:  # `me`, `mine` and the groups behind it, again
+                query = await in_account(self.account, self._parse, sub.filters)
+                still = isinstance(query, TicketQuery)
+                if still:
+                    sub.query = query
             if not still:
                 del self.subs[sid]
                 await self.send_json({"type": "unsubscribed", "sub": sid, "reason": "access_changed"})
@@ -449,16 +411,9 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
                 await self._deliver(event)
 
     def _missed(self, since: int) -> tuple[list[dict], bool]:
-        from tenant_apps.desk.models import TicketEvent
-        from tenant_apps.desk.selectors import tickets_for
-        from tenant_apps.permissions import can_see_internal
+        from tenant_apps.desk.selectors import events_since
 
         from .publisher import event_payload
 
-        events = TicketEvent.objects.filter(id__gt=since, ticket__in=tickets_for(self.user).values("pk"))
-        if not can_see_internal(self.user):
-            events = events.filter(public=True)
-        rows = list(
-            events.select_related("ticket__ticket_type", "ticket__status").order_by("id")[: RESUME_LIMIT + 1]
-        )
+        rows = list(events_since(self.user, since)[: RESUME_LIMIT + 1])
         return [event_payload(e) for e in rows[:RESUME_LIMIT]], len(rows) > RESUME_LIMIT

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from kernel.files import StoredFile, storage_path
 
 CTX = "announcement"  # message context: short words here may mean something else elsewhere
 
@@ -127,27 +128,16 @@ class EmailDelivery(models.Model):
 
 
 def attachment_path(instance: NoticeAttachment, filename: str) -> str:
-    """<schema>/announcements/<id>/<random token>/<name>: under the account's own prefix; served only
+    """<schema>/announcements/<id>/<random token>/<name> (kernel.files.storage_path); served only
     through the API's access check."""
-    from django.db import connection
-
-    return f"{connection.schema_name}/announcements/{instance.announcement_id}/{instance.token}/{filename}"
+    return storage_path(instance, filename)
 
 
-class NoticeAttachment(models.Model):
+class NoticeAttachment(StoredFile):
+    """A file on an announcement; the common fields are kernel.files'."""
+
     announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="attachments")
-    token = models.CharField(max_length=32, editable=False)
     file = models.FileField(upload_to=attachment_path, max_length=400)
-    name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.name
+    def storage_folder(self) -> str:
+        return f"announcements/{self.announcement_id}"

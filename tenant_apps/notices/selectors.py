@@ -12,7 +12,7 @@ from tenant_apps.objects.models import Location
 from tenant_apps.people import selectors as people_selectors
 from tenant_apps.people.models import Company, CompanyKind, User
 
-from .models import Announcement, Audience, ReadMark, Receipt, State
+from .models import Announcement, Audience, NoticeAttachment, ReadMark, Receipt, State
 
 
 def addressed_companies(announcement: Announcement) -> QuerySet[Company]:
@@ -97,3 +97,21 @@ def mail_recipients(announcement: Announcement) -> QuerySet[User]:
         .exclude(email="")
         .order_by("pk")
     )
+
+
+def search(queryset: QuerySet[Announcement], text: str) -> QuerySet[Announcement]:
+    """Announcements with the words in their title or text."""
+    text = (text or "").strip()[:200]
+    return queryset.filter(Q(title__icontains=text) | Q(body__icontains=text)) if text else queryset
+
+
+def attachments_of(announcement: Announcement) -> QuerySet[NoticeAttachment]:
+    return announcement.attachments.all()
+
+
+def attachment_for_download(user, pk) -> NoticeAttachment | None:
+    """An announcement file the person may download, or None."""
+    attachment = NoticeAttachment.objects.filter(pk=pk).select_related("announcement").first()
+    if attachment is None or not perms.can_download_notice_attachment(user, attachment):
+        return None
+    return attachment

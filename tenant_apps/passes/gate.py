@@ -108,7 +108,7 @@ def _ticket_ref(ticket: Ticket | None) -> dict | None:
         return None
     return {
         "id": ticket.pk,
-        "key": f"{ticket.ticket_type.prefix}-{ticket.number}",
+        "key": ticket.key,
         "title": ticket.title,
         "status": ticket.status.name,
         "category": ticket.category,

@@ -156,7 +156,7 @@ class TicketListSerializer(serializers.ModelSerializer):
         answer = perms.can_confirm_resolution(user, t)
         return {
             "id": t.pk,
-            "key": f"{tt.prefix}-{t.number}",
+            "key": t.key,
             "number": t.number,
             "title": t.title,
             "type": {"id": tt.pk, "code": tt.code, "name": tt.name, "prefix": tt.prefix},
@@ -191,6 +191,9 @@ class TicketListSerializer(serializers.ModelSerializer):
 class AvailableTransition(serializers.Serializer):
     to = serializers.CharField(source="target.key")
     to_name = serializers.CharField(source="target.name")
+    to_category = serializers.CharField(
+        source="target.category", help_text="The target's category: cancelled is a withdrawal"
+    )
     name = serializers.CharField()
     comment_required = serializers.BooleanField()
     required_fields = serializers.ListField(child=serializers.CharField())

@@ -6,9 +6,9 @@ import json
 
 import django_filters as df
 from django.db import transaction
-from django.http import FileResponse, QueryDict
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from kernel import files
 from kernel.api import Predicates
 from kernel.errors import InvalidInput
 from kernel.input import JSONParser
@@ -21,14 +21,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tenant_apps import permissions as perms
-from tenant_apps.objects.models import Location
 
 from .. import checklists, config, configcache, confirmation, routing_preview, selectors, services
+from .. import filters as ticket_filters
+from ..filters import TicketFilter
 from ..models import (
-    Attachment,
-    Category,
     ChecklistTemplate,
-    ConfirmationState,
     RoutingRule,
     SavedView,
     Ticket,
@@ -36,88 +34,6 @@ from ..models import (
     Workflow,
 )
 from . import serializers as s
-
-
-class CsvIn(df.BaseInFilter, df.CharFilter):
-    pass
-
-
-class NumbersIn(df.BaseInFilter, df.NumberFilter):
-    pass
-
-
-class TicketFilter(df.FilterSet):
-    type = CsvIn(field_name="ticket_type__code", help_text="Type codes, comma-separated")
-    status = CsvIn(field_name="status__key")
-    category = df.MultipleChoiceFilter(choices=Category.choices, distinct=False)  # no join: no DISTINCT
-    priority = NumbersIn(field_name="priority")
-    is_open = df.BooleanFilter()
-    group = df.CharFilter(method="filter_group", help_text="Group id, or 'mine'")
-    assignee = df.CharFilter(method="filter_assignee", help_text="Person id, 'me' or 'none'")
-    requester = df.CharFilter(method="filter_requester", help_text="Person id or 'me'")
-    company = NumbersIn(field_name="company_id")
-    location = df.NumberFilter(
-        method="filter_location", help_text="Location id; includes everything under it"
-    )
-    equipment = NumbersIn(field_name="equipment_id")
-    channel = CsvIn(field_name="channel")
-    parent = df.NumberFilter(field_name="parent_id")
-    created_after = df.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = df.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-    updated_after = df.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
-    planned_finish_before = df.IsoDateTimeFilter(field_name="planned_finish", lookup_expr="lt")
-    planned_finish_after = df.IsoDateTimeFilter(field_name="planned_finish", lookup_expr="gte")
-    q = df.CharFilter(method="filter_search", help_text="Full-text search (Russian and English)")
-    confirmation = df.MultipleChoiceFilter(
-        field_name="confirmation_state",
-        choices=ConfirmationState.choices,
-        distinct=False,
-        help_text="awaiting (resolved work waiting for its requester), confirmed, auto_confirmed, returned",
-    )
-    awaiting_approval = df.BooleanFilter(
-        method="filter_awaiting_approval", help_text="true: an approval round is open on the ticket"
-    )
-
-    class Meta:
-        model = Ticket
-        fields: list[str] = []
-
-    def _person(self, value):
-        if value == "me":
-            return self.request.user.pk
-        if value == "none":
-            return None
-        try:
-            return int(value)
-        except ValueError:
-            raise InvalidInput(fields={"filter": [_("Use a person id, 'me' or 'none'.")]}) from None
-
-    def filter_assignee(self, queryset, name, value):
-        pk = self._person(value)
-        return queryset.filter(assignee__isnull=True) if pk is None else queryset.filter(assignee_id=pk)
-
-    def filter_requester(self, queryset, name, value):
-        return queryset.filter(requester_id=self._person(value))
-
-    def filter_group(self, queryset, name, value):
-        if value == "mine":
-            return queryset.filter(group_id__in=perms.group_ids(self.request.user))
-        try:
-            return queryset.filter(group_id=int(value))
-        except ValueError:
-            raise InvalidInput(fields={"group": [_("Use a group id or 'mine'.")]}) from None
-
-    def filter_location(self, queryset, name, value):
-        location = Location.objects.filter(pk=value).first()
-        if location is None:
-            return queryset.none()
-        return queryset.filter(location__path__startswith=location.path)
-
-    def filter_search(self, queryset, name, value):
-        return selectors.search(queryset, value)
-
-    def filter_awaiting_approval(self, queryset, name, value):
-        return selectors.awaiting_approval(queryset, value)
 
 
 class TicketOrdering(filters.OrderingFilter):
@@ -148,21 +64,15 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return selectors.tickets_for(self.request.user)
 
     def filter_queryset(self, queryset):
+        """The list's filters (filters.py: TicketFilter validates, TicketQuery applies, custom
+        fields included) and ordering; `?view=` puts a saved view's under the request's own."""
         view_id = self.request.query_params.get("view")
         if view_id:
-            saved = SavedView.objects.filter(pk=view_id).first() if view_id.isdigit() else None
-            if saved is None or not perms.can_use_saved_view(self.request.user, saved):
+            saved = selectors.saved_view_for(self.request.user, view_id)
+            if saved is None:
                 raise InvalidInput(fields={"view": [_("No such saved view.")]})
-            params = QueryDict(mutable=True)
-            for key, value in (saved.filters or {}).items():
-                params.setlist(key, value if isinstance(value, list) else [str(value)])
-            if saved.ordering and "ordering" not in self.request.query_params:
-                params["ordering"] = saved.ordering
-            for key, values in self.request.query_params.lists():
-                params.setlist(key, values)
-            self.request._request.GET = params
-        queryset = super().filter_queryset(queryset)
-        return selectors.filter_custom_fields(queryset, self.request.query_params)
+            self.request._request.GET = ticket_filters.saved_view_params(saved, self.request.query_params)
+        return super().filter_queryset(queryset)
 
     def get_object(self):
         ticket = selectors.ticket_for(self.request.user, self.kwargs["pk"])
@@ -248,8 +158,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["get"], **WHOLE_LIST)
     def checklist(self, request, pk=None):
         ticket = self.get_object()
-        items = ticket.checklist.select_related("done_by").order_by("id")
-        return Response(s.ChecklistItemSerializer(items, many=True).data)
+        return Response(s.ChecklistItemSerializer(selectors.checklist_of(ticket), many=True).data)
 
     @extend_schema(request=s.ChecklistTickSerializer, responses={200: s.ChecklistItemSerializer})
     @action(
@@ -371,7 +280,9 @@ class DeskSettingsView(APIView):
         data.is_valid(raise_exception=True)
         row = config.desk_settings()
         if "auto_confirm_days" in data.validated_data:
-            row = config.save_desk_settings(auto_confirm_days=data.validated_data["auto_confirm_days"])
+            row = config.save_desk_settings(
+                actor=request.user, auto_confirm_days=data.validated_data["auto_confirm_days"]
+            )
         return Response({"auto_confirm_days": row.auto_confirm_days})
 
 
@@ -417,17 +328,10 @@ class AttachmentDownloadView(APIView):
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     def get(self, request, pk: int):
-        attachment = Attachment.objects.filter(pk=pk).select_related("ticket").first()
-        if attachment is None or not perms.can_download(request.user, attachment):
+        attachment = selectors.attachment_for_download(request.user, pk)
+        if attachment is None:
             raise NotFound()
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.name,
-            content_type=attachment.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return files.serve(attachment)
 
 
 # ---------------------------------------------------------------------------- configuration
@@ -442,20 +346,20 @@ class TicketTypeViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         """Agents who configure or dispatch see every type; everyone else (and `?fileable=1`) sees
         the types they may file now."""
-        queryset = TicketType.objects.prefetch_related("form_fields").order_by("order", "name")
         if getattr(self, "swagger_fake_view", False):
-            return queryset.none()
-        user = self.request.user
-        if self.request.query_params.get("fileable") or not perms.is_agent(user):
-            return perms.fileable_ticket_types(user, queryset)
-        return queryset
+            return TicketType.objects.none()
+        return selectors.ticket_types_for(
+            self.request.user, fileable=bool(self.request.query_params.get("fileable"))
+        )
 
     def perform_create(self, serializer):
-        serializer.instance = config.save_ticket_type(ticket_type=None, data=self._data(serializer))
+        serializer.instance = config.save_ticket_type(
+            actor=self.request.user, ticket_type=None, data=self._data(serializer)
+        )
 
     def perform_update(self, serializer):
         serializer.instance = config.save_ticket_type(
-            ticket_type=serializer.instance, data=self._data(serializer)
+            actor=self.request.user, ticket_type=serializer.instance, data=self._data(serializer)
         )
 
     @staticmethod
@@ -466,7 +370,7 @@ class TicketTypeViewSet(viewsets.ModelViewSet):
         return data
 
     def perform_destroy(self, instance):
-        config.delete_ticket_type(ticket_type=instance)
+        config.delete_ticket_type(actor=self.request.user, ticket_type=instance)
 
 
 DRY_RUN = OpenApiParameter(
@@ -507,14 +411,14 @@ class WorkflowViewSet(viewsets.ModelViewSet):
         data.is_valid(raise_exception=True)
         dry_run = self.request.query_params.get("dry_run") in ("1", "true")
         with transaction.atomic():
-            saved = config.save_workflow(workflow=workflow, **data.validated_data)
+            saved = config.save_workflow(actor=self.request.user, workflow=workflow, **data.validated_data)
             answer = s.WorkflowSerializer(self.get_queryset().get(pk=saved.pk)).data
             if dry_run:  # the same validation and the same writes, rolled back
                 transaction.set_rollback(True)
         return Response(answer, status=status.HTTP_200_OK if dry_run else code)
 
     def perform_destroy(self, instance):
-        config.delete_workflow(workflow=instance)
+        config.delete_workflow(actor=self.request.user, workflow=instance)
 
 
 class RuleOrderPagination(CursorPagination):
@@ -531,15 +435,18 @@ class RoutingRuleViewSet(viewsets.ModelViewSet):
     pagination_class = RuleOrderPagination
     queryset = RoutingRule.objects.all()
 
-    @transaction.atomic
     def perform_create(self, serializer):
-        serializer.instance = config.save_routing_rule(rule=None, data=dict(serializer.validated_data))
+        serializer.instance = config.save_routing_rule(
+            actor=self.request.user, rule=None, data=dict(serializer.validated_data)
+        )
 
-    @transaction.atomic
     def perform_update(self, serializer):
         serializer.instance = config.save_routing_rule(
-            rule=serializer.instance, data=dict(serializer.validated_data)
+            actor=self.request.user, rule=serializer.instance, data=dict(serializer.validated_data)
         )
+
+    def perform_destroy(self, instance):
+        config.delete_routing_rule(actor=self.request.user, rule=instance)
 
     @extend_schema(
         request=s.RoutingTestSerializer,
@@ -570,15 +477,17 @@ class ChecklistTemplateViewSet(viewsets.ModelViewSet):
     queryset = ChecklistTemplate.objects.select_related("stage")
 
     def perform_create(self, serializer):
-        serializer.instance = checklists.save_template(template=None, data=serializer.service_data())
+        serializer.instance = checklists.save_template(
+            actor=self.request.user, template=None, data=serializer.service_data()
+        )
 
     def perform_update(self, serializer):
         serializer.instance = checklists.save_template(
-            template=serializer.instance, data=serializer.service_data()
+            actor=self.request.user, template=serializer.instance, data=serializer.service_data()
         )
 
     def perform_destroy(self, instance):
-        checklists.delete_template(template=instance)
+        checklists.delete_template(actor=self.request.user, template=instance)
 
 
 class SavedViewViewSet(viewsets.ModelViewSet):
@@ -590,9 +499,7 @@ class SavedViewViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return SavedView.objects.none()
-        user = self.request.user
-        mine = SavedView.objects.filter(owner=user)
-        return (mine | SavedView.objects.filter(shared=True)) if perms.is_agent(user) else mine
+        return selectors.saved_views_for(self.request.user)
 
     def perform_create(self, serializer):
         serializer.instance = config.save_saved_view(

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import django_filters as df
-from django.db.models import Q
-from django.http import FileResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from kernel import files
 from kernel.api import Predicates
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -17,7 +16,7 @@ from rest_framework.views import APIView
 from tenant_apps import permissions as perms
 
 from .. import selectors, services
-from ..models import Announcement, NoticeAttachment, State
+from ..models import Announcement, State
 from . import serializers as s
 
 
@@ -40,8 +39,7 @@ class AnnouncementFilter(df.FilterSet):
         return pending if value else queryset.exclude(pk__in=pending.values("pk"))
 
     def filter_q(self, queryset, name, value):
-        value = (value or "").strip()[:200]
-        return queryset.filter(Q(title__icontains=value) | Q(body__icontains=value)) if value else queryset
+        return selectors.search(queryset, value)
 
 
 class AnnouncementViewSet(viewsets.GenericViewSet):
@@ -168,7 +166,7 @@ class AnnouncementViewSet(viewsets.GenericViewSet):
                 actor=request.user, announcement=announcement, upload=data.validated_data["file"]
             )
             return Response(s.NoticeAttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
-        return Response(s.NoticeAttachmentSerializer(announcement.attachments.all(), many=True).data)
+        return Response(s.NoticeAttachmentSerializer(selectors.attachments_of(announcement), many=True).data)
 
     @extend_schema(
         request=None,
@@ -184,7 +182,7 @@ class AnnouncementViewSet(viewsets.GenericViewSet):
     def remove_attachment(self, request, pk=None, attachment_id=None):
         """Remove a file from a draft."""
         announcement = self.get_object()
-        attachment = announcement.attachments.filter(pk=attachment_id).first()
+        attachment = selectors.attachments_of(announcement).filter(pk=attachment_id).first()
         if attachment is None:
             raise NotFound()
         services.delete_attachment(actor=request.user, attachment=attachment)
@@ -199,14 +197,7 @@ class NoticeAttachmentDownloadView(APIView):
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     def get(self, request, pk: int):
-        attachment = NoticeAttachment.objects.filter(pk=pk).select_related("announcement").first()
-        if attachment is None or not perms.can_download_notice_attachment(request.user, attachment):
+        attachment = selectors.attachment_for_download(request.user, pk)
+        if attachment is None:
             raise NotFound()
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.name,
-            content_type=attachment.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return files.serve(attachment)

@@ -101,7 +101,7 @@ def ticket_ref(ticket) -> dict | None:
         return None
     return {
         "id": ticket.pk,
-        "key": f"{ticket.ticket_type.prefix}-{ticket.number}",
+        "key": ticket.key,
         "title": ticket.title,
         "status": ticket.status.name,
         "category": ticket.category,
@@ -299,7 +299,7 @@ class GateCheckSerializer(serializers.ModelSerializer):
 
     def get_ticket(self, check) -> str | None:
         t = check.ticket
-        return f"{t.ticket_type.prefix}-{t.number}" if t is not None else None
+        return t.key if t is not None else None
 
 
 class GateTodayTypeSerializer(serializers.Serializer):
