@@ -4,6 +4,10 @@ Installed once per kind into the template schemas (tenants_shared/accounts/templ
 sign-up copies it with the schema instead of building it: it costs nothing per account. Any change
 to this file changes the template fingerprint, and templates are rebuilt on the next deploy.
 Everything goes through the configuration services, so defaults obey the same rules as edits.
+
+Names are installed in English; `localize_defaults` then names them in the new account's language
+(the account's language at sign-up), looking each up in default_names.py (Russian in
+locale/ru). Provisioning calls it for every new account, cloned or migrated.
 """
 
 from __future__ import annotations
@@ -570,3 +574,54 @@ INSTALLERS = {
 
 def install_defaults(kind: str) -> None:
     INSTALLERS[kind]()
+
+
+def localize_defaults(language: str) -> int:
+    """Name the default desk of the current schema in `language`: types (and their descriptions and
+    form labels), workflows, statuses, transitions, groups, routing rules, approval policies and
+    checklists (names and items). Only names still equal to a default's English name change, so it
+    is for a new account (provisioning), and a no-op in English. Returns how many rows changed."""
+    from tenant_apps.approvals.models import ApprovalPolicy
+
+    from .default_names import translations
+    from .models import ChecklistTemplate, FormField, RoutingRule, Status, Transition, Workflow
+
+    names = translations(language)
+    if not names:
+        return 0
+    changed = 0
+    plain = [
+        (TicketType, ("name", "description")),
+        (FormField, ("label",)),
+        (Workflow, ("name",)),
+        (Status, ("name",)),
+        (Transition, ("name",)),
+        (ResponsibilityGroup, ("name",)),
+        (RoutingRule, ("name",)),
+        (ApprovalPolicy, ("name",)),
+    ]
+    for model, fields in plain:
+        rows = []
+        for row in model.objects.all():
+            touched = False
+            for name in fields:
+                local = names.get(getattr(row, name))
+                if local is not None:
+                    setattr(row, name, local)
+                    touched = True
+            if touched:
+                rows.append(row)
+        if rows:
+            model.objects.bulk_update(rows, list(fields))
+            changed += len(rows)
+    templates = []
+    for template in ChecklistTemplate.objects.all():
+        template.name = names.get(template.name, template.name)
+        template.items = [
+            {**item, "label": names.get(item.get("label"), item.get("label"))} for item in template.items
+        ]
+        templates.append(template)
+    if templates:
+        ChecklistTemplate.objects.bulk_update(templates, ["name", "items"])
+        changed += len(templates)
+    return changed

@@ -197,12 +197,16 @@ def _finish_account(
     install_defaults: bool = False,
 ) -> User:
     """Admin person (and, when the schema was not cloned from a kind template, the kind's default
-    configuration) inside the new schema, then the readiness mark."""
+    configuration) inside the new schema, the defaults named in the account's language, then the
+    readiness mark."""
     with schema_context(account.schema_name):
         if install_defaults:
             from tenant_apps.desk.defaults import install_defaults as install
 
             install(account.kind)
+        from tenant_apps.desk.defaults import localize_defaults
+
+        localize_defaults(account.language)  # the defaults are installed in English
         admin = create_person(
             email=email,
             full_name=admin_name,
