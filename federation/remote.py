@@ -26,7 +26,7 @@ from tenant_apps.people.models import User
 from . import accounts, protocol
 from .directory.models import InvitationCode, Partnership, PartnershipState, Side
 from .errors import HandshakeFailed
-from .terms import check_terms
+from .terms import TERM_NAMES, check_terms, str_map
 
 log = logging.getLogger("atrium.federation")
 
@@ -150,7 +150,7 @@ def invite_remote_partner(
     if Partnership.objects.filter(pk=pid).exists():
         raise InvalidInput(fields={"code": [_("This invitation code has already been used.")]})
     nonce = secrets.token_hex(16)
-    offered = {name: cleaned.get(name, {}) for name in terms.TERM_NAMES}
+    offered = {name: cleaned.get(name, {}) for name in TERM_NAMES}
     offered["attachments"] = cleaned.get("attachments", True)
     body = protocol.canonical(
         {
@@ -230,7 +230,7 @@ def _parse_handshake(body: bytes) -> dict:
         if not isinstance(requester, dict) or not isinstance(requester.get("name"), str):
             raise ValueError("bad requester")
         URLValidator(schemes=["http", "https"])(requester.get("url") or "")
-        if not isinstance(terms, dict) or not all(terms.str_map(terms.get(n, {})) for n in terms.TERM_NAMES):
+        if not isinstance(terms, dict) or not all(str_map(terms.get(n, {})) for n in TERM_NAMES):
             raise ValueError("bad terms")
         if not terms.get("type_map") or not isinstance(terms.get("attachments", True), bool):
             raise ValueError("bad terms")

@@ -10,9 +10,10 @@ from django.db.models import F
 from django.utils import timezone
 from kernel.tasks import enqueue_for_account
 
-from . import accounts, keys, outbox, protocol, terms
+from . import accounts, keys, outbox, protocol
 from .directory.models import Partnership, PartnershipState, Side
 from .models import TicketLink
+from .terms import TERM_NAMES, str_map
 
 
 def local_side(p: Partnership) -> str:
@@ -46,7 +47,7 @@ def state_payload(p: Partnership) -> dict:
         "reason": p.reason,
         "name": account.name if account else "",
         "attachments": p.attachments,
-        **{name: getattr(p, name) for name in terms.TERM_NAMES},
+        **{name: getattr(p, name) for name in TERM_NAMES},
     }
     if p.rotation_nonce:
         payload["key"] = {"id": p.key_id, "nonce": p.rotation_nonce}
@@ -105,8 +106,8 @@ def apply_state(p: Partnership, msg: protocol.Message, signed_with: str) -> dict
         if p.state != new_state and p.state in _TAKES.get((msg.side, new_state), set()):
             if new_state == PartnershipState.ACTIVE and p.state == PartnershipState.INVITED:
                 p.accepted_at = now
-                for name in terms.TERM_NAMES:
-                    if terms.str_map(d.get(name)):
+                for name in TERM_NAMES:
+                    if str_map(d.get(name)):
                         setattr(p, name, d[name])
             elif new_state == PartnershipState.ACTIVE:
                 p.suspended_at, p.suspended_by, resumed = None, "", True
