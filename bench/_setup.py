@@ -35,8 +35,30 @@ def fresh_database(name: str) -> str:
     return url
 
 
-def setup_django(db_name: str) -> None:
-    fresh_database(db_name)
+def database_exists(name: str) -> bool:
+    import psycopg
+
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        return conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = %s)", [name]
+        ).fetchone()[0]
+
+
+def use_database(name: str) -> str:
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    url = urlunsplit(parts._replace(path=f"/{name}"))
+    os.environ["DATABASE_URL"] = url
+    return url
+
+
+def setup_django(db_name: str, *, reuse: bool = False) -> None:
+    """Django on a fresh database `db_name` (or, with `reuse`, on the one an earlier run left,
+    migrated to the code: accounts' schemas included)."""
+    if reuse:
+        use_database(db_name)
+    else:
+        fresh_database(db_name)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atrium.settings")
     import django
 
@@ -47,6 +69,11 @@ def setup_django(db_name: str) -> None:
 
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
     ensure_public_account()
+    if reuse:
+        from tenants_shared.accounts.template import ensure_template
+
+        ensure_template()
+        call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
 
 
 def percentile(values: list[float], pct: float) -> float:

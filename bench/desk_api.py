@@ -1,6 +1,7 @@
 """Desk API at scale: a filtered, sorted page of 50 tickets and ticket creation, over real HTTP.
 
-    ./dev bench desk_api [--tickets 100000] [--small 1000] [--requests 200]
+    ./dev bench desk_api [--tickets 100000] [--small 1000] [--requests 200] [--reuse]
+                         [--servers daphne,uvicorn] [--workers 1] [--clients 16] [--seconds 10]
 
 Two mall_operator accounts (1,000 and 100,000 tickets, with ~1 comment and ~3 events per ticket,
 40 companies, 180 units, 20 agents, 200 requesters) are seeded with set-based SQL. daphne serves
@@ -11,9 +12,15 @@ them on 127.0.0.1; a separate client process (persistent keep-alive session, Tok
   list q   ?q=escalator&page_size=50                                        (dispatcher)
   create   POST /api/v1/tickets/ leak with a severity and a unit            (key user; routing runs)
 
-Targets (issue): list p95 <= 60 ms, create p95 <= 35 ms on the 2-core machine, and the list cost at
-100k must not grow beyond the index lookups compared to 1k. Prints figures, never pass/fail exits.
-In-process diagnostics follow: queries per request and EXPLAIN (ANALYZE, BUFFERS) summaries.
+Each server of --servers (daphne, uvicorn, granian) serves in turn, with the same client code; then
+throughput: --clients concurrent keep-alive clients (4 client processes of threads) for --seconds
+on the list and on create, with the web process count (--workers) stated.
+
+Targets (issue 20, quiet 2-core machine): HTTP p95 <= 1.5x the in-process p50 of the same view (the
+ratios are printed), /me/ <= 5 ms, list <= 25 ms (flat from 1k to 100k), create <= 20 ms, >= 300 list
+requests/s. Prints figures, never pass/fail exits. In-process diagnostics: queries per request and
+EXPLAIN (ANALYZE, BUFFERS) summaries. --reuse keeps the seeded database of an earlier run (the
+seeding of 100,000 tickets takes minutes); `ATRIUM_ASGI_ONE_HOP=0` measures Django's default handler.
 """
 
 from __future__ import annotations
@@ -31,8 +38,13 @@ from pathlib import Path
 from _desk_seed import PASSWORD, SEARCH_WORD, counts, seed_directory, seed_tickets
 from _setup import ROOT, percentile, setup_django, summary
 
-LIST_TARGET_MS = 60.0
-CREATE_TARGET_MS = 35.0
+LIST_TARGET_MS = 25.0
+CREATE_TARGET_MS = 20.0
+ME_TARGET_MS = 5.0
+RATIO_TARGET = 1.5
+LIST_RPS_TARGET = 300.0
+SERVERS = ("daphne", "uvicorn", "granian")
+DB_NAME = "atrium_bench_desk"
 
 
 # ---------------------------------------------------------------------------- client process
@@ -52,15 +64,15 @@ def run_client(base: str, plans: list[dict]) -> dict:
         for i in range(plan["warmup"] + plan["count"]):
             t0 = time.perf_counter()
             if plan["method"] == "GET":
-                response = session.get(url, params=plan.get("params"), timeout=30)
+                response = session.get(url, params=plan.get("params"), timeout=plan.get("timeout", 30))
             else:
                 body = dict(plan["json"], title=f"{plan['json']['title']} #{i}")
-                response = session.post(url, json=body, timeout=30)
+                response = session.post(url, json=body, timeout=plan.get("timeout", 30))
             _ = response.content
             elapsed = time.perf_counter() - t0
             if response.status_code != plan["expect"]:
                 errors.append(f"{response.status_code}: {response.text[:200]}")
-            elif plan["method"] == "GET" and i == 0 and plan["path"] == "/api/v1/tickets/":
+            elif plan["method"] == "GET" and i == 0 and plan.get("rows", plan["path"] == "/api/v1/tickets/"):
                 results.setdefault("_first_page_rows", {})[plan["label"]] = len(response.json()["results"])
             if i >= plan["warmup"]:
                 times.append(elapsed)
@@ -69,39 +81,107 @@ def run_client(base: str, plans: list[dict]) -> dict:
     return results
 
 
-# ---------------------------------------------------------------------------- daphne
+def _throughput_process(base: str, plan: dict, threads: int, seconds: float) -> tuple[int, list[str]]:
+    """Runs in its own process: `threads` keep-alive sessions hitting one plan until the deadline."""
+    import threading
+
+    import requests
+
+    assert base.startswith("http://127.0.0.1:")
+    done = [0] * threads
+    errors: list[str] = []
+    deadline = time.monotonic() + seconds
+
+    def loop(slot: int) -> None:
+        session = requests.Session()
+        session.headers.update({"Host": plan["host"], "Authorization": f"Token {plan['token']}"})
+        url = base + plan["path"]
+        i = 0
+        while time.monotonic() < deadline:
+            i += 1
+            if plan["method"] == "GET":
+                response = session.get(url, params=plan.get("params"), timeout=30)
+            else:
+                body = dict(plan["json"], title=f"{plan['json']['title']} t{slot}-{i}")
+                response = session.post(url, json=body, timeout=30)
+            _ = response.content
+            if response.status_code == plan["expect"]:
+                done[slot] += 1
+            elif len(errors) < 5:
+                errors.append(f"{response.status_code}: {response.text[:120]}")
+        session.close()
+
+    workers = [threading.Thread(target=loop, args=(n,)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return sum(done), errors
+
+
+def run_throughput(base: str, plan: dict, clients: int, seconds: float) -> tuple[float, list[str]]:
+    """Requests/s of one plan at `clients` concurrent keep-alive clients (4 client processes)."""
+    processes = min(4, clients)
+    per = [clients // processes + (1 if n < clients % processes else 0) for n in range(processes)]
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(processes) as pool:
+        t0 = time.perf_counter()
+        results = pool.starmap(_throughput_process, [(base, plan, n, seconds) for n in per])
+        elapsed = time.perf_counter() - t0
+    total = sum(n for n, _ in results)
+    return total / max(elapsed, seconds), [e for _, errs in results for e in errs]
+
+
+# ---------------------------------------------------------------------------- servers
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def start_daphne(log_path: Path) -> tuple[subprocess.Popen, str]:
+def server_command(server: str, port: int, workers: int = 1) -> list[str]:
+    """The web process command of each HTTP server measured (the same ASGI application)."""
+    bin_dir = Path(sys.executable).parent
+    app = "atrium.asgi:application"
+    if server == "daphne":
+        return [str(bin_dir / "daphne"), "-b", "127.0.0.1", "-p", str(port), app]
+    if server == "uvicorn":
+        return [
+            str(bin_dir / "uvicorn"),
+            *("--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)),
+            *("--loop", "uvloop", "--http", "httptools", "--lifespan", "off", "--no-access-log"),
+            app,
+        ]
+    if server == "granian":
+        return [
+            str(bin_dir / "granian"),
+            *("--interface", "asgi", "--host", "127.0.0.1", "--port", str(port)),
+            *("--workers", str(workers), "--loop", "uvloop", "--no-ws"),
+            app,
+        ]
+    raise ValueError(f"unknown server {server!r} (one of {', '.join(SERVERS)})")
+
+
+def start_server(log_path: Path, server: str = "daphne", workers: int = 1) -> tuple[subprocess.Popen, str]:
     import requests
 
     port = free_port()
     env = dict(os.environ)  # DATABASE_URL already points at the bench database (fresh_database)
     env["ATRIUM_ACCOUNT_CACHE_SECONDS"] = "5"
     env["ATRIUM_REDIS_DB_OFFSET"] = "4"
+    env.setdefault("ATRIUM_SIGNUP_RATE", "100000/hour")  # bench/provision.py signs up over HTTP
     paths = [str(ROOT / "platform"), str(ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
     env["PYTHONPATH"] = os.pathsep.join(paths)
     log = log_path.open("w")
     proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "daphne"),
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "atrium.asgi:application",
-        ],
+        server_command(server, port, workers),
         env=env,
         cwd=str(ROOT),
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 90
     while True:
         try:
             if requests.get(base + "/healthz", timeout=1).status_code == 200:
@@ -109,8 +189,21 @@ def start_daphne(log_path: Path) -> tuple[subprocess.Popen, str]:
         except requests.RequestException:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"daphne did not start:\n{log_path.read_text()[-3000:]}")
+            raise RuntimeError(f"{server} did not start:\n{log_path.read_text()[-3000:]}")
         time.sleep(0.2)
+
+
+def start_daphne(log_path: Path) -> tuple[subprocess.Popen, str]:
+    return start_server(log_path, "daphne")
+
+
+def web_pids(proc: subprocess.Popen) -> list[int]:
+    """The server process and its children (uvicorn/granian workers): what py-spy attaches to."""
+    try:
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    except OSError:
+        children = []
+    return [proc.pid, *(int(c) for c in children)]
 
 
 def stop_daphne(proc: subprocess.Popen | None) -> None:
@@ -202,7 +295,8 @@ def _timed(view, make_request, *, fresh: bool, n: int, rollback: bool = False):
 def diagnose(schema: str, account, host: str, directory: dict, label: str) -> None:
     """In-process, same view code (no token auth, no HTTP): warm vs new-session cost, queries per
     request, EXPLAIN (ANALYZE, BUFFERS) of the main query, and two what-ifs that need no data change
-    (list without the 8-way select_related/DISTINCT; least-open through the partial index)."""
+    (list without the 8-way select_related/DISTINCT; least-open through the partial index).
+    Returns the warm in-process p50 (ms) per label: "me", "list A", "list B", "list q", "create"."""
     import django_filters as df
     from django.db import connection
     from django_tenants.utils import schema_context
@@ -223,7 +317,11 @@ def diagnose(schema: str, account, host: str, directory: dict, label: str) -> No
         def get_queryset(self):
             return perms.visible_tickets(self.request.user, Ticket.objects.prefetch_related(*LIST_RELATED))
 
+    from tenant_apps.people.api.views import MeView
+
     factory = APIRequestFactory()
+    p50s: dict[str, float] = {}
+    me_view = MeView.as_view()
     list_view = TicketViewSet.as_view({"get": "list"})
     what_if_view = PrefetchTicketViewSet.as_view({"get": "list"})
     create_view = TicketViewSet.as_view({"post": "create"})
@@ -237,6 +335,12 @@ def diagnose(schema: str, account, host: str, directory: dict, label: str) -> No
             force_authenticate(request, user=user)
             return request
 
+        def make_me():
+            return as_user(factory.get("/api/v1/me/", HTTP_HOST=host), dispatcher)
+
+        p50s["me"], captured = _timed(me_view, make_me, fresh=False, n=15)
+        print(f"  [{label}] GET /me/: {len(captured)} queries, in-process p50 {p50s['me']:.1f} ms warm")
+
         lists = {
             "list A": {"category": ["new", "open"], "ordering": "-created_at", "page_size": 50},
             "list B": {"group": directory["plumbing_id"], "ordering": "-updated_at", "page_size": 50},
@@ -248,6 +352,7 @@ def diagnose(schema: str, account, host: str, directory: dict, label: str) -> No
                 return as_user(factory.get("/api/v1/tickets/", params, HTTP_HOST=host), dispatcher)
 
             warm, captured = _timed(list_view, make, fresh=False, n=7)
+            p50s[name] = warm
             cold, _ = _timed(list_view, make, fresh=True, n=5)
             alt_warm, alt_captured = _timed(what_if_view, make, fresh=False, n=7)
             alt_cold, _ = _timed(what_if_view, make, fresh=True, n=5)
@@ -280,6 +385,7 @@ def diagnose(schema: str, account, host: str, directory: dict, label: str) -> No
             )
 
         warm, captured = _timed(create_view, make_create, fresh=False, n=5, rollback=True)
+        p50s["create"] = warm
         cold, _ = _timed(create_view, make_create, fresh=True, n=5, rollback=True)
         total_db = sum(float(q["time"]) for q in captured.captured_queries) * 1000
         print(
@@ -302,6 +408,7 @@ def diagnose(schema: str, account, host: str, directory: dict, label: str) -> No
             for line in _plan_lines(what_if):
                 print(f"        {line}")
     connection.set_schema_to_public()
+    return p50s
 
 
 def pg_sessions() -> int:
@@ -413,34 +520,66 @@ def plans_for(made, directory: dict, tokens: dict, count: int) -> list[dict]:
     return plans
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--tickets", type=int, default=100_000)
-    parser.add_argument("--small", type=int, default=1_000)
-    parser.add_argument("--requests", type=int, default=200)
-    args = parser.parse_args()
+def _db_name(sizes: dict[str, int]) -> str:
+    default = sizes == {"small": 1_000, "large": 100_000}
+    return DB_NAME if default else f"{DB_NAME}_{sizes['large']}_{sizes['small']}"
 
-    started = time.perf_counter()
-    setup_django("atrium_bench_desk")
-    from django.db import connections
 
+def _directory_file(name: str) -> Path:
+    return Path(tempfile.gettempdir()) / f"{name}-directory.json"
+
+
+def seed_or_reuse(sizes: dict[str, int], reuse: bool) -> dict:
+    """{key: (made, directory)}; with `reuse`, the accounts of an earlier run of the same sizes."""
+    import json
+    from types import SimpleNamespace
+
+    from _setup import database_exists
+
+    name = _db_name(sizes)
+    saved = _directory_file(name)
+    if reuse and saved.exists() and database_exists(name):
+        data = json.loads(saved.read_text())
+        if data.get("sizes") == sizes:
+            setup_django(name, reuse=True)
+            from tenants_shared.accounts.models import Account
+
+            accounts = {}
+            for key, entry in data["accounts"].items():
+                account = Account.objects.get(slug=entry["slug"])
+                accounts[key] = (SimpleNamespace(account=account, host=entry["host"]), entry["directory"])
+            print(
+                f"reusing the seeded database {name} ({', '.join(f'{n:,}' for n in sizes.values())} tickets)"
+            )
+            return accounts
+    setup_django(name)
     from tenants_shared.accounts.template import ensure_template
 
     ensure_template()
-    sizes = {"small": args.small, "large": args.tickets}
     accounts = {key: seed_account(f"bench-desk-{n}", n) for key, n in sizes.items()}
-    print(f"seeding total: {time.perf_counter() - started:.1f} s", flush=True)
-    connections.close_all()
+    saved.write_text(
+        json.dumps(
+            {
+                "sizes": sizes,
+                "accounts": {
+                    key: {"slug": made.account.slug, "host": made.host, "directory": directory}
+                    for key, (made, directory) in accounts.items()
+                },
+            }
+        )
+    )
+    return accounts
 
-    log_dir = Path(tempfile.mkdtemp(prefix="atrium-bench-desk-"))
-    daphne = None
-    results: dict[str, dict] = {}
-    sessions: dict[str, float] = {}
-    loads: dict[str, tuple[float, float]] = {}
+
+def time_server(server: str, workers: int, accounts: dict, count: int, log_dir: Path) -> dict:
+    """Latency plans for every account over one server; {key: results, "_sessions", "_loads"}."""
+    proc = None
+    out: dict = {"_sessions": {}, "_loads": {}, "_tokens": {}}
     try:
-        daphne, base = start_daphne(log_dir / "daphne.log")
+        proc, base = start_server(log_dir / f"{server}.log", server, workers)
+        out["_base"] = base
         print(
-            f"daphne on {base} (log {log_dir / 'daphne.log'}); client: separate process, keep-alive session"
+            f"\n{server} on {base} ({workers} web process(es); log {log_dir / (server + '.log')})", flush=True
         )
         ctx = multiprocessing.get_context("spawn")
         for key in ("large", "small"):
@@ -449,24 +588,121 @@ def main() -> None:
                 "dispatcher": get_token(base, made.host, directory["dispatcher_email"]),
                 "key_user": get_token(base, made.host, directory["key_user_email"]),
             }
-            plans = plans_for(made, directory, tokens, args.requests)
+            out["_tokens"][key] = tokens
+            plans = plans_for(made, directory, tokens, count)
             before = pg_sessions()
             load_before = os.getloadavg()[0]
             with ctx.Pool(1) as pool:
-                results[key] = pool.apply(run_client, (base, plans))
+                out[key] = pool.apply(run_client, (base, plans))
             requests_made = sum(p["warmup"] + p["count"] for p in plans)
-            sessions[key] = (pg_sessions() - before) / requests_made
-            loads[key] = (load_before, os.getloadavg()[0])
+            out["_sessions"][key] = (pg_sessions() - before) / requests_made
+            out["_loads"][key] = (load_before, os.getloadavg()[0])
     finally:
-        stop_daphne(daphne)
+        stop_daphne(proc)
+    return out
 
+
+def _profile_top(raw: Path, top: int = 12) -> list[str]:
+    """Top frames of a py-spy raw (collapsed) profile: by own samples and by inclusive samples."""
+    own: dict[str, int] = {}
+    incl: dict[str, int] = {}
+    total = 0
+    for line in raw.read_text().splitlines() if raw.exists() else []:
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        n = int(count)
+        total += n
+        frames = stack.split(";")
+        own[frames[-1]] = own.get(frames[-1], 0) + n
+        for frame in set(frames):
+            incl[frame] = incl.get(frame, 0) + n
+    if not total:
+        return ["(no samples)"]
+
+    def short(frame: str) -> str:
+        return frame.replace(str(ROOT) + "/", "").replace(".venv/lib/python3.11/site-packages/", "")[:150]
+
+    keep = (
+        "tenant_apps/",
+        "tenants_shared/",
+        "platform/",
+        "billing/",
+        "django/",
+        "rest_framework/",
+        "asgiref/",
+    )
+    out = [f"{total} samples; own time:"]
+    out += [
+        f"  {n * 100 / total:5.1f}%  {short(f)}" for f, n in sorted(own.items(), key=lambda kv: -kv[1])[:top]
+    ]
+    out.append("inclusive (project, Django, DRF, asgiref frames):")
+    picked = [(f, n) for f, n in sorted(incl.items(), key=lambda kv: -kv[1]) if any(k in f for k in keep)]
+    out += [f"  {n * 100 / total:5.1f}%  {short(f)}" for f, n in picked[:top]]
+    return out
+
+
+def throughput(
+    server: str,
+    workers: int,
+    accounts: dict,
+    clients: int,
+    seconds: float,
+    log_dir: Path,
+    profile: bool = False,
+) -> dict:
+    proc = None
+    figures: dict[str, float] = {}
+    try:
+        proc, base = start_server(log_dir / f"{server}-throughput.log", server, workers)
+        made, directory = accounts["large"]
+        tokens = {
+            "dispatcher": get_token(base, made.host, directory["dispatcher_email"]),
+            "key_user": get_token(base, made.host, directory["key_user_email"]),
+        }
+        plans = {p["label"]: p for p in plans_for(made, directory, tokens, 1)}
+        for label in ("list A new+open -created_at", "create leak (key user)"):
+            load_before = os.getloadavg()[0]
+            spy = None
+            if profile:
+                raw = log_dir / f"{server}-{label.split()[0]}.pyspy"
+                pids = web_pids(proc)
+                spy = subprocess.Popen(
+                    [
+                        str(Path(sys.executable).parent / "py-spy"),
+                        *("record", "--pid", str(pids[-1]), "--duration", str(int(seconds))),
+                        *("--rate", "200", "--format", "raw", "--output", str(raw), "--nonblocking"),
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.STDOUT,
+                )
+            rps, errors = run_throughput(base, plans[label], clients, seconds)
+            if spy is not None:
+                spy.wait(60)
+                print(f"  py-spy of {server} pid {pids[-1]} during '{label}':")
+                for line in _profile_top(raw):
+                    print(f"    {line}")
+            figures[label] = rps
+            note = f"; {len(errors)} errors, first: {errors[0]}" if errors else ""
+            print(
+                f"  {server}, {workers} web process(es), {clients} keep-alive clients, {seconds:.0f} s: "
+                f"{label}: {rps:.0f} requests/s (load {load_before:.1f} -> {os.getloadavg()[0]:.1f}){note}",
+                flush=True,
+            )
+    finally:
+        stop_daphne(proc)
+    return figures
+
+
+def report_latency(server: str, sizes: dict, accounts: dict, timed: dict) -> dict:
     for key in ("large", "small"):
         n = sizes[key]
+        loads = timed["_loads"][key]
         print(
-            f"\n== account with {n:,} tickets ({accounts[key][0].host}); 1-min load average "
-            f"{loads[key][0]:.1f} -> {loads[key][1]:.1f} on {os.cpu_count()} CPUs =="
+            f"\n== {server}: account with {n:,} tickets ({accounts[key][0].host}); 1-min load average "
+            f"{loads[0]:.1f} -> {loads[1]:.1f} on {os.cpu_count()} CPUs =="
         )
-        res = results[key]
+        res = timed[key]
         rows = res.pop("_first_page_rows", {})
         all_lists: list[float] = []
         for label, data in res.items():
@@ -479,41 +715,118 @@ def main() -> None:
             if label.startswith("list "):
                 all_lists += data["times"]
         print("  " + summary("all lists", all_lists))
-        print(f"  PostgreSQL sessions opened per HTTP request: {sessions[key]:.2f}")
+        print(f"  PostgreSQL sessions opened per HTTP request: {timed['_sessions'][key]:.2f}")
         res["_all_lists"] = {"times": all_lists, "errors": []}
 
     def p95(key: str, label: str) -> float:
-        return percentile([t * 1000 for t in results[key][label]["times"]], 95)
+        return percentile([t * 1000 for t in timed[key][label]["times"]], 95)
 
     create_label = "create leak (key user)"
     list_large, list_small = p95("large", "_all_lists"), p95("small", "_all_lists")
     print(
-        f"\nlist p95 at {sizes['large']:,} / at {sizes['small']:,}: {list_large:.1f} / {list_small:.1f} ms "
+        f"\n{server}: list p95 at {sizes['large']:,} / at {sizes['small']:,}: {list_large:.1f} / {list_small:.1f} ms "
         f"= x{list_large / list_small:.2f}"
     )
-    for label in [k for k in results["large"] if k.startswith("list")]:
+    for label in [k for k in timed["large"] if k.startswith("list")]:
         print(f"  {label:<34} x{p95('large', label) / p95('small', label):.2f}")
     create_large, create_small = p95("large", create_label), p95("small", create_label)
     print(
-        f"create p95 at {sizes['large']:,} / at {sizes['small']:,}: {create_large:.1f} / {create_small:.1f} ms "
-        f"= x{create_large / create_small:.2f}"
+        f"{server}: create p95 at {sizes['large']:,} / at {sizes['small']:,}: {create_large:.1f} / "
+        f"{create_small:.1f} ms = x{create_large / create_small:.2f}"
     )
+    return {key: {label: p95(key, label) for label in timed[key]} for key in ("large", "small")}
+
+
+HTTP_TO_INPROCESS = {
+    "GET /me/ (auth + routing floor)": "me",
+    "list A new+open -created_at": "list A",
+    "list B group -updated_at": "list B",
+    f"list q={SEARCH_WORD}": "list q",
+    "create leak (key user)": "create",
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=1_000)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--reuse", action="store_true", help="keep the seeded database of an earlier run")
+    parser.add_argument(
+        "--servers", default="daphne,uvicorn", help=f"comma-separated, of {', '.join(SERVERS)}"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="web processes (uvicorn/granian; daphne has one)"
+    )
+    parser.add_argument("--clients", type=int, default=16, help="concurrent keep-alive clients (throughput)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="per throughput figure; 0 skips them")
+    parser.add_argument(
+        "--profile", action="store_true", help="py-spy the web process during the throughput runs"
+    )
+    args = parser.parse_args()
+    servers = [name.strip() for name in args.servers.split(",") if name.strip()]
+
+    started = time.perf_counter()
+    sizes = {"small": args.small, "large": args.tickets}
+    accounts = seed_or_reuse(sizes, args.reuse)
+    from django.db import connections
+
+    print(f"seeding total: {time.perf_counter() - started:.1f} s", flush=True)
+    connections.close_all()
+    print(
+        f"ASGI handler: {'Django default' if os.environ.get('ATRIUM_ASGI_ONE_HOP') == '0' else 'one hop'}; "
+        f"load average at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
+
+    log_dir = Path(tempfile.mkdtemp(prefix="atrium-bench-desk-"))
+    p95s: dict[str, dict] = {}
+    rps: dict[str, dict] = {}
+    for server in servers:
+        timed = time_server(
+            server, args.workers if server != "daphne" else 1, accounts, args.requests, log_dir
+        )
+        p95s[server] = report_latency(server, sizes, accounts, timed)
+    if args.seconds > 0:
+        print("\nthroughput (client: 4 processes of threads, keep-alive; 100,000-ticket account):")
+        for server in servers:
+            workers = args.workers if server != "daphne" else 1
+            rps[server] = throughput(
+                server, workers, accounts, args.clients, args.seconds, log_dir, args.profile
+            )
 
     print("\nin-process diagnostics (same view code, RequestFactory; EXPLAIN ANALYZE of the heaviest query):")
+    inproc: dict[str, dict] = {}
     for key in ("large", "small"):
         made, directory = accounts[key]
-        diagnose(made.account.schema_name, made.account, made.host, directory, f"{sizes[key]:,}")
+        inproc[key] = diagnose(
+            made.account.schema_name, made.account, made.host, directory, f"{sizes[key]:,}"
+        )
 
-    worst_list = max(p95("large", "_all_lists"), p95("small", "_all_lists"))
-    worst_create = max(create_large, create_small)
-    print(
-        f"\ntarget list p95 <= {LIST_TARGET_MS:.0f} ms: {'met' if worst_list <= LIST_TARGET_MS else 'NOT met'}"
-        f" (worst {worst_list:.1f} ms)"
-    )
-    print(
-        f"target create p95 <= {CREATE_TARGET_MS:.0f} ms: {'met' if worst_create <= CREATE_TARGET_MS else 'NOT met'}"
-        f" (worst {worst_create:.1f} ms)"
-    )
+    print(f"\nHTTP p95 / in-process p50 of the same view (target <= x{RATIO_TARGET}):")
+    for server in servers:
+        for key in ("large", "small"):
+            parts = []
+            for label, short in HTTP_TO_INPROCESS.items():
+                http, local = p95s[server][key].get(label), inproc[key].get(short)
+                if http and local:
+                    parts.append(f"{short} {http:.1f}/{local:.1f} = x{http / local:.1f}")
+            print(f"  {server:<8} {sizes[key]:>7,}: " + "; ".join(parts))
+
+    print("\ntargets (quiet 2-core machine):")
+    for server in servers:
+        me = max(p95s[server][k]["GET /me/ (auth + routing floor)"] for k in p95s[server])
+        worst_list = max(p95s[server][k]["_all_lists"] for k in p95s[server])
+        worst_create = max(p95s[server][k]["create leak (key user)"] for k in p95s[server])
+        line = (
+            f"  {server}: /me/ p95 {me:.1f} ms (<= {ME_TARGET_MS:.0f}: {'met' if me <= ME_TARGET_MS else 'NOT met'}); "
+            f"list p95 {worst_list:.1f} ms (<= {LIST_TARGET_MS:.0f}: {'met' if worst_list <= LIST_TARGET_MS else 'NOT met'}); "
+            f"create p95 {worst_create:.1f} ms (<= {CREATE_TARGET_MS:.0f}: "
+            f"{'met' if worst_create <= CREATE_TARGET_MS else 'NOT met'})"
+        )
+        if server in rps:
+            lr = rps[server]["list A new+open -created_at"]
+            line += f"; list {lr:.0f} req/s (>= {LIST_RPS_TARGET:.0f}: {'met' if lr >= LIST_RPS_TARGET else 'NOT met'})"
+        print(line)
     print(f"total bench time: {time.perf_counter() - started:.0f} s")
 
 

@@ -1,6 +1,6 @@
 """The gate at scale: a pass check (QR token lookup -> verdict) over real HTTP, 50,000 passes.
 
-    ./dev bench gate [--passes 50000] [--requests 300]
+    ./dev bench gate [--passes 50000] [--requests 300] [--servers daphne,uvicorn]
 
 One mall_operator account (the desk bench's directory: 40 companies, 180 units, agents with two
 guards in Security, 200 requesters) gets 20,000 pass-request tickets and --passes passes seeded
@@ -16,7 +16,8 @@ Token) times POST /api/v1/gate/check/ with:
   unknown        codes that match nothing
 
 Each check writes its GateCheck row and a gate_checked ticket event (the full production path).
-Target (issue): QR check p95 <= 30 ms. Prints figures, never pass/fail exits. In-process
+Each server of --servers serves in turn. Targets (issue 20, quiet 2-core machine): QR check p95
+<= 10 ms and <= 1.5x the in-process p50 (both printed). Prints figures, never pass/fail exits. In-process
 diagnostics follow: queries per check and EXPLAIN (ANALYZE) of the lookup.
 """
 
@@ -33,9 +34,10 @@ from pathlib import Path
 
 from _desk_seed import PASSWORD, seed_directory
 from _setup import percentile, setup_django, summary
-from desk_api import get_token, start_daphne, stop_daphne
+from desk_api import get_token, start_server, stop_daphne
 
-TARGET_MS = 30.0
+TARGET_MS = 10.0  # issue 20 (quiet 2-core machine)
+RATIO_TARGET = 1.5  # HTTP p95 / in-process p50
 REQUEST_TICKETS = 20_000
 
 
@@ -105,10 +107,12 @@ def seed_passes(directory: dict, count: int) -> dict[str, float]:
                 """
                 INSERT INTO desk_ticket (number, ticket_type_id, title, description, status_id, category,
                     is_open, priority, requester_id, company_id, location_id, fields, channel,
-                    created_at, updated_at)
+                    created_at, updated_at, confirmation_state, returned_reason, rating_comment,
+                    rated_by_name)
                 SELECT nextval('desk_ticket_number_seq'), %s, %s || ' ' || g, '', %s, 'new', true, 2,
                        r.user_id, r.company_id, (%s::bigint[])[1 + g %% %s], '{}'::jsonb, 'web',
-                       now() - (g || ' minutes')::interval, now() - (g || ' minutes')::interval
+                       now() - (g || ' minutes')::interval, now() - (g || ' minutes')::interval,
+                       '', '', '', ''
                   FROM generate_series(1, %s) g JOIN bench_req r ON r.idx = g %% %s
                 """,
                 [type_id, title, status_id, units, len(units), n, len(requesters)],
@@ -191,11 +195,13 @@ def sample_codes(n: int) -> dict[str, list[str]]:
 
 
 # ---------------------------------------------------------------------------- in-process diagnostics
-def diagnose(schema: str, account, host: str, guard_email: str, codes: dict[str, list[str]]) -> None:
-    from django.db import connection, transaction
-    from django.test.utils import CaptureQueriesContext
+def diagnose(
+    schema: str, account, host: str, guard_email: str, codes: dict[str, list[str]]
+) -> dict[str, float]:
+    """Prints queries and in-process p50 per kind of code; returns the p50s (ms)."""
+    from django.db import connection
     from django_tenants.utils import schema_context
-    from rest_framework.test import APIRequestFactory, force_authenticate
+    from rest_framework.test import APIRequestFactory
 
     from tenant_apps.passes.api.views import GateCheckView
     from tenant_apps.passes.gate import PASS_RELATED
@@ -204,21 +210,19 @@ def diagnose(schema: str, account, host: str, guard_email: str, codes: dict[str,
 
     factory = APIRequestFactory()
     view = GateCheckView.as_view()
+    p50s: dict[str, float] = {}
     with schema_context(schema):
         connection.tenant = account
         guard = User.objects.get(email=guard_email)
         for label in ("qr_issued", "short", "ticket"):
-            times = []
-            for code in codes[label][:30]:
-                request = factory.post("/api/v1/gate/check/", {"code": code}, format="json", HTTP_HOST=host)
-                guard.__dict__.pop("_atrium_group_codes", None)
-                force_authenticate(request, user=guard)
-                with transaction.atomic(), CaptureQueriesContext(connection) as captured:
-                    t0 = time.perf_counter()
-                    response = view(request)
-                    response.render()
-                    times.append((time.perf_counter() - t0) * 1000)
-                    transaction.set_rollback(True)
+            times = _Times()
+            try:
+                _time_codes(view, factory, guard, host, codes[label][:30], times)
+            except Exception as exc:  # noqa: BLE001 - a diagnostic line, never the bench's end
+                print(f"  {label}: in-process run failed: {exc.__class__.__name__}: {str(exc)[:200]}")
+                continue
+            p50s[label] = percentile(times, 50)
+            captured = times.captured
             print(
                 f"  {label}: {len(captured)} queries per check, in-process p50 {percentile(times, 50):.1f} ms "
                 f"(rolled back); queries: "
@@ -237,6 +241,29 @@ def diagnose(schema: str, account, host: str, guard_email: str, codes: dict[str,
         execution = next((ln.strip() for ln in lines if ln.startswith("Execution Time")), "")
         print(f"  QR lookup plan: {scans[0][:150] if scans else lines[0][:150]}; {planning}; {execution}")
     connection.set_schema_to_public()
+    return p50s
+
+
+class _Times(list):
+    captured = None
+
+
+def _time_codes(view, factory, guard, host: str, codes: list[str], times) -> None:
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import force_authenticate
+
+    for code in codes:
+        request = factory.post("/api/v1/gate/check/", {"code": code}, format="json", HTTP_HOST=host)
+        guard.__dict__.pop("_atrium_group_codes", None)
+        force_authenticate(request, user=guard)
+        with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+            t0 = time.perf_counter()
+            response = view(request)
+            response.render()
+            times.append((time.perf_counter() - t0) * 1000)
+            transaction.set_rollback(True)
+        times.captured = captured
 
 
 # ---------------------------------------------------------------------------- main
@@ -244,7 +271,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--passes", type=int, default=50_000)
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument(
+        "--servers", default="daphne,uvicorn", help="comma-separated: daphne, uvicorn, granian"
+    )
     args = parser.parse_args()
+    servers = [name.strip() for name in args.servers.split(",") if name.strip()]
 
     started = time.perf_counter()
     setup_django("atrium_bench_gate")
@@ -301,39 +332,51 @@ def main() -> None:
         {"label": "gate check: unknown code", "codes": codes["unknown"], "warmup": 5, "count": n // 3},
     ]
     log_dir = Path(tempfile.mkdtemp(prefix="atrium-bench-gate-"))
-    daphne = None
-    try:
-        daphne, base = start_daphne(log_dir / "daphne.log")
-        print(
-            f"daphne on {base} (log {log_dir / 'daphne.log'}); client: separate process, keep-alive session"
-        )
-        token = get_token(base, made.host, guard_email)
-        load_before = os.getloadavg()[0]
-        with multiprocessing.get_context("spawn").Pool(1) as pool:
-            results = pool.apply(run_client, (base, made.host, token, plans))
-        load_after = os.getloadavg()[0]
-    finally:
-        stop_daphne(daphne)
+    p95s: dict[str, dict[str, float]] = {}
+    for server in servers:
+        proc = None
+        try:
+            proc, base = start_server(log_dir / f"{server}.log", server)
+            print(
+                f"{server} on {base} (log {log_dir / (server + '.log')}); client: separate process, keep-alive"
+            )
+            token = get_token(base, made.host, guard_email)
+            load_before = os.getloadavg()[0]
+            with multiprocessing.get_context("spawn").Pool(1) as pool:
+                results = pool.apply(run_client, (base, made.host, token, plans))
+            load_after = os.getloadavg()[0]
+        finally:
+            stop_daphne(proc)
 
-    print(
-        f"\n== {args.passes:,} passes ({made.host}); 1-min load average {load_before:.1f} -> {load_after:.1f} "
-        f"on {os.cpu_count()} CPUs =="
-    )
-    for label, data in results.items():
-        if data["errors"]:
-            print(f"  {label}: {len(data['errors'])} errors, first: {data['errors'][0]}")
-        if data["times"]:
-            verdicts = ", ".join(f"{k} {v}" for k, v in sorted(data["reasons"].items()))
-            print("  " + summary(label, data["times"]) + (f"  [{verdicts}]" if verdicts else ""))
+        print(
+            f"\n== {server}: {args.passes:,} passes ({made.host}); 1-min load average {load_before:.1f} -> "
+            f"{load_after:.1f} on {os.cpu_count()} CPUs =="
+        )
+        for label, data in results.items():
+            if data["errors"]:
+                print(f"  {label}: {len(data['errors'])} errors, first: {data['errors'][0]}")
+            if data["times"]:
+                verdicts = ", ".join(f"{k} {v}" for k, v in sorted(data["reasons"].items()))
+                print("  " + summary(label, data["times"]) + (f"  [{verdicts}]" if verdicts else ""))
+        qr = [t * 1000 for t in results["gate check: QR, issued passes"]["times"]]
+        qr += [t * 1000 for t in results["gate check: QR, any state"]["times"]]
+        p95s[server] = {
+            "qr": percentile(qr, 95),
+            "me": percentile([t * 1000 for t in results["GET /me/ (auth + routing floor)"]["times"]], 95),
+        }
     print("\nin-process diagnostics (same view code, RequestFactory, rolled back):")
-    diagnose(schema, made.account, made.host, guard_email, codes)
-    qr = [t * 1000 for t in results["gate check: QR, issued passes"]["times"]]
-    qr += [t * 1000 for t in results["gate check: QR, any state"]["times"]]
-    worst = percentile(qr, 95)
-    print(
-        f"\ntarget QR check p95 <= {TARGET_MS:.0f} ms: {'met' if worst <= TARGET_MS else 'NOT met'} "
-        f"(p95 {worst:.1f} ms over {len(qr)} QR checks)"
-    )
+    p50s = diagnose(schema, made.account, made.host, guard_email, codes)
+    for server, figures in p95s.items():
+        worst = figures["qr"]
+        ratio = (
+            f" = x{worst / p50s['qr_issued']:.1f} the in-process p50 {p50s['qr_issued']:.1f} ms"
+            if "qr_issued" in p50s
+            else ""
+        )
+        print(
+            f"{server}: QR check p95 {worst:.1f} ms{ratio} (targets: <= {TARGET_MS:.0f} ms "
+            f"{'met' if worst <= TARGET_MS else 'NOT met'}; <= x{RATIO_TARGET}); /me/ p95 {figures['me']:.1f} ms"
+        )
     print(f"total bench time: {time.perf_counter() - started:.0f} s")
 
 
