@@ -17,10 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 from kernel.tasks import enqueue_for_account
 from kernel.tenancy import account_model
 
@@ -273,28 +271,13 @@ HANDLERS = {
 
 def mail_admins_trial_ending(*, trial_end: str | None = None) -> int:
     """Mail the current account's admins that the trial ends soon, each in their language. Runs in
-    the account's schema (the Celery task `billing.mail_trial_ending`)."""
+    the account's schema (the Celery task `billing.mail_trial_ending`), through notifications."""
     from django.db import connection
 
-    from tenant_apps.people.models import Role, User
+    from billing.mail import mail_account_admins
 
-    account = connection.tenant
     end = dt.datetime.fromisoformat(trial_end) if trial_end else None
-    admins = list(
-        User.objects.filter(role=Role.ACCOUNT_ADMIN, is_active=True, blocked_at__isnull=True)
-        .exclude(email="")
-        .values_list("email", "language")
+    return mail_account_admins(
+        kind="billing.trial_ending",
+        context={"account": connection.tenant.name, "date": end.strftime("%Y-%m-%d") if end else ""},
     )
-    for email, language in admins:
-        with translation.override(language or account.language):
-            send_mail(
-                subject=_("Your Atrium trial for %(account)s ends soon") % {"account": account.name},
-                message=_(
-                    "Hello,\n\nthe trial of %(account)s ends on %(date)s. To keep working without a "
-                    "pause, an account admin can choose a plan in Billing.\n"
-                )
-                % {"account": account.name, "date": end.strftime("%Y-%m-%d") if end else ""},
-                from_email=None,
-                recipient_list=[email],
-            )
-    return len(admins)

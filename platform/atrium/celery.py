@@ -73,6 +73,7 @@ app.autodiscover_tasks(
         "tenant_apps.desk",
         "tenant_apps.approvals",
         "tenant_apps.notices",
+        "tenant_apps.notifications",
         "billing",
         "federation",
     ]

@@ -154,6 +154,7 @@ TENANT_APPS = [
     "tenant_apps.passes",
     "tenant_apps.audit",
     "tenant_apps.branding",
+    "tenant_apps.notifications",
     "federation",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

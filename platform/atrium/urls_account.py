@@ -153,6 +153,7 @@ api_v1 = [
     path("billing/checkout/", billing.CheckoutView.as_view(), name="billing-checkout"),
     path("billing/portal/", billing.PortalView.as_view(), name="billing-portal"),
     path("billing/seats/", billing.SeatsView.as_view(), name="billing-seats"),
+    path("", include("tenant_apps.notifications.api.urls")),
     path("", include(router.urls)),
 ]
 

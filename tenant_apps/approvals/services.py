@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, override
+from django.utils.translation import gettext_lazy
 from kernel.errors import DomainError, InvalidInput, NotFound
 from kernel.tasks import enqueue_for_account
 
@@ -32,6 +31,7 @@ from tenant_apps import permissions as perms
 from tenant_apps.desk import configcache, events, routing
 from tenant_apps.desk import services as desk
 from tenant_apps.desk.models import EventKind, Status, Ticket, TicketType
+from tenant_apps.notifications.services import deliver_mail, notify
 from tenant_apps.people.models import AGENT_ROLES, ResponsibilityGroup, User
 
 from .models import ApprovalPolicy, ApprovalRound, ApprovalStep, Decision, Outcome
@@ -193,6 +193,12 @@ def _start_round(ticket: Ticket, policy: ApprovalPolicy, actor: User | None, num
             process=PROCESS,
             note=_("Sent for approval"),
         )
+    members = [m for g in groups for m in g.members.filter(is_active=True, blocked_at__isnull=True)]
+    notify(  # in-app now, e-mail after commit: each approver (a group's active members)
+        recipients=people + members,
+        kind="approvals.needed",
+        ticket=ticket,
+    )
     events.record(
         ticket,
         EventKind.APPROVAL_REQUESTED,
@@ -347,23 +353,13 @@ def remind_overdue(*, now: dt.datetime | None = None) -> int:
             else list(step.group.members.filter(is_active=True, blocked_at__isnull=True))
         )
         ticket = step.round.ticket
-        for person in people:
-            with override(person.language or connection.tenant.language):
-                send_mail(
-                    subject=_("Approval overdue: %(key)s %(title)s")
-                    % {"key": ticket.key, "title": ticket.title},
-                    message=_(
-                        "%(name)s, the request %(key)s “%(title)s” waits for your decision since %(since)s."
-                    )
-                    % {
-                        "name": person.full_name,
-                        "key": ticket.key,
-                        "title": ticket.title,
-                        "since": step.round.started_at.strftime("%Y-%m-%d %H:%M"),
-                    },
-                    from_email=None,
-                    recipient_list=[person.email],
-                )
+        context = {
+            "key": ticket.key,
+            "title": ticket.title,
+            "since": step.round.started_at.strftime("%Y-%m-%d %H:%M"),
+        }
+        for person in people:  # this runs in a Celery task (beat): the send step of notifications
+            deliver_mail(person=person, kind="approvals.overdue", context=context)
         ApprovalStep.objects.filter(pk=step.pk).update(reminded_at=now)
     return len(overdue)
 

@@ -105,6 +105,9 @@ class AccountHub:
         elif message["type"] == "ticket.presence":
             for consumer in members:
                 await consumer.presence_heard(message["presence"])
+        elif message["type"] == "person.notification":  # a person group: that person's sockets only
+            for consumer in members:
+                await consumer.send_json({"type": "notification", "notification": message["notification"]})
 
     async def send_presence(self, group: str, presence: dict) -> None:
         """Presence is not a ticket change (nothing is written): it goes straight to the group."""

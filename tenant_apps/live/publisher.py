@@ -284,3 +284,11 @@ def notify_access_changed(schema: str, person_id: int) -> None:
     if get_channel_layer() is None:
         return
     _publish([person_group(schema, person_id)], {"type": "access.changed"})
+
+
+def push_notification(schema: str, person_id: int, notification: dict) -> None:
+    """Hand one in-app notification to that person's sockets only (their own group); sent as
+    `{"type": "notification", "notification": {...}}` (docs/live.md). Called after commit."""
+    if get_channel_layer() is None:
+        return
+    _publish([person_group(schema, person_id)], {"type": "person.notification", "notification": notification})

@@ -9,9 +9,8 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from kernel.errors import DomainError, InvalidInput, NotFound
@@ -289,21 +288,6 @@ def portal_link(announcement: Announcement) -> str:
     return connection.tenant.url(f"/portal/announcements/{announcement.pk}")
 
 
-def _message(person: User, announcement: Announcement, account_name: str, link: str) -> tuple[str, str]:
-    subject = _("%(account)s: %(title)s") % {"account": account_name, "title": announcement.title}
-    subject = " ".join(subject.split())  # a header: no line breaks
-    if announcement.requires_confirmation:
-        closing = _("Please confirm in the portal that you have read it: %(link)s") % {"link": link}
-    else:
-        closing = _("It is also in the portal: %(link)s") % {"link": link}
-    body = _("Hello %(name)s,\n\n%(account)s has published an announcement for %(company)s:\n\n") % {
-        "name": person.full_name,
-        "account": account_name,
-        "company": person.company.name if person.company_id else "",
-    }
-    return subject, f"{body}{announcement.title}\n\n{announcement.body}\n\n{closing}\n"
-
-
 def send_announcement_emails(*, announcement_id: int) -> int:
     """Mail the announcement to every active key user and employee of the addressed companies, each
     in their own language. Safe to run again: a person is recorded in the same transaction as their
@@ -311,18 +295,23 @@ def send_announcement_emails(*, announcement_id: int) -> int:
     announcement = Announcement.objects.filter(pk=announcement_id, state=State.PUBLISHED).first()
     if announcement is None:
         return 0
-    from tenant_apps.branding.mail import portal_name, send_account_mail
+    from tenant_apps.branding.services import portal_name
+    from tenant_apps.notifications.services import deliver_mail
 
-    account_name = portal_name()  # the tenants know the account by its portal's name
-    link = portal_link(announcement)
+    context = {
+        "account": portal_name(),  # the tenants know the account by its portal's name
+        "title": announcement.title,
+        "body": announcement.body,
+        "link": portal_link(announcement),
+        "requires_confirmation": announcement.requires_confirmation,
+    }
     sent = 0
     for person in selectors.mail_recipients(announcement).select_related("company"):
         with transaction.atomic():
             _delivery, created = EmailDelivery.objects.get_or_create(announcement=announcement, person=person)
             if not created:
                 continue
-            with translation.override(person.language or settings.LANGUAGE_CODE):
-                subject, message = _message(person, announcement, account_name, link)
-            send_account_mail(subject=subject, message=message, recipient_list=[person.email])
+            company = person.company.name if person.company_id else ""
+            deliver_mail(person=person, kind="notices.announcement", context={**context, "company": company})
         sent += 1
     return sent

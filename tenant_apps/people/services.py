@@ -177,20 +177,21 @@ def purge_expired_tokens() -> int:
 
 
 def send_welcome_email(*, user_id: int) -> bool:
-    """Tell a new person how to reach their desk; idempotent (records when it was sent)."""
-    with transaction.atomic():
-        user = User.objects.select_for_update().filter(pk=user_id, welcome_sent_at__isnull=True).first()
-        if user is None:
-            return False
-        account = connection.tenant
+    """Tell a new person how to reach their desk; idempotent (records when it was sent). The record
+    is claimed first and the mail sent with no row locked; a failed send clears it for the retry."""
+    now = timezone.now()
+    if not User.objects.filter(pk=user_id, welcome_sent_at__isnull=True).update(welcome_sent_at=now):
+        return False
+    user = User.objects.get(pk=user_id)
+    try:
         _send(
-            subject=_("Welcome to Atrium: %(account)s") % {"account": _brand(user)},
-            message=_("Hello %(name)s,\n\nyour desk is ready at %(link)s — sign in with %(email)s.\n")
-            % {"name": user.full_name, "link": account.url("/"), "email": user.email},
-            recipient_list=[user.email],
+            person=user,
+            kind="people.welcome",
+            context={"account": _brand(user), "link": connection.tenant.url("/")},
         )
-        user.welcome_sent_at = timezone.now()
-        user.save(update_fields=["welcome_sent_at"])
+    except Exception:
+        User.objects.filter(pk=user_id, welcome_sent_at=now).update(welcome_sent_at=None)
+        raise
     return True
 
 
@@ -228,10 +229,21 @@ def _brand(user: User) -> str:
     return connection.tenant.name if user.role in AGENT_ROLES else portal_name()
 
 
-def _send(*, subject: str, message: str, recipient_list: list[str]) -> None:
-    from tenant_apps.branding.mail import send_account_mail
+# People's mails are rendered and sent by the notifications app (the recipient's language, the
+# kind's ru/en template, the account's branded frame: tenant_apps/notifications/kinds.py). It sits
+# above people, so it installs its sender here in its ready() instead of people importing it.
+_person_mail = None
 
-    send_account_mail(subject=subject, message=message, recipient_list=recipient_list)
+
+def install_person_mail(sender) -> None:
+    global _person_mail
+    _person_mail = sender
+
+
+def _send(*, person: User, kind: str, context: dict) -> None:
+    if _person_mail is None:
+        raise RuntimeError("tenant_apps.notifications sends people's mail: it is not installed")
+    _person_mail(person=person, kind=kind, context=context)
 
 
 def invitation_link(user: User) -> str:
@@ -319,13 +331,9 @@ def send_invitation(*, user_id: int) -> bool:
     if user is None or user.has_usable_password():
         return False
     _send(
-        subject=_("You are invited to %(account)s in Atrium") % {"account": _brand(user)},
-        message=_("Hello %(name)s,\n\nset your password to start: %(link)s\n")
-        % {
-            "name": user.full_name,
-            "link": invitation_link(user),
-        },
-        recipient_list=[user.email],
+        person=user,
+        kind="people.invitation",
+        context={"account": _brand(user), "link": invitation_link(user)},
     )
     return True
 
@@ -376,13 +384,9 @@ def send_password_reset(*, user_id: int) -> bool:
     if person is None:
         return False
     _send(
-        subject=_("Reset your password for %(account)s in Atrium") % {"account": _brand(person)},
-        message=_(
-            "Hello %(name)s,\n\nset a new password here: %(link)s\n\n"
-            "If you did not ask for this, ignore this message: your password stays as it is.\n"
-        )
-        % {"name": person.full_name, "link": password_reset_link(person)},
-        recipient_list=[person.email],
+        person=person,
+        kind="people.password_reset",
+        context={"account": _brand(person), "link": password_reset_link(person)},
     )
     return True
 

@@ -1,0 +1,16 @@
+"""Celery entry points of notifications: thin, they run in the account's schema and call services."""
+
+from celery import shared_task
+
+from . import readers, services
+
+
+@shared_task(name="notifications.send_mail", autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+def send_mail(delivery_id: int) -> bool:
+    """One queued mail; smtplib's errors are OSErrors, so a failing mail server is retried."""
+    return services.send_queued_mail(delivery_id=delivery_id)
+
+
+@shared_task(name="notifications.ticket_event", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def ticket_event(event_id: int) -> int:
+    return readers.notify_for_event(event_id=event_id)

@@ -1,0 +1,1 @@
+from tests.support.fixtures import mall  # noqa: F401
