@@ -92,6 +92,10 @@ export const returnRequest = (id: number, reason: string) =>
 export const rateRequest = (id: number, score: number, comment: string) =>
   unwrap(untyped.POST(`/api/v1/tickets/${id}/rating/`, { body: { score, comment } })) as Promise<unknown>;
 
+/** Withdraw one's own request: the workflow's move to a cancelled status (the API checks it). */
+export const withdrawRequest = (id: number, to: string, comment: string) =>
+  unwrap(api.POST("/api/v1/tickets/{id}/transition/", { ...path(id), body: { to, comment } })) as Promise<PortalTicket>;
+
 export function useFileableTypesQuery() {
   return {
     queryKey: ["ticket-types", "fileable"] as const,

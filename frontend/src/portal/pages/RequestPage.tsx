@@ -2,7 +2,9 @@
  * /portal/requests/:id: the request, its public conversation (the API never sends internal notes
  * to requesters), a reply with files, and the requester's verdict on finished work: confirm,
  * return (a reason is required) and a 1–5 rating with a comment. Those buttons show only when the
- * API's `can_confirm` / `can_return` / `can_rate` say so; the status updates live.
+ * API's `can_confirm` / `can_return` / `can_rate` say so; the status updates live. While the
+ * workflow lets the requester move it to a cancelled status (the API's `transitions`), the request
+ * can be withdrawn, with a reason when that transition asks for one.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useRef, useState } from "react";
@@ -25,6 +27,7 @@ import {
   rateRequest,
   returnRequest,
   uploadAttachment,
+  withdrawRequest,
   useFileableTypesQuery,
 } from "../api";
 import { preparePhoto } from "../photos";
@@ -63,6 +66,7 @@ export default function RequestPage() {
       </header>
       {failedPhotos?.length ? <Alert tone="warning">{t("new.photoFailed", { names: failedPhotos.join(", ") })}</Alert> : null}
       <Verdict ticket={data} />
+      <Withdraw ticket={data} />
       <section className="a-card portal-pad" aria-labelledby="pr-details">
         <h2 id="pr-details">{t("request.details")}</h2>
         <Details ticket={data} />
@@ -140,6 +144,83 @@ function Files({ files }: { files: Attachment[] }) {
 }
 
 /** Confirm, return with a reason, rate: only what the API's `can_*` flags offer. */
+/** Withdrawing one's own request: offered only when the API lists a move to a cancelled status. */
+function Withdraw({ ticket }: { ticket: PortalTicket }) {
+  const { t } = useTranslation("portal");
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState("");
+  const [checked, setChecked] = useState(false);
+  const id = useId();
+  type Move = { to: string; to_category?: string; comment_required?: boolean };
+  const move = ((ticket.transitions ?? []) as unknown as Move[]).find((candidate) => candidate.to_category === "cancelled");
+  const withdraw = useMutation({
+    mutationFn: () => withdrawRequest(ticket.id, move!.to, reason.trim()),
+    onSuccess: () => {
+      setOpen(false);
+      void queryClient.invalidateQueries({ queryKey: keys.request(ticket.id) });
+      void queryClient.invalidateQueries({ queryKey: keys.comments(ticket.id) });
+      void queryClient.invalidateQueries({ queryKey: ["portal", "requests"] });
+    },
+  });
+  if (!move) return null;
+  const needsReason = move.comment_required === true;
+  const errors = [...(checked && needsReason && !reason.trim() ? [t("withdraw.reasonRequired")] : []), ...(fieldErrors(withdraw.error, "comment") ?? [])];
+  if (!open) {
+    return (
+      <div className="portal-actions">
+        <Button onClick={() => setOpen(true)}>{t("withdraw.open")}</Button>
+      </div>
+    );
+  }
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    setChecked(true);
+    if (needsReason && !reason.trim()) return;
+    withdraw.mutate();
+  };
+  return (
+    <form className="a-card portal-pad a-form" onSubmit={onSubmit} noValidate aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{t("withdraw.title")}</h2>
+      <p className="portal-muted">{t("withdraw.explain")}</p>
+      <ErrorAlert error={withdraw.error} shownFields={["comment"]} />
+      <div className={`a-field${errors.length ? " a-field--invalid" : ""}`}>
+        <label className="a-field__label" htmlFor={id}>
+          {needsReason ? t("withdraw.reason") : t("withdraw.reasonOptional")}
+          {needsReason && (
+            <span className="a-required" aria-hidden="true">
+              {" *"}
+            </span>
+          )}
+        </label>
+        <textarea
+          id={id}
+          className="a-input"
+          rows={3}
+          value={reason}
+          aria-required={needsReason || undefined}
+          aria-invalid={errors.length ? true : undefined}
+          aria-describedby={errors.length ? `${id}-error` : undefined}
+          onChange={(e) => setReason(e.target.value)}
+        />
+        {errors.length > 0 && (
+          <ul id={`${id}-error`} className="a-field__errors">
+            {errors.map((m) => (
+              <li key={m}>{m}</li>
+            ))}
+          </ul>
+        )}
+      </div>
+      <div className="portal-actions">
+        <Button type="submit" variant="danger" busy={withdraw.isPending}>
+          {t("withdraw.submit")}
+        </Button>
+        <Button onClick={() => setOpen(false)}>{t("withdraw.keep")}</Button>
+      </div>
+    </form>
+  );
+}
+
 function Verdict({ ticket }: { ticket: PortalTicket }) {
   const { t } = useTranslation("portal");
   const fmt = useDateFormat();
