@@ -1,12 +1,47 @@
-"""ASGI entry point (daphne): HTTP goes to Django, websockets to consumers behind account resolution."""
+"""ASGI entry point (daphne or uvicorn): HTTP goes to Django, websockets to consumers behind
+account resolution."""
 
 import gc
 import os
 
-from django.core.asgi import get_asgi_application
+import django
+from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atrium.settings")
-django_asgi = get_asgi_application()  # sets Django up before consumers import models
+
+
+class OneHopASGIHandler(ASGIHandler):
+    """Django's ASGI handler with the middleware chain and the view run in one call in the
+    request's thread: one crossing from the event loop into sync code per request.
+
+    Django's own handler builds an async chain; a sync-only middleware in it (ours read the
+    database and Redis, so they are sync) makes Django cross into a thread before it and back to
+    the event loop after it, and the (sync) DRF view crosses again: three crossings per request,
+    each a thread hand-over of ~0.1-1 ms on a busy machine (bench/README.md, "Per-request floor").
+    Here the chain is built in sync mode (Django's async-capable middlewares run their sync path,
+    an async view would be run by async_to_sync) and called once through sync_to_async, in the
+    request's thread-sensitive context, as Django calls a sync view. Reading the body, sending
+    the answer, streaming and disconnects stay Django's.
+
+    `ATRIUM_ASGI_ONE_HOP=0` gives Django's default handler back (the bench measures both).
+    """
+
+    def load_middleware(self, is_async=False):
+        super().load_middleware(is_async=False)
+
+    async def get_response_async(self, request):
+        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+
+
+def _http_application():
+    django.setup(set_prefix=False)
+    if os.environ.get("ATRIUM_ASGI_ONE_HOP", "1") == "0":
+        return ASGIHandler()
+    return OneHopASGIHandler()
+
+
+django_asgi = _http_application()  # sets Django up before consumers import models
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
