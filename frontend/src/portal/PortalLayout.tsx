@@ -7,6 +7,7 @@ import { signOut, useMeQuery } from "@/shared/session/api";
 import { useSessionLanguage } from "@/shared/session/language";
 import { SessionProvider } from "@/shared/session/SessionContext";
 import { Button, ErrorAlert, Icon, type IconName, LanguageSwitch, PageLoading } from "@/shared/ui";
+import { NotificationBell } from "@/features/notifications";
 import { applyBranding, useBranding } from "./branding";
 import { portalSignInUrl } from "./links";
 import { forgetOfflineCopies } from "./serviceWorker";
@@ -96,6 +97,7 @@ export function PortalLayout() {
             <span className="portal-brand__name">{name}</span>
           </NavLink>
           <div className="portal-header__tools">
+            <NotificationBell />
             <div className="portal-header__lang">
               <LanguageSwitch compact />
             </div>

@@ -1,3 +1,4 @@
+import { NotificationBell } from "@/features/notifications";
 import { useSession } from "@/shared/session/SessionContext";
 import { UserMenu } from "./UserMenu";
 
@@ -9,6 +10,7 @@ export function TopBar() {
         {account.name}
       </div>
       <div className="app-topbar__spacer" />
+      <NotificationBell />
       <UserMenu />
     </header>
   );
