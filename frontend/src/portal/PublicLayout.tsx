@@ -1,13 +1,15 @@
 import { useEffect } from "react";
 import { Outlet } from "react-router";
 import { useTranslation } from "react-i18next";
+import { AuthBrandContext } from "@/features/auth/brand";
 import { isLanguage, storedLanguage } from "@/shared/i18n";
 import { applyBranding, useBranding } from "./branding";
 
 /**
  * The signed-out pages (sign-in, forgot and reset password, first password from an invitation) in
- * the account's look: its colours on <html>, its name and logo above the card. The language is
- * this browser's last choice, else the account's default.
+ * the account's look: its colours on <html>, its name and logo above the card, and its name in
+ * the pages' titles ("Welcome to <account>", not the product's). The language is this browser's
+ * last choice, else the account's default.
  */
 export function PublicLayout() {
   const { data: branding } = useBranding();
@@ -29,7 +31,9 @@ export function PublicLayout() {
         </div>
       )}
       {!name && <span className="a-visually-hidden">{t("portalName")}</span>}
-      <Outlet />
+      <AuthBrandContext.Provider value={name || undefined}>
+        <Outlet />
+      </AuthBrandContext.Provider>
     </div>
   );
 }

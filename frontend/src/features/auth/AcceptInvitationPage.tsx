@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { Alert } from "@/shared/ui";
 import { acceptInvitation } from "./api";
 import { AuthLayout } from "./AuthLayout";
+import { useAuthBrand } from "./brand";
 import { NewPasswordForm } from "./NewPasswordForm";
 
 /**
@@ -11,6 +12,7 @@ import { NewPasswordForm } from "./NewPasswordForm";
  */
 export default function AcceptInvitationPage() {
   const { t } = useTranslation("auth");
+  const brand = useAuthBrand();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const uid = params.get("uid") ?? "";
@@ -19,7 +21,7 @@ export default function AcceptInvitationPage() {
   const back = <Link to="/sign-in">{t("forgot.back")}</Link>;
 
   return (
-    <AuthLayout title={t("invitation.title")} intro={uid && token ? t("invitation.intro") : undefined} footer={back}>
+    <AuthLayout title={brand ? t("invitation.titleFor", { name: brand }) : t("invitation.title")} intro={uid && token ? t("invitation.intro") : undefined} footer={back}>
       {uid && token ? (
         <NewPasswordForm
           uid={uid}

@@ -1,12 +1,14 @@
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { LanguageSwitch, usePageTitle } from "@/shared/ui";
+import { useAuthBrand } from "./brand";
 import "./auth.css";
 
 /** The card the signed-out pages sit in. */
 export function AuthLayout({ title, intro, children, footer }: { title: string; intro?: ReactNode; children: ReactNode; footer?: ReactNode }) {
   const { t } = useTranslation("auth");
-  usePageTitle(title);
+  const brand = useAuthBrand();
+  usePageTitle(title, brand ?? t("shared:brand"));
   return (
     <div className="auth-page">
       <header className="auth-page__top">
