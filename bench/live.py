@@ -340,11 +340,12 @@ def run_changes(info: dict, changer: Changer, rate: float, duration: float) -> d
     from django.db import connection, transaction
     from django_tenants.utils import schema_context
 
-    from tenant_apps.desk.events import on_event_committed
+    from tenant_apps.desk.events import reader
     from tenant_apps.live.publisher import event_payload, load_event
 
     published: list[tuple[int, float]] = []
-    on_event_committed(lambda schema, event_id: published.append((event_id, time.time())))  # after publish
+    # the spine's "metrics" reader: called after "live" (events.READERS), so after the publish
+    reader("metrics")(lambda schema, event_id: published.append((event_id, time.time())))
 
     events: dict[int, dict] = {}
     changes: list[dict] = []

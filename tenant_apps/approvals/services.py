@@ -31,6 +31,7 @@ from tenant_apps import permissions as perms
 from tenant_apps.desk import configcache, events, routing
 from tenant_apps.desk import services as desk
 from tenant_apps.desk.models import EventKind, Status, Ticket, TicketType
+from tenant_apps.desk.origin import Origin
 from tenant_apps.notifications.services import deliver_mail, notify
 from tenant_apps.people.models import AGENT_ROLES, ResponsibilityGroup, User
 
@@ -171,6 +172,11 @@ def delete_policy(*, policy: ApprovalPolicy) -> None:
 
 
 # ---------------------------------------------------------------------------- rounds
+def _as_approval(actor: User | None) -> Origin:
+    """The approval process as the system actor moving the ticket, for the approver (if any)."""
+    return Origin.system_actor(PROCESS, person=actor)
+
+
 def _open_round(ticket: Ticket) -> ApprovalRound | None:
     return ApprovalRound.objects.select_related("policy").filter(ticket=ticket, outcome="").first()
 
@@ -186,11 +192,10 @@ def _start_round(ticket: Ticket, policy: ApprovalPolicy, actor: User | None, num
         + [ApprovalStep(round=rnd, group=g, due_at=due) for g in groups]
     )
     if ticket.status_id != policy.pending_status_id:
-        desk.move_by_process(
+        desk.move_as_system(
             ticket=ticket,
             target=policy.pending_status,
-            actor=actor,
-            process=PROCESS,
+            origin=_as_approval(actor),
             note=_("Sent for approval"),
         )
     members = [m for g in groups for m in g.members.filter(is_active=True, blocked_at__isnull=True)]
@@ -212,7 +217,7 @@ def _start_round(ticket: Ticket, policy: ApprovalPolicy, actor: User | None, num
     return rnd
 
 
-@events.on_event_recorded
+@events.reaction("approvals", kinds={EventKind.CREATED, EventKind.STATUS_CHANGED})
 def _follow_ticket(event) -> None:
     """Start round 1 when a ticket is filed; cancel an open round when the ticket leaves the
     pending status by any other way than the process itself (withdrawn, cancelled)."""
@@ -221,7 +226,7 @@ def _follow_ticket(event) -> None:
         policy = policy_for(ticket)
         if policy is not None:
             _start_round(ticket, policy, event.actor, 1)
-    elif event.kind == EventKind.STATUS_CHANGED and event.data.get("process") != PROCESS:
+    elif event.kind == EventKind.STATUS_CHANGED and event.origin.system != PROCESS:
         rnd = _open_round(event.ticket)
         if rnd is not None and rnd.policy_id and event.ticket.status_id != rnd.policy.pending_status_id:
             _complete(event.ticket, rnd, Outcome.CANCELLED, event.actor)
@@ -277,10 +282,10 @@ def decide(*, actor: User, ticket: Ticket, decision: str, comment: str = "") -> 
     )
     policy = rnd.policy
     if decision == Decision.REJECTED:
-        desk.move_by_process(ticket=ticket, target=policy.rejected_status, actor=actor, process=PROCESS)
+        desk.move_as_system(ticket=ticket, target=policy.rejected_status, origin=_as_approval(actor))
         _complete(ticket, rnd, Outcome.REJECTED, actor, comment=comment)
     elif decision == Decision.NEEDS_REWORK:
-        desk.move_by_process(ticket=ticket, target=policy.rework_status, actor=actor, process=PROCESS)
+        desk.move_as_system(ticket=ticket, target=policy.rework_status, origin=_as_approval(actor))
         _complete(ticket, rnd, Outcome.NEEDS_REWORK, actor, comment=comment)
     elif all(s.decision for s in steps):
         remarks = [
@@ -290,11 +295,10 @@ def decide(*, actor: User, ticket: Ticket, decision: str, comment: str = "") -> 
         ]
         outcome = Outcome.APPROVED_WITH_REMARKS if remarks else Outcome.APPROVED
         target = policy.remarks_status if remarks and policy.remarks_status_id else policy.approved_status
-        desk.move_by_process(
+        desk.move_as_system(
             ticket=ticket,
             target=target,
-            actor=actor,
-            process=PROCESS,
+            origin=_as_approval(actor),
             set_group=policy.approved_group,
             clear_assignee=policy.approved_group_id is not None,
         )

@@ -113,7 +113,7 @@ def _instantiate(ticket: Ticket, *, stage_id: int | None, filing: bool = False) 
         ChecklistItem.objects.bulk_create(rows)
 
 
-@events.on_event_recorded
+@events.reaction("checklists", kinds={EventKind.CREATED, EventKind.STATUS_CHANGED})
 def _follow_ticket(event) -> None:
     if event.kind == EventKind.CREATED:
         _instantiate(event.ticket, stage_id=event.ticket.status_id, filing=True)

@@ -37,6 +37,7 @@ from .models import (
     Ticket,
     Workflow,
 )
+from .origin import Origin
 
 PROCESS = "confirmation"
 DEFAULT_AUTO_CONFIRM_DAYS = 3
@@ -142,9 +143,10 @@ def _check_answer(actor, ticket: Ticket) -> None:
 
 
 def _move(ticket: Ticket, target: Status, actor, note: str) -> None:
-    from .services import move_by_process
+    """The confirmation process moves the ticket (for the requester who answered, if any)."""
+    from .services import move_as_system
 
-    move_by_process(ticket=ticket, target=target, actor=actor, process=PROCESS, note=note)
+    move_as_system(ticket=ticket, target=target, origin=Origin.system_actor(PROCESS, person=actor), note=note)
 
 
 @transaction.atomic
@@ -164,10 +166,8 @@ def _confirm(ticket: Ticket, actor, *, auto: bool) -> Ticket:
     ticket.confirmation_state = ConfirmationState.AUTO_CONFIRMED if auto else ConfirmationState.CONFIRMED
     ticket.confirmation_due_at, ticket.confirmed_at = None, now
     ticket.save(update_fields=["confirmation_state", "confirmation_due_at", "confirmed_at", "updated_at"])
-    data = {"auto": auto, "status": target.key}
-    if auto:
-        data["actor_name"] = _("Auto-confirmation")
-    events.record(ticket, EventKind.CONFIRMED, actor if not auto else None, public=True, **data)
+    origin = Origin.system_actor(PROCESS, label=_("Auto-confirmation")) if auto else actor
+    events.record(ticket, EventKind.CONFIRMED, origin, public=True, auto=auto, status=target.key)
     return ticket
 
 

@@ -37,6 +37,7 @@ from .models import (
     TicketType,
     Transition,
 )
+from .origin import Origin, as_origin, person_of
 
 
 class PermissionDenied(DomainError):
@@ -55,6 +56,14 @@ class TransitionNotAllowed(DomainError):
     code = "transition_not_allowed"
     status = 409
     default_detail = gettext_lazy("This ticket cannot move to that status.")
+
+
+def _origin(actor: User | Origin | None, process: str = "") -> Origin:
+    """The change's origin: `actor` as given (a person, or an Origin). `process` is the old way of
+    naming a system actor, kept for callers not yet moved to an Origin (federation)."""
+    if process:
+        return Origin.system_actor(process, person=person_of(actor))
+    return as_origin(actor)
 
 
 STANDARD_EDITABLE = (
@@ -196,7 +205,7 @@ def _display(value: Any) -> Any:
 @transaction.atomic
 def file_ticket(
     *,
-    actor: User,
+    actor: User | Origin,
     ticket_type: TicketType,
     title: str,
     description: str = "",
@@ -218,13 +227,16 @@ def file_ticket(
 
     `attachments` and file field values name the actor's own uploads made before filing
     (desk/uploads.py): the ticket adopts them.
-    `process` (e.g. "federation"): a process files on its own authority, for `actor`, without the
-    person's permission checks (the process has made its own)."""
+    `actor`: the person filing, or an Origin; a system actor (e.g. federation) files on its own
+    authority, for its person, without the person's permission checks (it has made its own).
+    `process` is deprecated (an Origin says it)."""
+    origin = _origin(actor, process)
+    actor = origin.person
     config = configcache.current()
-    if not process and not perms.can_file(actor, ticket_type):
+    if not origin.is_system and not perms.can_file(actor, ticket_type):
         raise PermissionDenied(_("You may not file tickets of this type."))
     errors: dict[str, list[str]] = {}
-    if not process and requester is not None and getattr(requester, "pk", requester) != actor.pk:
+    if not origin.is_system and requester is not None and getattr(requester, "pk", requester) != actor.pk:
         if not perms.can_file_for_others(actor):
             raise PermissionDenied(_("You may file tickets only for yourself."))
     refs = _resolve_references(
@@ -238,6 +250,8 @@ def file_ticket(
         errors,
     )
     requester_obj = refs["requester"] or actor
+    if requester_obj is None:  # a system actor filing for nobody in particular
+        raise InvalidInput(fields={"requester": [_("This field is required.")]})
     standard = {
         "title": title,
         "priority": priority if priority is not None else ticket_type.default_priority,
@@ -251,10 +265,10 @@ def file_ticket(
         errors["channel"] = [_("Unknown channel.")]
     form = config.form(ticket_type.pk)
     cleaned, field_errors = clean_field_values(
-        form, fields, files=None if process else uploads.usable_for(actor)
+        form, fields, files=None if origin.is_system else uploads.usable_for(actor)
     )
     errors.update(field_errors)
-    if attachments and not process:
+    if attachments and not origin.is_system:
         try:
             attachments = uploads.check_attachment_ids(actor, attachments)
         except InvalidInput as exc:
@@ -298,7 +312,7 @@ def file_ticket(
         events.entry(
             ticket,
             EventKind.CREATED,
-            actor,
+            origin,
             public=True,
             number=ticket.number,
             status=initial.key,
@@ -311,9 +325,8 @@ def file_ticket(
             events.entry(
                 ticket,
                 EventKind.ROUTED,
-                None,
+                Origin.system_actor("routing", label=_("Routing")),
                 public=False,
-                actor_name=_("Routing"),
                 rules=outcome.applied,
                 group=_display(ticket.group),
                 assignee=_display(ticket.assignee),
@@ -321,7 +334,7 @@ def file_ticket(
             )
         )
     events.record_all(history)
-    if not process:
+    if not origin.is_system:
         adopted = [*(attachments or []), *uploads.file_values(form, cleaned)]
         uploads.adopt_uploads(actor=actor, ticket=ticket, ids=adopted)
     routing.run_registered_actions(ticket)
@@ -338,7 +351,7 @@ REQUESTER_EDITABLE = ("title", "description", "location", "equipment", "planned_
 @transaction.atomic
 def update_ticket(
     *,
-    actor: User,
+    actor: User | Origin,
     ticket: Ticket,
     changes: dict[str, Any],
     requester_edit: bool = False,
@@ -347,9 +360,12 @@ def update_ticket(
     """Change standard and custom fields; one 'changed' event with the diff (and 'assigned').
 
     `requester_edit`: a process (approval rework) lets the requester edit their own request's
-    form (title, description, place, dates, custom fields), nothing else."""
+    form (title, description, place, dates, custom fields), nothing else. A system actor (an
+    Origin; `process` is deprecated) changes the standard fields without the person's checks."""
+    origin = _origin(actor, process)
+    actor = origin.person
     ticket = _lock(ticket)
-    if process:
+    if origin.is_system:
         editable = set(STANDARD_EDITABLE)
     elif requester_edit:
         if ticket.requester_id != actor.pk and not perms.can_change_ticket(actor, ticket):
@@ -359,7 +375,7 @@ def update_ticket(
         if not perms.can_change_ticket(actor, ticket):
             raise PermissionDenied()
         editable = set(STANDARD_EDITABLE)
-    if not process and ticket.category in (Category.CLOSED, Category.CANCELLED):
+    if not origin.is_system and ticket.category in (Category.CLOSED, Category.CANCELLED):
         raise TicketClosed()  # for those who could change it; the others were refused above
     errors: dict[str, list[str]] = {}
     unknown = set(changes) - editable - {"fields"}
@@ -383,7 +399,7 @@ def update_ticket(
             changes["fields"],
             existing=ticket.fields,
             partial=True,
-            files=None if process else uploads.usable_for(actor, ticket),
+            files=None if origin.is_system else uploads.usable_for(actor, ticket),
         )
         errors.update(field_errors)
     if errors:
@@ -405,14 +421,14 @@ def update_ticket(
     if not diff:
         return ticket
     ticket.save()
-    if "fields" in diff and not process:
+    if "fields" in diff and not origin.is_system:
         form = configcache.current().form(ticket.ticket_type_id)
         uploads.adopt_named(actor=actor, ticket=ticket, ids=uploads.file_values(form, changes["fields"]))
     assignment = {k: diff.pop(k) for k in ("assignee", "group") if k in diff}
     if diff:
-        events.record(ticket, EventKind.CHANGED, actor, public=True, changes=diff)
+        events.record(ticket, EventKind.CHANGED, origin, public=True, changes=diff)
     if assignment:
-        events.record(ticket, EventKind.ASSIGNED, actor, public=True, changes=assignment)
+        events.record(ticket, EventKind.ASSIGNED, origin, public=True, changes=assignment)
     if {"title", "description"} & set(diff):
         refresh_search(ticket.pk)
     return ticket
@@ -428,10 +444,34 @@ def move_by_process(
     set_group: ResponsibilityGroup | None = None,
     clear_assignee: bool = False,
 ) -> Ticket:
-    """A process (approvals, federation) moves a locked ticket to `target`, bypassing the manual
-    transitions; the status_changed event names the process. Call inside the process's transaction."""
+    """Deprecated: `move_as_system` with `Origin.system_actor(process, person=actor)`. Kept until
+    federation passes an Origin."""
+    return move_as_system(
+        ticket=ticket,
+        target=target,
+        origin=Origin.system_actor(process, person=actor),
+        note=note,
+        set_group=set_group,
+        clear_assignee=clear_assignee,
+    )
+
+
+def move_as_system(
+    *,
+    ticket: Ticket,
+    target: Status,
+    origin: Origin,
+    note: str = "",
+    set_group: ResponsibilityGroup | None = None,
+    clear_assignee: bool = False,
+) -> Ticket:
+    """A system actor (approvals, federation, confirmation) moves a locked ticket to `target`,
+    bypassing the manual transitions; the status_changed event names it (`process`) and the
+    person it acts for. Call inside the system actor's own transaction."""
     if not connection.in_atomic_block:
-        raise RuntimeError("processes move tickets inside their own transaction")
+        raise RuntimeError("system actors move tickets inside their own transaction")
+    if not origin.is_system:
+        raise ValueError("only a system actor moves a ticket past its workflow's transitions")
     old_status = ticket.status
     assignment = {}
     if old_status.pk != target.pk:
@@ -449,9 +489,9 @@ def move_by_process(
             events.entry(
                 ticket,
                 EventKind.STATUS_CHANGED,
-                actor,
+                origin,
                 public=True,
-                process=process,
+                process=origin.system,
                 transition=note,
                 changes={"status": [old_status.key, target.key]},
                 category=target.category,
@@ -459,7 +499,7 @@ def move_by_process(
             )
         )
     if assignment:
-        history.append(events.entry(ticket, EventKind.ASSIGNED, actor, public=True, changes=assignment))
+        history.append(events.entry(ticket, EventKind.ASSIGNED, origin, public=True, changes=assignment))
     if history:
         events.record_all(history)
     return ticket
@@ -477,9 +517,13 @@ def available_transitions(user: User, ticket: Ticket) -> list[Transition]:
 
 @transaction.atomic
 def transition_ticket(
-    *, actor: User, ticket: Ticket, to: str, comment: str = "", fields: dict | None = None
+    *, actor: User | Origin, ticket: Ticket, to: str, comment: str = "", fields: dict | None = None
 ) -> Ticket:
-    """Move a ticket along its workflow. `to` is the target status key."""
+    """Move a ticket along its workflow. `to` is the target status key. A comment made with the
+    transition is a "commented" event of its own, right after the "status_changed" event (which
+    names it too, as it always has)."""
+    origin = as_origin(actor)
+    actor = origin.person
     ticket = _lock(ticket)
     if not perms.can_view_ticket(actor, ticket):
         raise NotFound()
@@ -540,24 +584,40 @@ def transition_ticket(
         comment_obj = Comment.objects.create(
             ticket=ticket, author=actor, body=comment.strip(), internal=False
         )
-    events.record(
-        ticket,
-        EventKind.STATUS_CHANGED,
-        actor,
-        public=True,
-        transition=transition.name,
-        changes={"status": [old_status.key, transition.target.key]},
-        category=transition.target.category,
-        from_category=old_status.category,
-        comment_id=comment_obj.pk if comment_obj else None,
-        comment=comment_obj.body if comment_obj else None,
-        **({"field_changes": field_diff} if field_diff else {}),
-    )
+    history = [
+        events.entry(
+            ticket,
+            EventKind.STATUS_CHANGED,
+            origin,
+            public=True,
+            transition=transition.name,
+            changes={"status": [old_status.key, transition.target.key]},
+            category=transition.target.category,
+            from_category=old_status.category,
+            comment_id=comment_obj.pk if comment_obj else None,
+            comment=comment_obj.body if comment_obj else None,
+            **({"field_changes": field_diff} if field_diff else {}),
+        )
+    ]
+    if comment_obj:
+        history.append(
+            events.entry(
+                ticket,
+                EventKind.COMMENTED,
+                origin,
+                public=True,
+                comment_id=comment_obj.pk,
+                internal=False,
+                body=comment_obj.body,
+                transition=transition.name,
+            )
+        )
+    events.record_all(history)
     if field_diff:
         form = configcache.current().form(ticket.ticket_type_id)
         uploads.adopt_named(actor=actor, ticket=ticket, ids=uploads.file_values(form, fields))
     if assignment:
-        events.record(ticket, EventKind.ASSIGNED, actor, public=True, changes=assignment)
+        events.record(ticket, EventKind.ASSIGNED, origin, public=True, changes=assignment)
     if comment_obj:
         refresh_search(ticket.pk)
     return ticket
@@ -567,24 +627,32 @@ COMMENT_MAX_LENGTH = 20000
 
 
 def add_comment(
-    *, actor: User, ticket: Ticket, body: str, internal: bool = False, process: str = ""
+    *, actor: User | Origin, ticket: Ticket, body: str, internal: bool = False, process: str = ""
 ) -> Comment:
-    """`process`: written by a process (federation) for `actor`, without the person's checks."""
+    """A system actor (an Origin; `process` is deprecated) writes for its person without the
+    person's checks."""
     return add_comments(actor=actor, ticket=ticket, bodies=[body], internal=internal, process=process)[0]
 
 
 @transaction.atomic
 def add_comments(
-    *, actor: User, ticket: Ticket, bodies: list[str], internal: bool = False, process: str = ""
+    *,
+    actor: User | Origin,
+    ticket: Ticket,
+    bodies: list[str],
+    internal: bool = False,
+    process: str = "",
 ) -> list[Comment]:
     """Several comments by one author on one ticket, in this order, as one change: one lock, one
     INSERT for the comments and one for their events, one search refresh. All or none: a body
     that is empty or too long refuses the whole call. Federation applies a partner's run of
     comments this way."""
+    origin = _origin(actor, process)
+    actor = origin.person
     ticket = _lock(ticket)
-    if not process and not perms.can_view_ticket(actor, ticket):
+    if not origin.is_system and not perms.can_view_ticket(actor, ticket):
         raise NotFound()
-    if not process and not perms.can_comment(actor, ticket, internal=internal):
+    if not origin.is_system and not perms.can_comment(actor, ticket, internal=internal):
         raise PermissionDenied(_("Only the desk's staff write internal comments."))
     for body in bodies:
         if not (body or "").strip():
@@ -605,7 +673,7 @@ def add_comments(
             events.entry(
                 ticket,
                 EventKind.COMMENTED,
-                actor,
+                origin,
                 public=not internal,
                 comment_id=comment.pk,
                 internal=internal,
@@ -620,7 +688,7 @@ def add_comments(
 @transaction.atomic
 def add_attachment(
     *,
-    actor: User,
+    actor: User | Origin,
     ticket: Ticket,
     upload,
     internal: bool = False,
@@ -628,12 +696,14 @@ def add_attachment(
     process: str = "",
 ) -> Attachment:
     """Store a file on a ticket. Its type is read from the content, never trusted from the name;
-    images are stored re-encoded without their metadata (atrium/uploads.py).
-    `process`: stored by a process (federation) for `actor`, without the person's checks."""
+    images are stored re-encoded without their metadata (kernel/uploads.py). A system actor (an
+    Origin; `process` is deprecated) stores for its person without the person's checks."""
+    origin = _origin(actor, process)
+    actor = origin.person
     ticket = _lock(ticket)
-    if not process and not perms.can_view_ticket(actor, ticket):
+    if not origin.is_system and not perms.can_view_ticket(actor, ticket):
         raise NotFound()
-    if not process and not perms.can_comment(actor, ticket, internal=internal):
+    if not origin.is_system and not perms.can_comment(actor, ticket, internal=internal):
         raise PermissionDenied(_("Only the desk's staff add internal files."))
     accepted = accept_upload(upload)
     mime, name = accepted.content_type, accepted.name
@@ -653,7 +723,7 @@ def add_attachment(
     events.record(
         ticket,
         EventKind.ATTACHMENT_ADDED,
-        actor,
+        origin,
         public=not internal,
         attachment_id=attachment.pk,
         name=name,
@@ -664,9 +734,13 @@ def add_attachment(
 
 
 @transaction.atomic
-def set_watchers(*, actor: User, ticket: Ticket, add: list[int] = (), remove: list[int] = ()) -> Ticket:
+def set_watchers(
+    *, actor: User | Origin, ticket: Ticket, add: list[int] = (), remove: list[int] = ()
+) -> Ticket:
     """Agents who may change the ticket manage watchers; anyone who sees it may watch or unwatch
     it themselves."""
+    origin = as_origin(actor)
+    actor = origin.person
     ticket = _lock(ticket)
     if not perms.can_view_ticket(actor, ticket):
         raise NotFound()
@@ -687,7 +761,7 @@ def set_watchers(*, actor: User, ticket: Ticket, add: list[int] = (), remove: li
     events.record(
         ticket,
         EventKind.WATCHERS_CHANGED,
-        actor,
+        origin,
         public=False,
         added=sorted(after - before),
         removed=sorted(before - after),

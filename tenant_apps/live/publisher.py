@@ -23,7 +23,7 @@ from channels.layers import get_channel_layer
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from tenant_apps.desk.events import on_event_committed
+from tenant_apps.desk.events import reader
 from tenant_apps.desk.models import TicketEvent
 
 log = logging.getLogger(__name__)
@@ -126,7 +126,7 @@ def messages_for(schema: str, event_ids: list[int]) -> list[tuple[list[str], dic
     return out
 
 
-@on_event_committed
+@reader("live")
 def publish_event(schema: str, event_id: int) -> None:
     """Runs in whichever process committed the change (web, worker, beat, federation), after the
     commit. It only queues the id: the per-process loader thread reads the events (a batch at a

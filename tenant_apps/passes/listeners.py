@@ -1,5 +1,6 @@
-"""Passes follow their request ticket: registered on the event spine, run inside the change's
-transaction (tenant_apps.desk.events.on_event_recorded), so they commit or roll back with it."""
+"""Passes follow their request ticket: a reaction on the event spine ("passes" in
+tenant_apps.desk.events.REACTIONS), run inside the change's transaction, so they commit or roll
+back with it."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from tenant_apps.desk.models import Category, EventKind, TicketEvent
 from . import services
 
 
-@events.on_event_recorded
+@events.reaction("passes", kinds={EventKind.CREATED, EventKind.APPROVAL_COMPLETED, EventKind.STATUS_CHANGED})
 def passes_follow_their_request(event: TicketEvent) -> None:
     if event.kind == EventKind.CREATED:
-        if event.ticket.ticket_type.code == services.PASS_TYPE and not services.filing_in_progress():
+        # a request the pass service files itself comes with its passes (services.VIA)
+        if event.ticket.ticket_type.code == services.PASS_TYPE and event.origin.via != services.VIA:
             services.passes_from_form(event)
     elif event.kind == EventKind.APPROVAL_COMPLETED:
         services.follow_approval(event)

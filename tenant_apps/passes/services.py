@@ -8,10 +8,7 @@ ticket events ("pass_issued", "pass_changed") on the request ticket.
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import secrets
-from collections.abc import Iterator
 from datetime import date, time
 from typing import Any
 
@@ -25,6 +22,7 @@ from kernel.errors import DomainError, InvalidInput, NotFound
 from tenant_apps import permissions as perms
 from tenant_apps.desk import events
 from tenant_apps.desk.models import Channel, EventKind, Ticket, TicketEvent, TicketType
+from tenant_apps.desk.origin import Origin
 from tenant_apps.desk.services import PermissionDenied, file_ticket
 from tenant_apps.objects.models import Location
 from tenant_apps.people.models import Company, User
@@ -178,17 +176,9 @@ def _today() -> date:
 
 
 # ---------------------------------------------------------------------------- writing passes
-_filing_request: contextvars.ContextVar[bool] = contextvars.ContextVar("passes_filing", default=False)
-
-
-@contextlib.contextmanager
-def _filing() -> Iterator[None]:
-    """While the pass service files the request ticket, the "created" listener leaves it alone."""
-    token = _filing_request.set(True)
-    try:
-        yield
-    finally:
-        _filing_request.reset(token)
+# The pass service files its request tickets `via` itself (tenant_apps.desk.origin): it writes the
+# passes from its own structured input, so the passes reaction leaves those filings alone.
+VIA = "passes"
 
 
 def _create_pass(**values) -> Pass:
@@ -310,18 +300,17 @@ def request_passes(
     }
     form_values = {k: v for k, v in derived.items() if k in form_keys and v not in (None, "")}
     form_values.update(fields or {})
-    with _filing():
-        ticket = file_ticket(
-            actor=actor,
-            ticket_type=pass_type,
-            title=(title or "").strip() or _("Pass for %(holders)s") % {"holders": summary},
-            description=description or purpose,
-            fields=form_values,
-            requester=requester_obj if requester_obj != actor else None,
-            company=company_obj,
-            location=premises_obj,
-            channel=channel,
-        )
+    ticket = file_ticket(
+        actor=Origin.of(actor, via=VIA),
+        ticket_type=pass_type,
+        title=(title or "").strip() or _("Pass for %(holders)s") % {"holders": summary},
+        description=description or purpose,
+        fields=form_values,
+        requester=requester_obj if requester_obj != actor else None,
+        company=company_obj,
+        location=premises_obj,
+        channel=channel,
+    )
     passes = [
         _create_pass(
             request=ticket,
@@ -526,7 +515,3 @@ def reject_pending_on_cancel(event: TicketEvent) -> None:
         action="rejected",
         passes=[_pass_ref(p) for p in passes],
     )
-
-
-def filing_in_progress() -> bool:
-    return _filing_request.get()

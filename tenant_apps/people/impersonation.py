@@ -9,8 +9,6 @@ when the operator ends it) the session ends.
 
 from __future__ import annotations
 
-from contextvars import ContextVar
-
 from django.contrib.auth import login, logout
 from django.db import connection
 from django.http import JsonResponse
@@ -26,9 +24,10 @@ from .auth import may_log_in_here
 from .models import User
 
 SESSION_KEY = "atrium_impersonation"
-# The operator's e-mail while an impersonated request runs: ticket events written meanwhile name
-# them next to the person (tenant_apps/desk/events.py, `impersonated_by`).
-acting_operator: ContextVar[str | None] = ContextVar("atrium_acting_operator", default=None)
+# While an impersonated request runs, the signed-in person carries the operator's e-mail as
+# `acting_operator`: the changes they make name the operator too (the origin of a change,
+# tenant_apps/desk/origin.py; ticket events' `impersonated_by`).
+ACTING_OPERATOR = "acting_operator"
 HEADER = "X-Atrium-Impersonation"
 
 
@@ -87,10 +86,7 @@ class ImpersonationMiddleware:
             response = JsonResponse(error_body(exc.code, exc.detail), status=exc.status)
         else:
             request._atrium_impersonation = {"operator": data["operator"], "expires_at": until}
-            token = acting_operator.set(data["operator"])
-            try:
-                response = self.get_response(request)
-            finally:
-                acting_operator.reset(token)
+            setattr(request.user, ACTING_OPERATOR, data["operator"])
+            response = self.get_response(request)
         response[HEADER] = f'operator="{data["operator"]}"; expires="{until.isoformat()}"'
         return response

@@ -4,7 +4,7 @@ import { api, unwrap } from "@/api/client";
 import { useDateFormat } from "@/shared/format/datetime";
 import { ErrorAlert, Spinner } from "@/shared/ui";
 import { getEvents, getTicketType, keys, type Ticket } from "./api";
-import { describeEvent } from "./history";
+import { describeEvent, shownInHistory } from "./history";
 
 /** The ticket's history from the event log, newest first. */
 export function History({ ticket }: { ticket: Ticket }) {
@@ -21,7 +21,7 @@ export function History({ ticket }: { ticket: Ticket }) {
     retry: false,
   });
   const names = new Map((workflow.data?.statuses ?? []).map((s) => [s.key, s.name]));
-  const list = [...(events.data ?? [])].reverse();
+  const list = [...(events.data ?? [])].filter(shownInHistory).reverse();
   return (
     <section className="a-card tk-history" aria-labelledby="tk-history-title">
       <h2 id="tk-history-title">{t("history.title")}</h2>

@@ -1,13 +1,19 @@
 import i18next from "i18next";
 import { describe, expect, it } from "vitest";
 import type { TicketEvent } from "./api";
-import { describeEvent } from "./history";
+import { describeEvent, shownInHistory } from "./history";
 import { summarize } from "./presence";
 
 const t = i18next.getFixedT("en", "tickets");
 const ev = (kind: string, data: Record<string, unknown>): TicketEvent => ({ id: 1, kind, data, at: "2026-12-01T10:00:00Z" }) as TicketEvent;
 
 describe("describeEvent", () => {
+  it("lists a comment made with a transition once, under the status change", () => {
+    expect(shownInHistory(ev("commented", { comment_id: 4, internal: false, body: "Fixed", transition: "Resolve" }))).toBe(false);
+    expect(shownInHistory(ev("commented", { comment_id: 5, internal: false, body: "Hi" }))).toBe(true);
+    expect(shownInHistory(ev("status_changed", { transition: "Resolve", comment: "Fixed" }))).toBe(true);
+  });
+
   it("words a status change with the transition and the workflow's names", () => {
     const line = describeEvent(t, ev("status_changed", { transition: "Take into work", changes: { status: ["new", "in_progress"] }, comment: "On my way" }), {
       statusName: (k) => ({ new: "New", in_progress: "In progress" })[k],

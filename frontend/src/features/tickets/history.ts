@@ -77,6 +77,13 @@ function routingExplanation(t: TFunction, data: Data): string[] {
   });
 }
 
+/** Whether the history lists the event as a line of its own. A comment made with a transition is a
+ *  "commented" event with `transition` set (docs/spine.md); its status change already shows it. */
+export function shownInHistory(event: TicketEvent): boolean {
+  const d = (event.data && typeof event.data === "object" ? event.data : {}) as Data;
+  return !(event.kind === "commented" && typeof d.transition === "string" && d.transition !== "");
+}
+
 export function describeEvent(t: TFunction, event: TicketEvent, ctx: HistoryContext = {}): EventLine {
   const d = (event.data && typeof event.data === "object" ? event.data : {}) as Data;
   const details: string[] = [];
