@@ -28,6 +28,7 @@ from kernel.errors import DomainError, InvalidInput, NotFound
 from kernel.tasks import enqueue_for_account
 
 from tenant_apps import permissions as perms
+from tenant_apps.audit.services import ensure_allowed, record_change
 from tenant_apps.desk import configcache, events, routing
 from tenant_apps.desk import services as desk
 from tenant_apps.desk.models import EventKind, Status, Ticket, TicketType
@@ -90,8 +91,11 @@ STATUS_ROLES = ("pending_status", "rework_status", "approved_status", "remarks_s
 
 
 @transaction.atomic
-def save_policy(*, policy: ApprovalPolicy | None, data: dict) -> ApprovalPolicy:
-    """Create or change a policy; statuses are keys of the type's workflow."""
+def save_policy(*, actor: User | None = None, policy: ApprovalPolicy | None, data: dict) -> ApprovalPolicy:
+    """Create or change a policy; statuses are keys of the type's workflow. `actor`: the account
+    admin (checked, audited); None for the platform's default configuration."""
+    ensure_allowed(actor, perms.can_configure_desk)
+    created = policy is None
     errors: dict[str, list[str]] = {}
     ticket_type = data.get("ticket_type", getattr(policy, "ticket_type", None))
     if not isinstance(ticket_type, TicketType):
@@ -163,11 +167,19 @@ def save_policy(*, policy: ApprovalPolicy | None, data: dict) -> ApprovalPolicy:
         policy.approvers.set(approvers)
     if group_ids is not None:
         policy.approver_groups.set(groups)
+    record_change(
+        actor=actor,
+        action="approval_policy.created" if created else "approval_policy.changed",
+        target=policy,
+        details={"fields": sorted(data)},
+    )
     return policy
 
 
 @transaction.atomic
-def delete_policy(*, policy: ApprovalPolicy) -> None:
+def delete_policy(*, actor: User | None = None, policy: ApprovalPolicy) -> None:
+    ensure_allowed(actor, perms.can_configure_desk)
+    record_change(actor=actor, action="approval_policy.deleted", target=policy)
     policy.delete()  # rounds keep their steps; they only lose the link to the policy
 
 

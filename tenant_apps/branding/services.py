@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 from kernel.errors import InvalidInput
 from kernel.uploads import AttachmentRejected, accept_upload
 
+from tenant_apps import permissions as perms
+from tenant_apps.audit.services import ensure_allowed, record_change
+
 from .models import Branding
 
 HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -37,6 +40,7 @@ def _locked() -> Branding:
 
 @transaction.atomic
 def update_branding(*, actor, changes: dict) -> Branding:
+    ensure_allowed(actor, perms.can_manage_branding)
     errors: dict[str, list[str]] = {}
     for name, value in changes.items():
         if name not in EDITABLE:
@@ -56,12 +60,14 @@ def update_branding(*, actor, changes: dict) -> Branding:
     branding.version = F("version") + 1
     branding.save()
     branding.refresh_from_db()
+    record_change(actor=actor, action="branding.changed", details={"fields": sorted(changes)})
     return branding
 
 
 @transaction.atomic
 def set_logo(*, actor, upload) -> Branding:
     """A PNG, JPEG or WebP logo, stored re-encoded without its metadata (atrium/uploads.py)."""
+    ensure_allowed(actor, perms.can_manage_branding)
     limit = settings.BRANDING_LOGO_MAX_BYTES
     if upload.size > limit:
         raise InvalidInput(fields={"file": [_("The logo may be at most %(kb)d KB.") % {"kb": limit // 1024}]})
@@ -81,11 +87,13 @@ def set_logo(*, actor, upload) -> Branding:
     if old:
         storage = branding.logo.storage
         transaction.on_commit(lambda: storage.delete(old))
+    record_change(actor=actor, action="branding.logo_set", details={"content_type": accepted.content_type})
     return branding
 
 
 @transaction.atomic
 def clear_logo(*, actor) -> Branding:
+    ensure_allowed(actor, perms.can_manage_branding)
     branding = _locked()
     old = branding.logo.name if branding.logo else ""
     branding.logo, branding.logo_content_type = "", ""
@@ -94,6 +102,7 @@ def clear_logo(*, actor) -> Branding:
     if old:
         storage = Branding._meta.get_field("logo").storage
         transaction.on_commit(lambda: storage.delete(old))
+    record_change(actor=actor, action="branding.logo_cleared")
     return branding
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from kernel.errors import InvalidInput, NotFound
 
 from tenant_apps import permissions as perms
+from tenant_apps.audit.services import ensure_allowed, record_change
 
 from . import configcache, events
 from .models import ChecklistItem, ChecklistItemKind, ChecklistTemplate, EventKind, Status, Ticket, TicketType
@@ -25,7 +26,12 @@ MAX_ITEMS = 50
 
 # ---------------------------------------------------------------------------- templates
 @transaction.atomic
-def save_template(*, template: ChecklistTemplate | None, data: dict[str, Any]) -> ChecklistTemplate:
+def save_template(
+    *, actor=None, template: ChecklistTemplate | None, data: dict[str, Any]
+) -> ChecklistTemplate:
+    """`actor`: the account admin (checked, audited); None for the platform's default configuration."""
+    ensure_allowed(actor, perms.can_configure_desk)
+    created = template is None
     errors: dict[str, list[str]] = {}
     type_ref = data.get("ticket_type", getattr(template, "ticket_type_id", None))
     ticket_type = TicketType.objects.filter(pk=type_ref).first() if isinstance(type_ref, int) else None
@@ -75,11 +81,19 @@ def save_template(*, template: ChecklistTemplate | None, data: dict[str, Any]) -
     template.items = cleaned
     template.order = data.get("order", template.order or 0)
     template.save()
+    record_change(
+        actor=actor,
+        action="checklist_template.created" if created else "checklist_template.changed",
+        target=template,
+        details={"fields": sorted(data)},
+    )
     return template
 
 
 @transaction.atomic
-def delete_template(*, template: ChecklistTemplate) -> None:
+def delete_template(*, actor=None, template: ChecklistTemplate) -> None:
+    ensure_allowed(actor, perms.can_configure_desk)
+    record_change(actor=actor, action="checklist_template.deleted", target=template)
     template.delete()  # items already on tickets stay, with who ticked them
 
 

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from kernel.errors import DomainError, InvalidInput, NotFound
 
+from tenant_apps import permissions as perms
+from tenant_apps.audit.services import ensure_allowed, record_change
 from tenant_apps.people.models import ResponsibilityGroup, Role, User
 
 from .models import (
@@ -109,6 +111,7 @@ def _validate_workflow_document(statuses: list[dict], transitions: list[dict]) -
 @transaction.atomic
 def save_workflow(
     *,
+    actor: User | None = None,
     workflow: Workflow | None,
     code: str,
     name: str,
@@ -118,7 +121,10 @@ def save_workflow(
     return_status: str | None = None,
 ) -> Workflow:
     """Create or replace a workflow's statuses and transitions (matched by status key), and where
-    the requester's confirmation and return lead (None: kept as they are)."""
+    the requester's confirmation and return lead (None: kept as they are). `actor`: the account
+    admin (checked, audited); None for the platform's default configuration."""
+    ensure_allowed(actor, perms.can_configure_desk)
+    created = workflow is None
     errors = _validate_workflow_document(statuses, transitions)
     if confirm_status is None and return_status is None and workflow is not None:
         confirm_status, return_status = workflow.confirm_status, workflow.return_status
@@ -204,6 +210,12 @@ def save_workflow(
         transition.allowed_groups.set(groups)
     if group_errors:
         raise InvalidInput(fields=group_errors)
+    record_change(
+        actor=actor,
+        action="workflow.created" if created else "workflow.changed",
+        target=workflow,
+        details={"statuses": len(statuses), "transitions": len(transitions)},
+    )
     return workflow
 
 
@@ -225,8 +237,14 @@ def _validate_form(fields: list[dict]) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def save_ticket_type(*, ticket_type: TicketType | None, data: dict[str, Any]) -> TicketType:
-    """Create or update a ticket type and replace its form (fields matched by key)."""
+def save_ticket_type(
+    *, actor: User | None = None, ticket_type: TicketType | None, data: dict[str, Any]
+) -> TicketType:
+    """Create or update a ticket type and replace its form (fields matched by key). `actor`: the
+    account admin (checked, audited); None for the platform's default configuration."""
+    ensure_allowed(actor, perms.can_configure_desk)
+    created = ticket_type is None
+    fields = sorted([*data, *(["form_fields"] if "form_fields" in data else [])])
     errors: dict[str, list[str]] = {}
     form = data.pop("form_fields", None)
     if form is not None:
@@ -282,11 +300,21 @@ def save_ticket_type(*, ticket_type: TicketType | None, data: dict[str, Any]) ->
                     setattr(obj, name, spec[name])
             obj.order = order
             obj.save()
+    record_change(
+        actor=actor,
+        action="ticket_type.created" if created else "ticket_type.changed",
+        target=ticket_type,
+        details={"fields": sorted(set(fields))},
+    )
     return ticket_type
 
 
 @transaction.atomic
-def save_routing_rule(*, rule: RoutingRule | None, data: dict[str, Any]) -> RoutingRule:
+def save_routing_rule(
+    *, actor: User | None = None, rule: RoutingRule | None, data: dict[str, Any]
+) -> RoutingRule:
+    ensure_allowed(actor, perms.can_configure_desk)
+    created = rule is None
     conditions = data.get("conditions", rule.conditions if rule else {})
     actions = data.get("actions", rule.actions if rule else {})
     errors = validate_rule(conditions, actions)
@@ -298,13 +326,27 @@ def save_routing_rule(*, rule: RoutingRule | None, data: dict[str, Any]) -> Rout
     for name, value in data.items():
         setattr(rule, name, value)
     rule.save()
+    record_change(
+        actor=actor,
+        action="routing_rule.created" if created else "routing_rule.changed",
+        target=rule,
+        details={"fields": sorted(data)},
+    )
     return rule
 
 
 @transaction.atomic
-def save_desk_settings(*, auto_confirm_days) -> DeskSettings:
+def delete_routing_rule(*, actor: User | None = None, rule: RoutingRule) -> None:
+    ensure_allowed(actor, perms.can_configure_desk)
+    record_change(actor=actor, action="routing_rule.deleted", target=rule)
+    rule.delete()
+
+
+@transaction.atomic
+def save_desk_settings(*, actor: User | None = None, auto_confirm_days) -> DeskSettings:
     """The account's desk-wide settings: how many days resolved work waits for its requester before
     it is confirmed automatically (0: never; a ticket type may say otherwise)."""
+    ensure_allowed(actor, perms.can_configure_desk)
     if (
         isinstance(auto_confirm_days, bool)
         or not isinstance(auto_confirm_days, int)
@@ -312,8 +354,14 @@ def save_desk_settings(*, auto_confirm_days) -> DeskSettings:
     ):
         raise InvalidInput(fields={"auto_confirm_days": [_("Use a number of days from 0 (never) to 365.")]})
     settings_row, _made = DeskSettings.objects.select_for_update().get_or_create(pk=1)
+    before = settings_row.auto_confirm_days
     settings_row.auto_confirm_days = auto_confirm_days
     settings_row.save()
+    record_change(
+        actor=actor,
+        action="desk_settings.changed",
+        details={"auto_confirm_days": {"from": before, "to": auto_confirm_days}},
+    )
     return settings_row
 
 
@@ -321,15 +369,21 @@ def desk_settings() -> DeskSettings:
     return DeskSettings.objects.filter(pk=1).first() or DeskSettings(pk=1)
 
 
-def delete_ticket_type(*, ticket_type: TicketType) -> None:
+@transaction.atomic
+def delete_ticket_type(*, actor: User | None = None, ticket_type: TicketType) -> None:
+    ensure_allowed(actor, perms.can_configure_desk)
     if ticket_type.tickets.exists():
         raise InvalidInput(fields={"type": [_("Tickets of this type exist; deactivate it instead.")]})
+    record_change(actor=actor, action="ticket_type.deleted", target=ticket_type)
     ticket_type.delete()
 
 
-def delete_workflow(*, workflow: Workflow) -> None:
+@transaction.atomic
+def delete_workflow(*, actor: User | None = None, workflow: Workflow) -> None:
+    ensure_allowed(actor, perms.can_configure_desk)
     if workflow.ticket_types.exists():
         raise InvalidInput(fields={"workflow": [_("Ticket types use this workflow.")]})
+    record_change(actor=actor, action="workflow.deleted", target=workflow)
     workflow.delete()
 
 

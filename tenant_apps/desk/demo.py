@@ -80,6 +80,7 @@ def _mall(people: dict[str, User]) -> None:
     for index, key_user in enumerate(shops):
         name = key_user.full_name.removesuffix(" manager")
         company = save_company(
+            actor=None,  # the platform loads the demo: nobody of the account made it
             company=None,
             data={
                 "kind": CompanyKind.TENANT,

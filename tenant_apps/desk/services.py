@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from kernel.errors import DomainError, InvalidInput, NotFound
 from kernel.uploads import accept_upload
 
+from billing import licensing
 from tenant_apps import permissions as perms
 from tenant_apps.objects.models import Equipment, Location
 from tenant_apps.people.models import Company, ResponsibilityGroup, User
@@ -849,6 +850,20 @@ def _apply_bulk_job(job_id: str) -> BulkJob | None:
 
     job = BulkJob.objects.select_related("actor").filter(pk=job_id).first()
     if job is None or job.state == BulkJobState.DONE:
+        return job
+    try:
+        # the licence as the worker finds it, not as it was when the agent asked: a desk paused
+        # (read-only) or suspended since then writes nothing, and the job says why
+        licensing.ensure_writable()
+    except DomainError as exc:
+        handled = set(job.updated) | {r["id"] for r in job.refused}
+        job.refused.extend(
+            {"id": pk, "code": exc.code, "fields": {"licence": [str(exc.detail)]}}
+            for pk in job.ticket_ids
+            if pk not in handled
+        )
+        job.state, job.finished_at = BulkJobState.DONE, timezone.now()
+        job.save(update_fields=["refused", "state", "finished_at"])
         return job
     BulkJob.objects.filter(pk=job.pk).update(state=BulkJobState.RUNNING)
     changes = {

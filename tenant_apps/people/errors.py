@@ -3,6 +3,10 @@
 from django.utils.translation import gettext_lazy as _
 from kernel.errors import DomainError
 
+from tenant_apps.audit.errors import NotAllowed
+
+__all__ = ["LinkExpired", "LinkInvalid", "NotAllowed"]
+
 
 class LinkExpired(DomainError):
     code = "link_expired"

@@ -20,10 +20,11 @@ from knox.models import AuthToken
 from billing import licensing
 from billing.licensing import Feature
 from tenant_apps import permissions as perms
+from tenant_apps.audit.services import record_change
 from tenant_apps.objects.models import Location
 
 from . import attempts, selectors
-from .errors import LinkExpired, LinkInvalid
+from .errors import LinkExpired, LinkInvalid, NotAllowed
 from .models import AGENT_ROLES, Company, ResponsibilityGroup, Role, User, normalize_email
 from .tokens import AccountLinkTokens, LinkCheck, invitation_tokens, password_reset_tokens
 
@@ -70,8 +71,16 @@ def password_problems(password: str, *, email: str = "", full_name: str = "") ->
     return []
 
 
+def _ensure(allowed: bool) -> None:
+    """The rule the views check too (tenant_apps.permissions), checked again where the write is:
+    a caller that is not a view (a task, a script, another service) gets the same answer."""
+    if not allowed:
+        raise NotAllowed()
+
+
 def create_person(
     *,
+    actor: User | None = None,
     email: str,
     full_name: str,
     password: str | None,
@@ -79,7 +88,11 @@ def create_person(
     language: str = "en",
     validate: bool = True,
 ) -> User:
-    """Add a person to the current account. Raises InvalidInput with field messages."""
+    """Add a person to the current account. Raises InvalidInput with field messages. `actor`: the
+    account admin who adds them (checked, audited); None while the platform sets an account up
+    (provisioning, demo data, tests' worlds)."""
+    if actor is not None:
+        _ensure(perms.can_manage_people(actor))
     email = normalize_email(email)
     errors: dict[str, list[str]] = {}
     if not full_name.strip():
@@ -94,9 +107,11 @@ def create_person(
             errors["password"] = problems
     if errors:
         raise InvalidInput(fields=errors)
-    return User.objects.create_user(
+    person = User.objects.create_user(
         email=email, password=password, full_name=full_name.strip(), role=role, language=language
     )
+    record_change(actor=actor, action="person.created", target=person, details={"role": role})
+    return person
 
 
 def sign_in(*, request, email: str, password: str) -> User:
@@ -286,6 +301,7 @@ def _person_from_link(uid: str, token: str, tokens: AccountLinkTokens, request=N
 @transaction.atomic
 def invite_person(
     *,
+    actor: User,
     email: str = "",
     full_name: str = "",
     role: str = "",
@@ -294,6 +310,34 @@ def invite_person(
     access_expires_at: datetime | None = None,
     phone: str = "",
     language: str = "en",
+) -> User:
+    """The account admin invites someone: an invitation mail with a signed, expiring, single-use
+    link is queued; the person sets their password from it."""
+    _ensure(perms.can_manage_people(actor))
+    return _invite(
+        actor=actor,
+        email=email,
+        full_name=full_name,
+        role=role,
+        company=company,
+        groups=groups,
+        access_expires_at=access_expires_at,
+        phone=phone,
+        language=language,
+    )
+
+
+def _invite(
+    *,
+    actor: User,
+    email: str,
+    full_name: str,
+    role: str,
+    company: Company | None,
+    groups: list[int] | None = None,
+    access_expires_at: datetime | None,
+    phone: str,
+    language: str,
 ) -> User:
     errors: dict[str, list[str]] = {
         name: [_("This field is required.")]
@@ -323,6 +367,17 @@ def invite_person(
     enqueue_for_account("people.send_invitation", schema_name=connection.schema_name, user_id=person.pk)
     if role in AGENT_ROLES:
         _access_changed(person)  # a new agent holds a seat
+    record_change(
+        actor=actor,
+        action="person.invited",
+        target=person,
+        details={
+            "role": role,
+            "company": company,
+            "groups": sorted(groups or []),
+            "access_expires_at": access_expires_at,
+        },
+    )
     return person
 
 
@@ -354,8 +409,13 @@ def accept_invitation(*, uid: str, token: str, password: str, request=None) -> U
 
 
 @transaction.atomic
-def resend_invitation(*, person: User) -> User:
+def resend_invitation(*, actor: User, person: User) -> User:
     """A fresh invitation mail (e.g. after the first link expired); only before it was accepted."""
+    _ensure(perms.can_manage_people(actor))
+    return _resend(actor=actor, person=person)
+
+
+def _resend(*, actor: User, person: User) -> User:
     if person.has_usable_password():
         raise InvalidInput(fields={"person": [_("This person has already accepted the invitation.")]})
     if person.blocked_at is not None or not person.is_active:
@@ -363,6 +423,7 @@ def resend_invitation(*, person: User) -> User:
     person.invited_at = timezone.now()
     person.save(update_fields=["invited_at"])
     enqueue_for_account("people.send_invitation", schema_name=connection.schema_name, user_id=person.pk)
+    record_change(actor=actor, action="person.invitation_resent", target=person)
     return person
 
 
@@ -453,7 +514,10 @@ def update_own_profile(*, actor: User, full_name: str | None = None, language: s
 
 
 @transaction.atomic
-def update_person(*, person: User, changes: dict) -> User:
+def update_person(*, actor: User, person: User, changes: dict) -> User:
+    """The account admin changes someone's card: name, role, company, groups, phone, language,
+    access expiry."""
+    _ensure(perms.can_manage_people(actor))
     errors: dict[str, list[str]] = {}
     if "role" in changes and changes["role"] not in Role.values:
         errors["role"] = [_("Unknown role.")]
@@ -468,6 +532,8 @@ def update_person(*, person: User, changes: dict) -> User:
     if role in AGENT_ROLES and not person.is_agent and person.blocked_at is None:
         licensing.ensure_seat_for_new_agent()
     groups = changes.pop("groups", None)
+    before = {name: getattr(person, name) for name in changes}
+    before_groups = sorted(person.responsibility_groups.values_list("pk", flat=True))
     for name, value in changes.items():
         setattr(person, name, value)
     person.save()
@@ -476,13 +542,27 @@ def update_person(*, person: User, changes: dict) -> User:
     if person.role not in AGENT_ROLES:
         person.responsibility_groups.clear()
     _access_changed(person)
+    changed = {
+        name: {"from": before[name], "to": value} for name, value in changes.items() if before[name] != value
+    }
+    after_groups = sorted(person.responsibility_groups.values_list("pk", flat=True))
+    if after_groups != before_groups:
+        changed["groups"] = {"from": before_groups, "to": after_groups}
+    if changed:
+        record_change(actor=actor, action="person.changed", target=person, details={"changes": changed})
     return person
 
 
 @transaction.atomic
-def block_person(*, person: User, reason: str, by: User) -> User:
+def block_person(*, actor: User, person: User, reason: str) -> User:
     """Block at once: every later request with the person's session or token is refused, and
     their API tokens are deleted."""
+    _ensure(perms.can_manage_people(actor))
+    return _block(actor=actor, person=person, reason=reason)
+
+
+def _block(*, actor: User, person: User, reason: str) -> User:
+    by = actor
     if person.pk == by.pk:
         raise InvalidInput(fields={"person": [_("You cannot block yourself.")]})
     if not (reason or "").strip():
@@ -494,11 +574,18 @@ def block_person(*, person: User, reason: str, by: User) -> User:
     revoke_all_tokens(user=person)
     end_sessions(person=person)  # they stay ended after an unblock: the person signs in again
     _access_changed(person)
+    record_change(actor=actor, action="person.blocked", target=person, reason=person.blocked_reason)
     return person
 
 
 @transaction.atomic
-def unblock_person(*, person: User) -> User:
+def unblock_person(*, actor: User, person: User) -> User:
+    _ensure(perms.can_manage_people(actor))
+    return _unblock(actor=actor, person=person)
+
+
+def _unblock(*, actor: User, person: User) -> User:
+    was_blocked = person.blocked_at is not None
     if person.blocked_at is not None and person.is_agent:
         licensing.ensure_seat_for_new_agent()
     person.blocked_at = None
@@ -506,11 +593,18 @@ def unblock_person(*, person: User) -> User:
     person.blocked_by = None
     person.save(update_fields=["blocked_at", "blocked_reason", "blocked_by"])
     _access_changed(person)
+    if was_blocked:
+        record_change(actor=actor, action="person.unblocked", target=person)
     return person
 
 
 @transaction.atomic
-def set_access_expiry(*, person: User, until: datetime | None) -> User:
+def set_access_expiry(*, actor: User, person: User, until: datetime | None) -> User:
+    _ensure(perms.can_manage_people(actor))
+    return _set_expiry(actor=actor, person=person, until=until)
+
+
+def _set_expiry(*, actor: User, person: User, until: datetime | None) -> User:
     if until is not None and until <= timezone.now():
         raise InvalidInput(fields={"until": [_("Choose a moment in the future.")]})
     if person.access_expired:
@@ -518,9 +612,13 @@ def set_access_expiry(*, person: User, until: datetime | None) -> User:
         # them back: the person signs in again.
         revoke_all_tokens(user=person)
         end_sessions(person=person)
+    before = person.access_expires_at
     person.access_expires_at = until
     person.save(update_fields=["access_expires_at"])
     _access_changed(person)
+    record_change(
+        actor=actor, action="person.access_expiry_set", target=person, details={"from": before, "to": until}
+    )
     return person
 
 
@@ -551,7 +649,8 @@ def invite_employee(
         errors["company"] = [_("Key users invite people of their own company only.")]
     if errors:
         raise InvalidInput(fields=errors)
-    return invite_person(
+    return _invite(
+        actor=key_user,
         email=email,
         full_name=full_name,
         role=Role.EMPLOYEE,
@@ -562,10 +661,11 @@ def invite_employee(
     )
 
 
+@transaction.atomic
 def resend_employee_invitation(*, key_user: User, person: User) -> User:
     if not perms.can_manage_team_member(key_user, person):
         raise InvalidInput(fields={"person": [_("Key users manage employees of their own company only.")]})
-    return resend_invitation(person=person)
+    return _resend(actor=key_user, person=person)
 
 
 @transaction.atomic
@@ -576,10 +676,10 @@ def remove_employee(*, key_user: User, person: User) -> User:
         raise InvalidInput(fields={"person": [_("Key users remove employees of their own company only.")]})
     if person.blocked_at is not None:
         return person
-    return block_person(
+    return _block(
+        actor=key_user,
         person=person,
         reason=_("Removed from the company by %(name)s") % {"name": key_user.full_name},
-        by=key_user,
     )
 
 
@@ -600,7 +700,7 @@ def restore_employee(*, key_user: User, person: User) -> User:
         raise InvalidInput(
             fields={"person": [_("The management company blocked this person: ask them to unblock.")]}
         )
-    return unblock_person(person=person)
+    return _unblock(actor=key_user, person=person)
 
 
 @transaction.atomic
@@ -618,13 +718,16 @@ def set_employee_access_expiry(*, key_user: User, person: User, until: datetime 
                 ]
             }
         )
-    return set_access_expiry(person=person, until=until)
+    return _set_expiry(actor=key_user, person=person, until=until)
 
 
 @transaction.atomic
 def save_group(
-    *, group: ResponsibilityGroup | None, code: str, name: str, members: list[int] | None
+    *, actor: User, group: ResponsibilityGroup | None, code: str, name: str, members: list[int] | None
 ) -> ResponsibilityGroup:
+    """Create or change a responsibility group (the account's configuration: who gets which
+    tickets); `members` replaces the set of its agents when sent."""
+    _ensure(perms.can_configure_desk(actor))
     errors: dict[str, list[str]] = {}
     if ResponsibilityGroup.objects.filter(code=code).exclude(pk=getattr(group, "pk", None)).exists():
         errors["code"] = [_("Another group has this code.")]
@@ -633,7 +736,15 @@ def save_group(
         errors["members"] = [_("Only existing agents can be members.")]
     if errors:
         raise InvalidInput(fields=errors)
+    created = group is None
     group = group or ResponsibilityGroup()
+    details = {
+        "changes": {
+            field: {"from": getattr(group, field), "to": value}
+            for field, value in (("code", code), ("name", name))
+            if not created and getattr(group, field) != value
+        }
+    }
     group.code, group.name = code, name
     group.save()
     if members is not None:
@@ -641,6 +752,11 @@ def save_group(
         group.members.set(people)
         for person in User.objects.filter(pk__in=before ^ {p.pk for p in people}):
             _access_changed(person)
+        after = {p.pk for p in people}
+        details["changes"]["members"] = {"added": sorted(after - before), "removed": sorted(before - after)}
+    record_change(
+        actor=actor, action="group.created" if created else "group.changed", target=group, details=details
+    )
     return group
 
 
@@ -657,10 +773,13 @@ COMPANY_FIELDS = (
 
 
 @transaction.atomic
-def save_company(*, company: Company | None, data: dict) -> Company:
+def save_company(*, actor: User, company: Company | None, data: dict) -> Company:
     """Create or change a card. `contacts` (a list) replaces the card's contacts; `premises` (a list
     of location ids) becomes the set of locations the company leases: a location leased by another
-    company moves to this one (the latest lease wins), locations left out are no longer its."""
+    company moves to this one (the latest lease wins), locations left out are no longer its. `actor`:
+    a dispatcher or the account admin (checked, audited); None for the platform (demo data)."""
+    if actor is not None:
+        _ensure(perms.can_edit_companies(actor))
     errors: dict[str, list[str]] = {}
     data = dict(data)
     contacts = data.pop("contacts", None)
@@ -683,7 +802,13 @@ def save_company(*, company: Company | None, data: dict) -> Company:
         errors["external_id"] = [_("Another company has this external id.")]
     if errors:
         raise InvalidInput(fields=errors)
+    created = company is None
     company = company or Company()
+    changed = {
+        name: {"from": getattr(company, name), "to": data[name]}
+        for name in COMPANY_FIELDS
+        if name in data and (created or getattr(company, name) != data[name])
+    }
     for name in COMPANY_FIELDS:
         if name in data:
             setattr(company, name, data[name])
@@ -695,35 +820,52 @@ def save_company(*, company: Company | None, data: dict) -> Company:
     if premises is not None:
         Location.objects.filter(company=company).exclude(pk__in=premises).update(company=None)
         Location.objects.filter(pk__in=premises).exclude(company=company).update(company=company)
+        changed["premises"] = sorted(premises)
+    if contacts is not None:
+        changed["contacts"] = len(contacts)
+    if created or changed:
+        record_change(
+            actor=actor,
+            action="company.created" if created else "company.changed",
+            target=company,
+            details={"changes": changed},
+        )
     return company
 
 
 @transaction.atomic
-def upsert_company_by_external_id(*, external_id: str, data: dict) -> tuple[Company, bool]:
+def upsert_company_by_external_id(*, actor: User, external_id: str, data: dict) -> tuple[Company, bool]:
     """Idempotent import from an accounting system: same external id, same card. Fields left out
     keep their values; sending the same payload again changes nothing. Two first sends racing
     for one id end with one card: the loser of the unique index updates the winner's card."""
+    _ensure(perms.can_edit_companies(actor))
     data = {**data, "external_id": external_id}
     existing = Company.objects.select_for_update().filter(external_id=external_id).first()
     if existing is not None:
-        return save_company(company=existing, data=data), False
+        return save_company(actor=actor, company=existing, data=data), False
     try:
         with transaction.atomic():
-            return save_company(company=None, data=dict(data)), True
+            return save_company(actor=actor, company=None, data=dict(data)), True
     except IntegrityError:
         existing = Company.objects.select_for_update().get(external_id=external_id)
-        return save_company(company=existing, data=data), False
+        return save_company(actor=actor, company=existing, data=data), False
 
 
-def delete_group(*, group: ResponsibilityGroup) -> None:
+@transaction.atomic
+def delete_group(*, actor: User, group: ResponsibilityGroup) -> None:
+    _ensure(perms.can_configure_desk(actor))
     if group.tickets.exists():
         raise InvalidInput(fields={"group": [_("Tickets belong to this group; deactivate it instead.")]})
+    record_change(actor=actor, action="group.deleted", target=group, details={"code": group.code})
     group.delete()
 
 
-def delete_company(*, company: Company) -> None:
+@transaction.atomic
+def delete_company(*, actor: User, company: Company) -> None:
+    _ensure(perms.can_edit_companies(actor))
     if company.tickets.exists() or company.people.exists():
         raise InvalidInput(
             fields={"company": [_("The company has people or tickets; deactivate it instead.")]}
         )
+    record_change(actor=actor, action="company.deleted", target=company)
     company.delete()

@@ -41,6 +41,11 @@ class AccountLinkTokens(PasswordResetTokenGenerator):
     def _make_hash_value(self, user, timestamp):
         return f"{connection.schema_name}:{super()._make_hash_value(user, timestamp)}"
 
+    def make_token_issued(self, user, *, seconds_ago: int) -> str:
+        """A token as it would have been issued that long ago (support tools, tests of expiry)."""
+        issued = self._num_seconds(self._now()) - seconds_ago
+        return self._make_token_with_timestamp(user, issued, self.secret)
+
     def examine(self, user, token: str) -> LinkCheck:
         if not (user and token):
             return LinkCheck.INVALID

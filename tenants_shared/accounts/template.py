@@ -87,7 +87,8 @@ def kind_schema(kind: str) -> str:
 
 
 # ---------------------------------------------------------------------------- pg_dump
-def _pg_dump_binary() -> str:
+def pg_dump_binary() -> str:
+    """The pg_dump to clone the template with (ATRIUM_PG_DUMP, the embedded server's, or PATH's)."""
     explicit = os.environ.get("ATRIUM_PG_DUMP")
     candidates = [explicit] if explicit else []
     with contextlib.suppress(ImportError):
@@ -127,7 +128,7 @@ def _libpq_settings() -> tuple[dict[str, str], dict[str, str]]:
 def _dump_schema_ddl(schema: str) -> str:
     params, env = _libpq_settings()
     cmd = [
-        _pg_dump_binary(),
+        pg_dump_binary(),
         "--schema-only",
         "--no-owner",
         "--no-privileges",

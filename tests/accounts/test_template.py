@@ -90,7 +90,7 @@ def test_falls_back_to_migrations_when_no_pg_dump(make_account, monkeypatch):
         raise template.TemplateUnavailable("pg_dump not found")
 
     monkeypatch.setattr(template, "current_fingerprint", lambda: "e" * 64)
-    monkeypatch.setattr(template, "_pg_dump_binary", no_pg_dump)
+    monkeypatch.setattr(template, "pg_dump_binary", no_pg_dump)
     account = make_account().account
     assert account.ready_at is not None
     connection.set_schema_to_public()

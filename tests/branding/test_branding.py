@@ -203,10 +203,17 @@ def test_tenants_mail_links_open_the_portal_and_agents_the_workspace(mall, setti
     mall.api("admin", "patch", "/branding/", {"portal_name": "Zeleny Park", "primary_color": "#0A7C3E"})
 
     with tenant_context(mall.made.account):
+        admin = mall.people["admin"]
         tenant = invite_person(
-            email="new.shop@example.com", full_name="New Shop", role="employee", company=mall.company
+            actor=admin,
+            email="new.shop@example.com",
+            full_name="New Shop",
+            role="employee",
+            company=mall.company,
         )
-        agent = invite_person(email="new.engineer@example.com", full_name="New Engineer", role="engineer")
+        agent = invite_person(
+            actor=admin, email="new.engineer@example.com", full_name="New Engineer", role="engineer"
+        )
         mail.outbox.clear()
         send_invitation(user_id=tenant.pk)
         send_invitation(user_id=agent.pk)

@@ -8,8 +8,7 @@ from federation.directory.models import Partnership
 from federation.models import InboxMessage, OutboxMessage, TicketLink
 from tenant_apps.desk.models import TicketType
 from tenants_shared.console.models import AuditEntry
-from tests.federation.test_federation import drain, forward
-from tests.support.worlds import file_leak, make_pair
+from tests.support.worlds import drain, file_leak, forward, make_pair
 
 from .conftest import PUBLIC_HOST
 

@@ -7,32 +7,17 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from tenant_apps.audit.models import AuditEntry as AccountAuditEntry
 from tenants_shared.console.models import AuditEntry, Impersonation
-from tenants_shared.console.services import start_impersonation
-from tests.support.worlds import PASSWORD, make_mall
+from tests.support.clients import redeem_handoff
+from tests.support.worlds import PASSWORD, make_mall, start_handoff
 
 from .conftest import PUBLIC_HOST, make_operator
 
 pytestmark = pytest.mark.django_db
-
-
-def _handoff(mall, role="support", **kwargs):
-    made = make_operator(role)
-    kwargs.setdefault("reason", "customer asked for help with routing")
-    return made, start_impersonation(operator=made.user, account=mall.made.account, **kwargs)
-
-
-def _redeem(host: str, token: str, client: Client | None = None):
-    client = client or Client()
-    response = client.post(
-        "/api/v1/auth/impersonation/", {"token": token}, content_type="application/json", HTTP_HOST=host
-    )
-    return client, response
 
 
 def test_the_console_hands_off_to_the_account_host(operator, mall):
@@ -45,7 +30,7 @@ def test_the_console_hands_off_to_the_account_host(operator, mall):
     assert response.status_code == 200
     handoff = response.context["handoff"]
     assert handoff.url.startswith(f"http://{mall.host}") and handoff.token in response.content.decode()
-    browser, redeemed = _redeem(mall.host, handoff.token)
+    browser, redeemed = redeem_handoff(mall.host, handoff.token)
     assert redeemed.status_code == 200 and redeemed.json()["email"] == mall.people["dispatcher"].email
     me = browser.get("/api/v1/me/", HTTP_HOST=mall.host).json()
     assert me["user"]["email"] == mall.people["dispatcher"].email
@@ -53,8 +38,8 @@ def test_the_console_hands_off_to_the_account_host(operator, mall):
 
 
 def test_banner_refusals_and_audit_in_both_logs(mall):
-    made, handoff = _handoff(mall)
-    browser, response = _redeem(mall.host, handoff.token)
+    made, handoff = start_handoff(mall)
+    browser, response = redeem_handoff(mall.host, handoff.token)
     assert response.status_code == 200 and response.json()["email"] == mall.people["admin"].email
     me = browser.get("/api/v1/me/", HTTP_HOST=mall.host)
     assert me.json()["impersonation"]["operator"] == made.user.email
@@ -98,8 +83,8 @@ def test_banner_refusals_and_audit_in_both_logs(mall):
 
 
 def test_the_session_ends_at_expiry_or_when_the_operator_ends_it(mall):
-    _made, handoff = _handoff(mall, minutes=5)
-    browser, _ = _redeem(mall.host, handoff.token)
+    _made, handoff = start_handoff(mall, minutes=5)
+    browser, _ = redeem_handoff(mall.host, handoff.token)
     assert browser.get("/api/v1/me/", HTTP_HOST=mall.host).status_code == 200
     # five minutes later
     Impersonation.objects.filter(pk=handoff.impersonation.pk).update(
@@ -108,8 +93,8 @@ def test_the_session_ends_at_expiry_or_when_the_operator_ends_it(mall):
     assert browser.get("/api/v1/me/", HTTP_HOST=mall.host).status_code in (401, 403)
     assert browser.get("/api/v1/me/", HTTP_HOST=mall.host).status_code in (401, 403)  # and stays ended
 
-    made, second = _handoff(mall, role="owner")
-    browser, _ = _redeem(mall.host, second.token)
+    made, second = start_handoff(mall, role="owner")
+    browser, _ = redeem_handoff(mall.host, second.token)
     assert browser.get("/api/v1/me/", HTTP_HOST=mall.host).status_code == 200
     from tenants_shared.console.services import end_impersonation
 
@@ -119,23 +104,23 @@ def test_the_session_ends_at_expiry_or_when_the_operator_ends_it(mall):
 
 def test_a_handoff_works_once_and_only_for_its_account(mall):
     other = make_mall()
-    _made, handoff = _handoff(mall)
+    _made, handoff = start_handoff(mall)
     # on another account's host: refused, and not used up
-    _, wrong_host = _redeem(other.host, handoff.token)
+    _, wrong_host = redeem_handoff(other.host, handoff.token)
     assert wrong_host.status_code == 400 and wrong_host.json()["code"] == "handoff_invalid"
     assert "token" in wrong_host.json()["fields"]
     with schema_context(other.schema):
         assert not AccountAuditEntry.objects.exists()
     connection.set_schema_to_public()
     # at home: once
-    assert _redeem(mall.host, handoff.token)[1].status_code == 200
-    assert _redeem(mall.host, handoff.token)[1].status_code == 400
+    assert redeem_handoff(mall.host, handoff.token)[1].status_code == 200
+    assert redeem_handoff(mall.host, handoff.token)[1].status_code == 400
     # a forged or altered token
-    assert _redeem(mall.host, handoff.token[:-2] + "xx")[1].status_code == 400
+    assert redeem_handoff(mall.host, handoff.token[:-2] + "xx")[1].status_code == 400
     # a handoff not taken within its two minutes
-    _made, late = _handoff(mall)
+    _made, late = start_handoff(mall)
     Impersonation.objects.filter(pk=late.impersonation.pk).update(handoff_expires_at=timezone.now())
-    assert _redeem(mall.host, late.token)[1].status_code == 400
+    assert redeem_handoff(mall.host, late.token)[1].status_code == 400
 
 
 def test_billing_operators_cannot_impersonate_and_support_cannot_suspend(mall):
@@ -143,7 +128,7 @@ def test_billing_operators_cannot_impersonate_and_support_cannot_suspend(mall):
     from tenants_shared.console.services import suspend_account
 
     with pytest.raises(OperatorForbidden):
-        _handoff(mall, role="billing")
+        start_handoff(mall, role="billing")
     support = make_operator("support")
     with pytest.raises(OperatorForbidden):
         suspend_account(operator=support.user, account=mall.made.account, reason="x")
@@ -151,8 +136,8 @@ def test_billing_operators_cannot_impersonate_and_support_cannot_suspend(mall):
 
 
 def test_changes_made_while_impersonating_name_the_operator_in_the_tickets_history(mall):
-    made, handoff = _handoff(mall)
-    browser, _ = _redeem(mall.host, handoff.token)
+    made, handoff = start_handoff(mall)
+    browser, _ = redeem_handoff(mall.host, handoff.token)
     ticket = mall.api("key_user", "post", "/tickets/", {"type": "dirt", "title": "Spill"}).json()
     path = f"/api/v1/tickets/{ticket['id']}/comments/"
     by_operator = browser.post(

@@ -5,7 +5,7 @@ only for tests written before the move (new code imports tests.support)."""
 
 from __future__ import annotations
 
-from tests.support.fixtures import mall  # noqa: F401
+from tests.support.fixtures import mall, module_mall  # noqa: F401
 from tests.support.worlds import Mall, make_mall
 
 __all__ = ["Mall", "make_mall"]

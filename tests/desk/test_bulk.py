@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tenant_apps.desk import services as desk
-from tenant_apps.desk.models import BulkJob, EventKind, TicketEvent
+from tenant_apps.desk.models import BulkJob, EventKind, Ticket, TicketEvent
 from tests.support.context import in_account
 from tests.support.worlds import file_leak, make_mall
 
@@ -67,3 +67,31 @@ def test_post_answers_the_job_to_follow(mall, queued_tasks):
     assert response.status_code == 202, response.content
     body = response.json()
     assert body["queued"] == 1 and body["job"]["state"] == "queued" and body["job"]["total"] == 1
+
+
+def test_a_bulk_job_on_a_desk_paused_since_it_was_queued_writes_nothing_and_says_why(mall, queued_tasks):
+    from billing.models import Subscription, SubscriptionStatus
+
+    first, second = file_leak(mall, "Leak one"), file_leak(mall, "Leak two")
+    with in_account(mall):
+        job = desk.queue_bulk_update(
+            actor=mall.people["dispatcher"], ticket_ids=[first.pk, second.pk], changes={"priority": 4}
+        )
+    # the subscription lapses before a worker takes the job: the licence is read-only now
+    Subscription.objects.filter(account=mall.made.account).update(status=SubscriptionStatus.CANCELED)
+    with in_account(mall):
+        done = desk.bulk_update(job_id=str(job.pk))
+        assert done.state == "done" and done.updated == []
+        assert [(r["id"], r["code"]) for r in done.refused] == [
+            (first.pk, "licence_read_only"),
+            (second.pk, "licence_read_only"),
+        ]
+        assert all(r["fields"]["licence"] for r in done.refused)
+        assert not TicketEvent.objects.filter(kind=EventKind.CHANGED).exists()
+        assert sorted(Ticket.objects.values_list("priority", flat=True)) == sorted(
+            [first.priority, second.priority]
+        )
+    # the agent following the job reads why (reading stays open on a paused desk)
+    body = mall.api("dispatcher", "get", f"/tickets/bulk/{job.pk}/").json()
+    assert body["state"] == "done" and body["updated"] == []
+    assert {r["code"] for r in body["refused"]} == {"licence_read_only"}

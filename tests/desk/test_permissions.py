@@ -23,6 +23,14 @@ from tenant_apps.people.models import ResponsibilityGroup
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def mall(module_mall):
+    """One mall for the whole file (tests/support/fixtures.py `module_mall`): every test's writes
+    are rolled back before the next, and no test changes the people the others rely on."""
+    return module_mall
+
+
 ROLES = [
     "admin",
     "dispatcher",

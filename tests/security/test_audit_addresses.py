@@ -9,7 +9,8 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from tenant_apps.audit.models import AuditEntry as AccountAuditEntry
-from tests.console.test_impersonation import _handoff, _redeem
+from tests.support.clients import redeem_handoff
+from tests.support.worlds import start_handoff
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def started_from(mall) -> list[str]:
 
 
 def redeem_with(mall, forwarded_for: str):
-    _made, handoff = _handoff(mall)
+    _made, handoff = start_handoff(mall)
     client, answer = _redeem_forwarded(mall.host, handoff.token, forwarded_for)
     assert answer.status_code == 200, answer.content
 
@@ -32,7 +33,7 @@ def _redeem_forwarded(host, token, forwarded_for):
     from django.test import Client
 
     client = Client(HTTP_X_FORWARDED_FOR=forwarded_for)
-    return _redeem(host, token, client)
+    return redeem_handoff(host, token, client)
 
 
 def test_a_forged_forwarded_for_never_reaches_the_audit_log(mall, settings):

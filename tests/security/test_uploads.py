@@ -81,17 +81,17 @@ def test_a_phone_photo_reaches_the_portal_without_its_location(mall, fmt, mime):
 
 
 def test_a_checklist_photo_is_cleaned_too(mall, settings, tmp_path):
-    from tests.desk.test_checklists import leak, types
+    from tests.support.worlds import post_leak, type_ids
 
     settings.MEDIA_ROOT = str(tmp_path)
     template = {
-        "ticket_type": types(mall)["leak"],
+        "ticket_type": type_ids(mall)["leak"],
         "name": "Repair record",
         "stage": "in_progress",
         "items": [{"label": "Floor dried", "kind": "check"}],
     }
     assert mall.api("admin", "post", "/checklist-templates/", template).status_code == 201
-    t = leak(mall)
+    t = post_leak(mall)
     assert (
         mall.api("plumber", "post", f"/tickets/{t['id']}/transition/", {"to": "in_progress"}).status_code
         == 200

@@ -70,3 +70,12 @@ def totp_code(device, offset: int = 0) -> str:
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time += offset * device.step
     return f"{totp.token():0{device.digits}d}"
+
+
+def redeem_handoff(host: str, token: str, client: Client | None = None):
+    """Redeem an operator's impersonation handoff on the account's host: (client, answer)."""
+    client = client or Client()
+    response = client.post(
+        "/api/v1/auth/impersonation/", {"token": token}, content_type="application/json", HTTP_HOST=host
+    )
+    return client, response

@@ -13,3 +13,22 @@ from tests.support.worlds import Mall, make_mall
 def mall(db) -> Mall:
     """The desk's mall (people in every role), made inside the test's transaction."""
     return make_mall()
+
+
+@pytest.fixture(scope="module")
+def module_mall(django_db_setup, django_db_blocker) -> Mall:
+    """One mall for a whole test module, for files that would otherwise build the same world for
+    each of many tests. It is made inside a transaction that stays open for the module and is rolled
+    back after it; each test (marked `django_db`) runs in a savepoint inside it, so what a test
+    writes is rolled back before the next one starts: the tests stay independent. A file that uses
+    it runs whole on one xdist worker (tests/workers.py: a module-scoped fixture of ours)."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield make_mall()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

@@ -21,12 +21,18 @@ __all__ = [
     "Pair",
     "complete_approval",
     "day",
+    "drain",
     "file_leak",
     "file_request",
+    "forward",
     "make_mall",
+    "make_operator",
     "make_pair",
+    "post_leak",
     "provision",
     "request_body",
+    "start_handoff",
+    "type_ids",
     "unique_slug",
 ]
 
@@ -244,3 +250,68 @@ def complete_approval(mall: Mall, ticket_id: int, outcome: str = "approved") -> 
             if decision in ("needs_rework", "rejected"):
                 break
     connection.set_schema_to_public()
+
+
+def forward(pair: Pair, ticket, note: str = "Please send someone today"):
+    """The mall's dispatcher forwards the ticket to the contractor (federation, for real)."""
+    from federation import services
+
+    with pair.in_mall():
+        return services.forward_ticket(
+            actor=pair.mall.people["dispatcher"], ticket=ticket, partnership_id=pair.partnership.pk, note=note
+        )
+
+
+def drain(mall: Mall) -> int:
+    """Drain every link of the account that has unsent messages (what the drain task does);
+    returns how many were sent."""
+    from federation import services
+    from federation.models import OutboxMessage
+
+    sent = 0
+    with in_account(mall):
+        links = set(OutboxMessage.objects.filter(sent_at__isnull=True).values_list("link_id", flat=True))
+        for link_id in links:
+            sent += services.drain_link(link_id=str(link_id))
+    return sent
+
+
+# ---------------------------------------------------------------------------- over the API
+def type_ids(mall: Mall) -> dict[str, int]:
+    """The account's ticket types, code -> id, as its admin lists them."""
+    return {t["code"]: t["id"] for t in mall.api("admin", "get", "/ticket-types/").json()}
+
+
+def post_leak(mall: Mall, who: str = "employee") -> dict:
+    """A leak filed over the API at the mall's unit; the ticket as answered (201)."""
+    response = mall.api(
+        who,
+        "post",
+        "/tickets/",
+        {"type": "leak", "title": "Drip", "fields": {"severity": "drip"}, "location": mall.unit.pk},
+    )
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+# ---------------------------------------------------------------------------- platform operators
+def make_operator(role: str):
+    """A platform operator of that console role (public schema, with a TOTP device)."""
+    from tenants_shared.console.services import create_operator
+
+    connection.set_schema_to_public()
+    return create_operator(
+        email=f"{role}-{uuid.uuid4().hex[:8]}@ops.example",
+        full_name=f"{role.title()} Operator",
+        password=PASSWORD,
+        role=role,
+    )
+
+
+def start_handoff(mall: Mall, role: str = "support", **kwargs):
+    """An operator of `role` starts impersonating in the mall's account; (operator, handoff)."""
+    from tenants_shared.console.services import start_impersonation
+
+    made = make_operator(role)
+    kwargs.setdefault("reason", "customer asked for help with routing")
+    return made, start_impersonation(operator=made.user, account=mall.made.account, **kwargs)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from kernel.api import Predicates
 from kernel.errors import InvalidInput
@@ -116,13 +115,15 @@ class PolicyViewSet(viewsets.ModelViewSet):
             "pending_status", "rework_status", "approved_status", "remarks_status", "rejected_status"
         ).prefetch_related("approvers", "approver_groups")
 
-    @transaction.atomic
     def perform_create(self, serializer):
-        serializer.instance = services.save_policy(policy=None, data=serializer.service_data())
+        serializer.instance = services.save_policy(
+            actor=self.request.user, policy=None, data=serializer.service_data()
+        )
 
-    @transaction.atomic
     def perform_update(self, serializer):
-        serializer.instance = services.save_policy(policy=serializer.instance, data=serializer.service_data())
+        serializer.instance = services.save_policy(
+            actor=self.request.user, policy=serializer.instance, data=serializer.service_data()
+        )
 
     def perform_destroy(self, instance):
-        services.delete_policy(policy=instance)
+        services.delete_policy(actor=self.request.user, policy=instance)

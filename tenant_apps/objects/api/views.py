@@ -86,15 +86,17 @@ class LocationViewSet(viewsets.ModelViewSet):
             raise InvalidInput(fields={name: [_("Use a location id.")]}) from None
 
     def perform_create(self, serializer):
-        serializer.instance = services.save_location(location=None, data=dict(serializer.validated_data))
+        serializer.instance = services.save_location(
+            actor=self.request.user, location=None, data=dict(serializer.validated_data)
+        )
 
     def perform_update(self, serializer):
         serializer.instance = services.save_location(
-            location=serializer.instance, data=dict(serializer.validated_data)
+            actor=self.request.user, location=serializer.instance, data=dict(serializer.validated_data)
         )
 
     def perform_destroy(self, instance):
-        services.delete_location(location=instance)
+        services.delete_location(actor=self.request.user, location=instance)
 
 
 class EquipmentViewSet(viewsets.ModelViewSet):
@@ -108,15 +110,17 @@ class EquipmentViewSet(viewsets.ModelViewSet):
     queryset = Equipment.objects.order_by("id")
 
     def perform_create(self, serializer):
-        serializer.instance = services.save_equipment(equipment=None, data=dict(serializer.validated_data))
+        serializer.instance = services.save_equipment(
+            actor=self.request.user, equipment=None, data=dict(serializer.validated_data)
+        )
 
     def perform_update(self, serializer):
         serializer.instance = services.save_equipment(
-            equipment=serializer.instance, data=dict(serializer.validated_data)
+            actor=self.request.user, equipment=serializer.instance, data=dict(serializer.validated_data)
         )
 
     def perform_destroy(self, instance):
-        services.delete_equipment(equipment=instance)
+        services.delete_equipment(actor=self.request.user, equipment=instance)
 
 
 class LabelsView(APIView):

@@ -117,7 +117,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values["company"] = _company(values.get("company"))
-        person = services.invite_person(**values)
+        person = services.invite_person(actor=request.user, **values)
         return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PersonWriteSerializer, responses={200: PersonSerializer})
@@ -129,7 +129,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
         changes.pop("email", None)
         if "company" in changes:
             changes["company"] = _company(changes["company"])
-        services.update_person(person=person, changes=changes)
+        services.update_person(actor=request.user, person=person, changes=changes)
         return Response(PersonSerializer(self.get_queryset().get(pk=person.pk)).data)
 
     @extend_schema(request=BlockSerializer, responses={200: PersonSerializer})
@@ -138,27 +138,33 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
         data = BlockSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         person = services.block_person(
-            person=self.get_object(), reason=data.validated_data["reason"], by=request.user
+            actor=request.user, person=self.get_object(), reason=data.validated_data["reason"]
         )
         return Response(PersonSerializer(person).data)
 
     @extend_schema(request=None, responses={200: PersonSerializer})
     @action(detail=True, methods=["post"])
     def unblock(self, request, pk=None):
-        return Response(PersonSerializer(services.unblock_person(person=self.get_object())).data)
+        return Response(
+            PersonSerializer(services.unblock_person(actor=request.user, person=self.get_object())).data
+        )
 
     @extend_schema(request=ExpirySerializer, responses={200: PersonSerializer})
     @action(detail=True, methods=["post"], url_path="access-expiry")
     def access_expiry(self, request, pk=None):
         data = ExpirySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        person = services.set_access_expiry(person=self.get_object(), until=data.validated_data["until"])
+        person = services.set_access_expiry(
+            actor=request.user, person=self.get_object(), until=data.validated_data["until"]
+        )
         return Response(PersonSerializer(person).data)
 
     @extend_schema(request=None, responses={200: PersonSerializer})
     @action(detail=True, methods=["post"], url_path="resend-invitation")
     def resend_invitation(self, request, pk=None):
-        return Response(PersonSerializer(services.resend_invitation(person=self.get_object())).data)
+        return Response(
+            PersonSerializer(services.resend_invitation(actor=request.user, person=self.get_object())).data
+        )
 
 
 class InvitationAcceptSerializer(serializers.Serializer):
@@ -215,6 +221,7 @@ class GroupViewSet(viewsets.ModelViewSet):
         data = GroupWriteSerializer(data=self.request.data)
         data.is_valid(raise_exception=True)
         group = services.save_group(
+            actor=self.request.user,
             group=group,
             members=data.validated_data.get("members"),
             code=data.validated_data["code"],
@@ -223,7 +230,7 @@ class GroupViewSet(viewsets.ModelViewSet):
         return Response(GroupSerializer(self.get_queryset().get(pk=group.pk)).data, status=code)
 
     def perform_destroy(self, instance):
-        services.delete_group(group=instance)
+        services.delete_group(actor=self.request.user, group=instance)
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -304,11 +311,13 @@ class CompanyViewSet(viewsets.ModelViewSet):
         return self.get_queryset().get(pk=company.pk)
 
     def perform_create(self, serializer):
-        company = services.save_company(company=None, data=self._data(serializer))
+        company = services.save_company(actor=self.request.user, company=None, data=self._data(serializer))
         serializer.instance = self._card(company)
 
     def perform_update(self, serializer):
-        company = services.save_company(company=serializer.instance, data=self._data(serializer))
+        company = services.save_company(
+            actor=self.request.user, company=serializer.instance, data=self._data(serializer)
+        )
         serializer.instance = self._card(company)
 
     @staticmethod
@@ -319,7 +328,7 @@ class CompanyViewSet(viewsets.ModelViewSet):
         return data
 
     def perform_destroy(self, instance):
-        services.delete_company(company=instance)
+        services.delete_company(actor=self.request.user, company=instance)
 
     @extend_schema(request=CompanySerializer, responses={200: CompanySerializer, 201: CompanySerializer})
     @action(detail=False, methods=["put"], url_path=r"external/(?P<external_id>[^/]+)")
@@ -327,7 +336,7 @@ class CompanyViewSet(viewsets.ModelViewSet):
         serializer = CompanySerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         company, created = services.upsert_company_by_external_id(
-            external_id=external_id, data=self._data(serializer)
+            actor=request.user, external_id=external_id, data=self._data(serializer)
         )
         return Response(CompanySerializer(self._card(company)).data, status=201 if created else 200)
 

@@ -9,7 +9,7 @@ function cursorOf(next: string | null | undefined): string | undefined {
   return next ? (new URL(next, "http://x").searchParams.get("cursor") ?? undefined) : undefined;
 }
 
-/** /app/admin/audit: what platform operators did inside this account (GET /audit/), newest first. */
+/** /app/admin/audit: who changed people and configuration, and what platform operators did inside this account (GET /audit/), newest first. */
 export default function AuditPage() {
   const { t } = useTranslation("audit");
   usePageTitle(t("title"));
