@@ -18,8 +18,9 @@ def current_account():
 @contextmanager
 def in_account(account) -> Iterator[None]:
     """Work inside `account`'s schema with the account itself as the connection's tenant (licence
-    checks need it), then return to where we were. Used only by the same-deployment transport and
-    the file link of this module: nothing else in the account plane names another schema."""
+    checks need it), then return to where we were. Used only by the inbox (the same-deployment
+    transport's receiving side), partnership state, replay by an operator and the file link
+    (`files`): nothing else in the account plane names another schema."""
     previous = getattr(connection, "tenant", None)
     connection.set_tenant(account)
     try:

@@ -3,7 +3,7 @@
 `inbox.apply_ready` in a savepoint of its own, as the partner's change (`origin.inbound`). An
 applier raises to park the message; on a link no longer active it notes that and does nothing.
 The partner acts as its person here (`person.partner_person`) through desk services with
-`process=origin.PROCESS`.
+`actor=origin.acting_for(partner)` (the system actor "federation" for the partner's person).
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def _apply_share(msg: InboxMessage, link: TicketLink | None, p: Partnership, sid
     if ticket_type.form_fields.filter(key="client_reference").exists():
         fields["client_reference"] = str(d.get("ref", ""))[:100]
     ticket = desk.file_ticket(
-        actor=partner,
+        actor=origin.acting_for(partner),
         ticket_type=ticket_type,
         title=(d.get("title") or _("Forwarded ticket"))[:300],
         description=description,
@@ -89,7 +89,6 @@ def _apply_share(msg: InboxMessage, link: TicketLink | None, p: Partnership, sid
         planned_start=protocol.parse_datetime(d.get("planned_start")),
         planned_finish=protocol.parse_datetime(d.get("planned_finish")),
         channel=Channel.FEDERATION,
-        process=origin.PROCESS,
     )
     link = TicketLink.objects.create(
         id=msg.link_id,
@@ -104,7 +103,7 @@ def _apply_share(msg: InboxMessage, link: TicketLink | None, p: Partnership, sid
         body = (c.get("body") or "").strip()
         if body:
             desk.add_comment(
-                actor=partner, ticket=ticket, body=_signed(body, c.get("author")), process=origin.PROCESS
+                actor=origin.acting_for(partner), ticket=ticket, body=_signed(body, c.get("author"))
             )
     events.record(
         ticket,
@@ -144,10 +143,9 @@ def _apply_comment(msg, link, p, side):
 def _apply_comments(msgs: list[InboxMessage], link: TicketLink, p: Partnership, side: str) -> TicketLink:
     """Comments with text, on an active link, as one change of the ticket."""
     desk.add_comments(
-        actor=person.partner_person(p, side),
+        actor=origin.acting_for(person.partner_person(p, side)),
         ticket=link.ticket,
         bodies=[_signed(m.payload["body"].strip(), m.payload.get("author")) for m in msgs],
-        process=origin.PROCESS,
     )
     return link
 
@@ -169,11 +167,10 @@ def _apply_status(msg, link, p, side):
         if target is None:
             raise InvalidInput(_("The mapped status “%(s)s” does not exist here.") % {"s": target_key})
         if target.pk != ticket.status_id:
-            desk.move_by_process(
+            desk.move_as_system(
                 ticket=ticket,
                 target=target,
-                actor=partner,
-                process=origin.PROCESS,
+                origin=origin.acting_for(partner),
                 note=_("Partner: %(s)s") % {"s": link.remote_status},
             )
     else:
@@ -187,10 +184,9 @@ def _apply_status(msg, link, p, side):
         )
     if (d.get("comment") or "").strip():
         desk.add_comment(
-            actor=partner,
+            actor=origin.acting_for(partner),
             ticket=ticket,
             body=_signed(d["comment"].strip(), d.get("author")),
-            process=origin.PROCESS,
         )
     return link
 
@@ -223,7 +219,7 @@ def _apply_update(msg, link, p, side):
             )
     dates = {k: protocol.parse_datetime(d[k]) for k in ("planned_start", "planned_finish") if k in d}
     if dates:
-        desk.update_ticket(actor=partner, ticket=link.ticket, changes=dates, process=origin.PROCESS)
+        desk.update_ticket(actor=origin.acting_for(partner), ticket=link.ticket, changes=dates)
     return link
 
 
@@ -276,7 +272,7 @@ def _apply_attachment(msg, link, p, side):
     content = base64.b64decode(d["data"], validate=True) if d.get("data") else files.fetch(d.get("url") or "")
     upload = SimpleUploadedFile(str(d.get("name") or "file")[:200], content)
     desk.add_attachment(
-        actor=person.partner_person(p, side), ticket=link.ticket, upload=upload, process=origin.PROCESS
+        actor=origin.acting_for(person.partner_person(p, side)), ticket=link.ticket, upload=upload
     )
     return link
 
@@ -293,9 +289,7 @@ def _end_link(msg, link, p, side, *, state: str, action: str, cancel: bool):
     if cancel:
         target = links.cancelled_status(ticket)
         if target is not None and target.pk != ticket.status_id and ticket.is_open:
-            desk.move_by_process(
-                ticket=ticket, target=target, actor=partner, process=origin.PROCESS, note=action
-            )
+            desk.move_as_system(ticket=ticket, target=target, origin=origin.acting_for(partner), note=action)
     events.record(ticket, EventKind.FEDERATION, partner, public=False, action=action, reason=reason)
     return link
 

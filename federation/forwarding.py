@@ -297,9 +297,7 @@ def decline_ticket(*, actor: User, ticket: Ticket, reason: str) -> TicketLink:
     link = _active_link(ticket, LinkRole.RECEIVER)
     target = links.cancelled_status(ticket)
     if target is not None and target.pk != ticket.status_id:
-        desk.move_by_process(
-            ticket=ticket, target=target, actor=actor, process=origin.PROCESS, note=_("Declined")
-        )
+        desk.move_as_system(ticket=ticket, target=target, origin=origin.acting_for(actor), note=_("Declined"))
     outbox.queue_message(link, MessageKind.DECLINE, {"reason": reason, "author": actor.full_name})
     link.state, link.reason = LinkState.DECLINED, reason
     link.save(update_fields=["state", "reason", "updated_at"])

@@ -1,5 +1,14 @@
-"""Where a change comes from, as far as federation is concerned: the process name federation
-acts under, and the link an inbound change arrived on (never echoed back on it).
+"""Where a change comes from, as far as federation is concerned.
+
+- `acting_for(person)`: the origin federation passes to desk services (docs/spine.md, "Origin"):
+  the system actor "federation" acting for a person (the partner's stand-in person for what a
+  partner did; the dispatcher who declines a forwarded ticket). A system actor skips the
+  person's permission checks: federation made its own (a signed partner message, the dispatcher's
+  right to forward).
+- `inbound(link)`: while a partner's change on `link` is applied, every change made (by
+  federation's appliers and by whatever desk services they call, e.g. the confirmation's own
+  status move) is the partner's own, and never sent back on that link (echo). A ContextVar,
+  because the nested services record their events with their own origins.
 """
 
 from __future__ import annotations
@@ -9,7 +18,14 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-PROCESS = "federation"  # the desk services' `process`: no person's checks, the partner person acts
+from tenant_apps.desk.origin import Origin
+
+PROCESS = "federation"  # the system actor's name (tenant_apps.desk.origin.SYSTEM_ACTORS)
+
+
+def acting_for(person) -> Origin:
+    """The system actor "federation" acting for `person`."""
+    return Origin.system_actor(PROCESS, person=person)
 
 
 _inbound_link: contextvars.ContextVar[uuid.UUID | None] = contextvars.ContextVar("fed_inbound", default=None)

@@ -95,6 +95,8 @@ def _comment(event: TicketEvent, link: TicketLink, partnership: None) -> tuple[s
         return None  # internal comments never cross
     if d.get("transition"):
         return None  # made with a transition: the status message carries it (docs/spine.md)
+    if d.get("transition"):
+        return None  # made with a transition: the status message carries it (docs/spine.md)
     return MessageKind.COMMENT, {"body": d.get("body", ""), "author": event.actor_name}
 
 
@@ -178,7 +180,7 @@ def _forget_active_links(sender, instance: TicketLink, **kwargs) -> None:
         memo.pop(("federation.active_links", instance.ticket_id), None)
 
 
-@events.on_event_recorded
+@events.reaction("federation.outbox", kinds=registry.crossing_kinds())
 def _to_outbox(event: TicketEvent) -> None:
     """In the change's transaction: every change of a linked ticket becomes a message on each of
     its active links, except on the link the change came from."""
