@@ -187,24 +187,40 @@ def test_admin_configures_a_type_that_routes_where_the_tester_said(web, mall):
     shoot(page, "routing")
     assert page.errors == []
 
-    # ---- a tenant files that type (through the API: a required file field needs an attachment,
-    # which the portal uploads only after filing) and it lands in the group the tester said
-    tenant = Api(web.server, mall, "key_user")
-    earlier = tenant.file("dirt", "Photo holder")
-    uploaded = tenant(
-        "POST", f"/tickets/{earlier['id']}/attachments/", files={"file": ("unit.png", png(), "image/png")}
+    # ---- a tenant files that type on the portal: the required photo is uploaded into its field
+    # before filing (POST /uploads/, adopted by the new ticket), and it lands where the tester said
+    tenant_page = web.signed_in(
+        mall.host, mall.people["key_user"].email, path="/portal/new/fitout", viewport="phone"
     )
-    assert uploaded.status_code == 201, uploaded.text
-    filed = tenant.file(
-        "fitout",
-        "Fit-out of 2-14",
-        {
-            "shop_name": "Coffee Point",
-            "work_kind": "Electrics",
-            "start_date": "2026-12-10",
-            "photo_of_the_site": uploaded.json()["id"],
-        },
+    expect(tenant_page.get_by_role("heading", name="Shop fit-out", level=1)).to_be_visible()
+    tenant_page.get_by_label("In short").fill("Fit-out of 2-14")
+    tenant_page.get_by_label("Shop name").fill("Coffee Point")
+    tenant_page.get_by_label("Work kind").select_option("Electrics")
+    tenant_page.get_by_label("Start date").fill("2026-12-10")
+    tenant_page.get_by_role("button", name="Send the request").click()
+    photo_field = tenant_page.get_by_role("combobox", name=re.compile("^Photo of the site"))
+    expect(photo_field).to_have_attribute("aria-invalid", "true")  # refused inline, nothing sent
+    assert admin("GET", "/tickets/?type=fitout").json()["results"] == []
+    tenant_page.locator("input[type=file]:not([accept])").first.set_input_files(
+        files=[{"name": "unit.png", "mimeType": "image/png", "buffer": png()}]
     )
+    expect(photo_field).to_have_value(re.compile(r"^\d+$"))
+    expect(photo_field.locator("option:checked")).to_have_text("unit.png")
+    assert_accessible(tenant_page)
+    tenant_page.get_by_role("button", name="Send the request").click()
+    expect(tenant_page).to_have_url(re.compile(r"/portal/requests/\d+$"))
+    filed = admin("GET", f"/tickets/{int(tenant_page.url.rsplit('/', 1)[1])}/").json()
+    photo = filed["fields"]["photo_of_the_site"]
+    assert isinstance(photo, int)
+    assert filed["fields"] == {
+        "shop_name": "Coffee Point",
+        "work_kind": "Electrics",
+        "start_date": "2026-12-10",
+        "photo_of_the_site": photo,
+    }
+    files = admin("GET", f"/tickets/{filed['id']}/attachments/").json()
+    assert [(f["id"], f["name"]) for f in files] == [(photo, "unit.png")]
+    assert tenant_page.errors == []
     assert filed["key"].startswith("FIT-") and filed["status"]["key"] == "new"
     seen = admin("GET", f"/tickets/{filed['id']}/").json()
     assert seen["group"]["name"] == "Engineering"
