@@ -162,11 +162,14 @@ def server_command(server: str, port: int, workers: int = 1) -> list[str]:
     raise ValueError(f"unknown server {server!r} (one of {', '.join(SERVERS)})")
 
 
-def start_server(log_path: Path, server: str = "daphne", workers: int = 1) -> tuple[subprocess.Popen, str]:
+def start_server(
+    log_path: Path, server: str = "daphne", workers: int = 1, extra_env: dict | None = None
+) -> tuple[subprocess.Popen, str]:
     import requests
 
     port = free_port()
     env = dict(os.environ)  # DATABASE_URL already points at the bench database (fresh_database)
+    env.update(extra_env or {})
     env["ATRIUM_ACCOUNT_CACHE_SECONDS"] = "5"
     env["ATRIUM_REDIS_DB_OFFSET"] = "4"
     env.setdefault("ATRIUM_SIGNUP_RATE", "100000/hour")  # bench/provision.py signs up over HTTP
@@ -336,7 +339,9 @@ def diagnose(schema: str, account, host: str, directory: dict, label: str) -> No
             return request
 
         def make_me():
-            return as_user(factory.get("/api/v1/me/", HTTP_HOST=host), dispatcher)
+            request = factory.get("/api/v1/me/", HTTP_HOST=host)
+            request.tenant = account  # AccountMiddleware's
+            return as_user(request, dispatcher)
 
         p50s["me"], captured = _timed(me_view, make_me, fresh=False, n=15)
         print(f"  [{label}] GET /me/: {len(captured)} queries, in-process p50 {p50s['me']:.1f} ms warm")
@@ -571,12 +576,19 @@ def seed_or_reuse(sizes: dict[str, int], reuse: bool) -> dict:
     return accounts
 
 
-def time_server(server: str, workers: int, accounts: dict, count: int, log_dir: Path) -> dict:
+HANDLERS = {"one-hop": "1", "django": "0"}  # ATRIUM_ASGI_ONE_HOP (atrium/asgi.py)
+
+
+def time_server(
+    server: str, workers: int, accounts: dict, count: int, log_dir: Path, handler: str = "one-hop"
+) -> dict:
     """Latency plans for every account over one server; {key: results, "_sessions", "_loads"}."""
     proc = None
     out: dict = {"_sessions": {}, "_loads": {}, "_tokens": {}}
     try:
-        proc, base = start_server(log_dir / f"{server}.log", server, workers)
+        proc, base = start_server(
+            log_dir / f"{server}-{handler}.log", server, workers, {"ATRIUM_ASGI_ONE_HOP": HANDLERS[handler]}
+        )
         out["_base"] = base
         print(
             f"\n{server} on {base} ({workers} web process(es); log {log_dir / (server + '.log')})", flush=True
@@ -763,6 +775,11 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help="py-spy the web process during the throughput runs"
     )
+    parser.add_argument(
+        "--handlers",
+        default="one-hop",
+        help="comma-separated: one-hop (atrium/asgi.py), django (Django's own)",
+    )
     args = parser.parse_args()
     servers = [name.strip() for name in args.servers.split(",") if name.strip()]
 
@@ -773,19 +790,18 @@ def main() -> None:
 
     print(f"seeding total: {time.perf_counter() - started:.1f} s", flush=True)
     connections.close_all()
-    print(
-        f"ASGI handler: {'Django default' if os.environ.get('ATRIUM_ASGI_ONE_HOP') == '0' else 'one hop'}; "
-        f"load average at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
-    )
+    print(f"load average at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
     log_dir = Path(tempfile.mkdtemp(prefix="atrium-bench-desk-"))
     p95s: dict[str, dict] = {}
     rps: dict[str, dict] = {}
+    handlers = [name.strip() for name in args.handlers.split(",") if name.strip()]
     for server in servers:
-        timed = time_server(
-            server, args.workers if server != "daphne" else 1, accounts, args.requests, log_dir
-        )
-        p95s[server] = report_latency(server, sizes, accounts, timed)
+        for handler in handlers:
+            name = server if len(handlers) == 1 else f"{server}/{handler}"
+            workers = args.workers if server != "daphne" else 1
+            timed = time_server(server, workers, accounts, args.requests, log_dir, handler)
+            p95s[name] = report_latency(name, sizes, accounts, timed)
     if args.seconds > 0:
         print("\nthroughput (client: 4 processes of threads, keep-alive; 100,000-ticket account):")
         for server in servers:
@@ -803,7 +819,7 @@ def main() -> None:
         )
 
     print(f"\nHTTP p95 / in-process p50 of the same view (target <= x{RATIO_TARGET}):")
-    for server in servers:
+    for server in p95s:
         for key in ("large", "small"):
             parts = []
             for label, short in HTTP_TO_INPROCESS.items():
@@ -813,7 +829,7 @@ def main() -> None:
             print(f"  {server:<8} {sizes[key]:>7,}: " + "; ".join(parts))
 
     print("\ntargets (quiet 2-core machine):")
-    for server in servers:
+    for server in p95s:
         me = max(p95s[server][k]["GET /me/ (auth + routing floor)"] for k in p95s[server])
         worst_list = max(p95s[server][k]["_all_lists"] for k in p95s[server])
         worst_create = max(p95s[server][k]["create leak (key user)"] for k in p95s[server])

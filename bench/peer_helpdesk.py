@@ -122,7 +122,10 @@ from helpdesk.models import FollowUp, Queue, Ticket
 total = int(sys.argv[1])
 mix = json.loads(sys.argv[2])  # {status: count}
 User = get_user_model()
-if Ticket.objects.count() != total:
+Ticket.objects.filter(title__startswith="Bench leak").delete()  # an earlier run's creates
+seeded = {str(s): Ticket.objects.filter(status=s).exclude(title__startswith="Bench leak").count() for s in (1, 2, 3, 4)}
+if Ticket.objects.exclude(title__startswith="Bench leak").count() != total or any(
+        seeded.get(str(s), 0) != n for s, n in mix.items()):
     FollowUp.objects.all().delete()
     Ticket.objects.all().delete()
     queue = Queue.objects.filter(slug="bench").first() or Queue.objects.create(
@@ -306,7 +309,11 @@ def our_mix(schema: str) -> dict[int, int]:
     from django.db import connection
 
     with connection.cursor() as cur:
-        cur.execute(f'SELECT category, count(*) FROM "{schema}".desk_ticket GROUP BY category')
+        # tickets the benches filed (create plans) are not part of the seeded shape
+        cur.execute(
+            f'SELECT category, count(*) FROM "{schema}".desk_ticket WHERE title NOT LIKE %s GROUP BY category',
+            ["Bench leak%"],
+        )
         mix: dict[int, int] = {}
         for category, count in cur.fetchall():
             status = STATUS_OF.get(category, 4)
