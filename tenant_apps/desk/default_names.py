@@ -144,3 +144,9 @@ def translations(language: str) -> dict[str, str]:
     with translation.override(language):
         local = [str(name) for name in NAMES]
     return {en: loc for en, loc in zip(english, local, strict=True) if en != loc}
+
+
+def default_name(english: str, language: str) -> str:
+    """What a default name (its English) is called in an account of `language` (the demo looks
+    default rows up by it)."""
+    return translations(language).get(english, english)

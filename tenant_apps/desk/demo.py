@@ -11,6 +11,7 @@ from tenant_apps.objects.services import save_equipment, save_location
 from tenant_apps.people.models import Company, CompanyKind, ResponsibilityGroup, Role, User
 from tenant_apps.people.services import save_company
 
+from .default_names import default_name
 from .models import Ticket, TicketType
 from .services import add_comment, file_ticket, transition_ticket
 
@@ -182,7 +183,7 @@ def _approval_stories(people: dict[str, User], shops: list[User], types: dict[st
     move_in = filed("goods_in", "Move-in: shelving for the new section", goods)
     decide(actor=people["dispatcher"], ticket=move_in, decision="approved")
     move_in.refresh_from_db()
-    brought = move_in.checklist.get(label="Goods brought in")
+    brought = move_in.checklist.get(label=default_name("Goods brought in", connection.tenant.language))
     tick(actor=people["guard"], ticket=move_in, item_id=brought.pk, value=True, comment="Gate 2, 07:40")
     transition_ticket(actor=people["guard"], ticket=move_in, to="completed")
 

@@ -311,8 +311,8 @@ def saved_view_params(saved, params: QueryDict) -> QueryDict:
 # ---------------------------------------------------------------------------- (b) pure matching
 def snapshot_of(ticket: Ticket) -> dict[str, Any]:
     """Everything a filter reads of one ticket, in the live payload's encoding (its keys are a
-    superset of the payload's ticket). `awaiting_approval` and `location_path` need
-    `selectors.snapshot_queryset`'s annotations (or are read here)."""
+    superset of the payload's ticket). `awaiting_approval` and `location_path` are taken from
+    annotations of those names when the queryset has them, else read here (a query each)."""
     awaiting = getattr(ticket, "awaiting_approval", None)
     if awaiting is None:
         awaiting = ticket.approval_rounds.filter(outcome="").exists()
