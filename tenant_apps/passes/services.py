@@ -205,6 +205,11 @@ def _pass_ref(p: Pass) -> dict:
     return {"id": p.pk, "holder": p.holder, "short_code": format_short_code(p.short_code)}
 
 
+def _person_or_approval(actor: User | None) -> User | Origin:
+    """Who a pass event names: the person, or the approval (a round that completed by itself)."""
+    return actor if actor is not None else Origin.system_actor("approval", label=_("Approval"))
+
+
 def _issue(actor: User | None, ticket: Ticket, passes: list[Pass], *, via: str, **data) -> None:
     now = timezone.now()
     for p in passes:
@@ -215,11 +220,10 @@ def _issue(actor: User | None, ticket: Ticket, passes: list[Pass], *, via: str, 
     events.record(
         ticket,
         EventKind.PASS_ISSUED,
-        actor,
+        _person_or_approval(actor),
         public=True,
         via=via,
         passes=[_pass_ref(p) for p in passes],
-        **({"actor_name": _("Approval")} if actor is None else {}),
         **data,
     )
 
@@ -404,12 +408,11 @@ def follow_approval(event: TicketEvent) -> None:
     events.record(
         event.ticket,
         EventKind.PASS_CHANGED,
-        actor,
+        _person_or_approval(actor),
         public=True,
         action="rejected",
         round=round_no,
         passes=[_pass_ref(p) for p in passes],
-        **({"actor_name": _("Approval")} if actor is None else {}),
     )
 
 
