@@ -95,8 +95,6 @@ def _comment(event: TicketEvent, link: TicketLink, partnership: None) -> tuple[s
         return None  # internal comments never cross
     if d.get("transition"):
         return None  # made with a transition: the status message carries it (docs/spine.md)
-    if d.get("transition"):
-        return None  # made with a transition: the status message carries it (docs/spine.md)
     return MessageKind.COMMENT, {"body": d.get("body", ""), "author": event.actor_name}
 
 
