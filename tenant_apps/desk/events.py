@@ -78,8 +78,6 @@ class Reader:
 
 _reactions: dict[str, Reaction] = {}
 _readers: dict[str, Reader] = {}
-_legacy_reactions: list[Reaction] = []  # on_event_recorded (until every caller has moved)
-_legacy_readers: list[Reader] = []  # on_event_committed
 _by_kind: dict[str, list[Reaction]] = {}  # kind -> its reactions in order (rebuilt on register)
 _batch: ContextVar[dict | None] = ContextVar("ticket_event_batch", default=None)
 
@@ -119,13 +117,13 @@ def reader(name: str, *, kinds: Iterable[str] | None = None):
 
 
 def reactions() -> list[Reaction]:
-    """The registered reactions in the order they run (legacy listeners last)."""
-    return [_reactions[n] for n in REACTIONS if n in _reactions] + list(_legacy_reactions)
+    """The registered reactions in the order they run."""
+    return [_reactions[n] for n in REACTIONS if n in _reactions]
 
 
 def readers() -> list[Reader]:
-    """The registered readers in the order they are called (legacy listeners last)."""
-    return [_readers[n] for n in READERS if n in _readers] + list(_legacy_readers)
+    """The registered readers in the order they are called."""
+    return [_readers[n] for n in READERS if n in _readers]
 
 
 def _reactions_to(kind: str) -> list[Reaction]:
@@ -134,21 +132,6 @@ def _reactions_to(kind: str) -> list[Reaction]:
         found = [r for r in reactions() if r.kinds is None or kind in r.kinds]
         _by_kind[kind] = found
     return found
-
-
-# ---------------------------------------------------------------------------- compatibility
-def on_event_recorded(listener: Callable[[TicketEvent], None]) -> Callable[[TicketEvent], None]:
-    """Deprecated: use `reaction(name, kinds=...)`. Runs after the declared reactions, for every
-    kind. Kept until federation has moved to the declared reactions."""
-    _legacy_reactions.append(Reaction(f"{listener.__module__}.{listener.__qualname__}", None, listener))
-    _by_kind.clear()
-    return listener
-
-
-def on_event_committed(listener: Callable[[str, int], None]) -> Callable[[str, int], None]:
-    """Deprecated: use `reader(name)`. Called after the declared readers."""
-    _legacy_readers.append(Reader(getattr(listener, "__qualname__", repr(listener)), None, listener))
-    return listener
 
 
 # ---------------------------------------------------------------------------- dispatch

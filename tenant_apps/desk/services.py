@@ -38,7 +38,7 @@ from .models import (
     TicketType,
     Transition,
 )
-from .origin import Origin, as_origin, person_of
+from .origin import Origin, as_origin
 
 
 class PermissionDenied(DomainError):
@@ -57,14 +57,6 @@ class TransitionNotAllowed(DomainError):
     code = "transition_not_allowed"
     status = 409
     default_detail = gettext_lazy("This ticket cannot move to that status.")
-
-
-def _origin(actor: User | Origin | None, process: str = "") -> Origin:
-    """The change's origin: `actor` as given (a person, or an Origin). `process` is the old way of
-    naming a system actor, kept for callers not yet moved to an Origin (federation)."""
-    if process:
-        return Origin.system_actor(process, person=person_of(actor))
-    return as_origin(actor)
 
 
 STANDARD_EDITABLE = (
@@ -222,16 +214,14 @@ def file_ticket(
     parent: Ticket | int | None = None,
     watchers: list[int] | None = None,
     attachments: list[int] | None = None,
-    process: str = "",
 ) -> Ticket:
     """File a ticket: validate the form, number it, route it, record it. All or nothing.
 
     `attachments` and file field values name the actor's own uploads made before filing
     (desk/uploads.py): the ticket adopts them.
     `actor`: the person filing, or an Origin; a system actor (e.g. federation) files on its own
-    authority, for its person, without the person's permission checks (it has made its own).
-    `process` is deprecated (an Origin says it)."""
-    origin = _origin(actor, process)
+    authority, for its person, without the person's permission checks (it has made its own)."""
+    origin = as_origin(actor)
     actor = origin.person
     config = configcache.current()
     if not origin.is_system and not perms.can_file(actor, ticket_type):
@@ -356,14 +346,13 @@ def update_ticket(
     ticket: Ticket,
     changes: dict[str, Any],
     requester_edit: bool = False,
-    process: str = "",
 ) -> Ticket:
     """Change standard and custom fields; one 'changed' event with the diff (and 'assigned').
 
     `requester_edit`: a process (approval rework) lets the requester edit their own request's
     form (title, description, place, dates, custom fields), nothing else. A system actor (an
-    Origin; `process` is deprecated) changes the standard fields without the person's checks."""
-    origin = _origin(actor, process)
+    Origin) changes the standard fields without the person's checks."""
+    origin = as_origin(actor)
     actor = origin.person
     ticket = _lock(ticket)
     if origin.is_system:
@@ -433,28 +422,6 @@ def update_ticket(
     if {"title", "description"} & set(diff):
         refresh_search(ticket.pk)
     return ticket
-
-
-def move_by_process(
-    *,
-    ticket: Ticket,
-    target: Status,
-    actor: User | None,
-    process: str,
-    note: str = "",
-    set_group: ResponsibilityGroup | None = None,
-    clear_assignee: bool = False,
-) -> Ticket:
-    """Deprecated: `move_as_system` with `Origin.system_actor(process, person=actor)`. Kept until
-    federation passes an Origin."""
-    return move_as_system(
-        ticket=ticket,
-        target=target,
-        origin=Origin.system_actor(process, person=actor),
-        note=note,
-        set_group=set_group,
-        clear_assignee=clear_assignee,
-    )
 
 
 def move_as_system(
@@ -627,12 +594,9 @@ def transition_ticket(
 COMMENT_MAX_LENGTH = 20000
 
 
-def add_comment(
-    *, actor: User | Origin, ticket: Ticket, body: str, internal: bool = False, process: str = ""
-) -> Comment:
-    """A system actor (an Origin; `process` is deprecated) writes for its person without the
-    person's checks."""
-    return add_comments(actor=actor, ticket=ticket, bodies=[body], internal=internal, process=process)[0]
+def add_comment(*, actor: User | Origin, ticket: Ticket, body: str, internal: bool = False) -> Comment:
+    """A system actor (an Origin) writes for its person without the person's checks."""
+    return add_comments(actor=actor, ticket=ticket, bodies=[body], internal=internal)[0]
 
 
 @transaction.atomic
@@ -642,13 +606,12 @@ def add_comments(
     ticket: Ticket,
     bodies: list[str],
     internal: bool = False,
-    process: str = "",
 ) -> list[Comment]:
     """Several comments by one author on one ticket, in this order, as one change: one lock, one
     INSERT for the comments and one for their events, one search refresh. All or none: a body
     that is empty or too long refuses the whole call. Federation applies a partner's run of
     comments this way."""
-    origin = _origin(actor, process)
+    origin = as_origin(actor)
     actor = origin.person
     ticket = _lock(ticket)
     if not origin.is_system and not perms.can_view_ticket(actor, ticket):
@@ -694,12 +657,11 @@ def add_attachment(
     upload,
     internal: bool = False,
     comment: Comment | None = None,
-    process: str = "",
 ) -> Attachment:
     """Store a file on a ticket. Its type is read from the content, never trusted from the name;
     images are stored re-encoded without their metadata (kernel/uploads.py). A system actor (an
-    Origin; `process` is deprecated) stores for its person without the person's checks."""
-    origin = _origin(actor, process)
+    Origin) stores for its person without the person's checks."""
+    origin = as_origin(actor)
     actor = origin.person
     ticket = _lock(ticket)
     if not origin.is_system and not perms.can_view_ticket(actor, ticket):
