@@ -126,6 +126,12 @@ app.conf.beat_schedule = {
         "schedule": 3600.0,
         "kwargs": {"task_name": "desk.delete_unadopted_uploads", "spread_seconds": 300},
     },
+    # notifications that wait for each person's digest (hourly or daily: tenant_apps/notifications)
+    "notifications-digests": {
+        "task": "atrium.fan_out_to_accounts",
+        "schedule": 3600.0,
+        "kwargs": {"task_name": "notifications.send_digests", "spread_seconds": 300},
+    },
     "drop-closed-accounts": {"task": "accounts.drop_closed_accounts", "schedule": 24 * 3600.0},
     # spare schemas for sign-up (accounts/spares.py): topped up, rebuilt after a deploy
     "refill-spare-schemas": {"task": "accounts.refill_spare_schemas", "schedule": 60.0},

@@ -14,31 +14,54 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 IN_APP = "in_app"
 EMAIL = "email"
-CHANNELS = (IN_APP, EMAIL)
+TELEGRAM = "telegram"  # declared for the rules; delivered once intake links a person's chat
+CHANNELS = (IN_APP, EMAIL)  # the channels delivered today
 
 Template = Callable[[dict], tuple[str, str]]
 
 
 @dataclass(frozen=True)
 class Kind:
+    """`configurable`: the account's rules and each person's preferences decide its channels (the
+    transactional mails, invitations, password resets, billing, are not: they always go, now).
+    `digest`: by default its e-mails wait for the person's digest instead of going one by one."""
+
     code: str
     channels: tuple[str, ...]
     render: Template
+    label: object = ""
+    configurable: bool = False
+    digest: bool = False
 
 
 KINDS: dict[str, Kind] = {}
 
 
-def kind(code: str, *channels: str) -> Callable[[Template], Template]:
+def kind(
+    code: str, *channels: str, label=None, configurable: bool = False, digest: bool = False
+) -> Callable[[Template], Template]:
     def register(render: Template) -> Template:
         assert code not in KINDS, f"notification kind {code} declared twice"
-        KINDS[code] = Kind(code=code, channels=channels, render=render)
+        KINDS[code] = Kind(
+            code=code,
+            channels=channels,
+            render=render,
+            label=label or code,
+            configurable=configurable,
+            digest=digest,
+        )
         return render
 
     return register
+
+
+def configurable() -> list[Kind]:
+    """The kinds the rules and preferences speak of, in the order the screens list them."""
+    return [k for k in KINDS.values() if k.configurable]
 
 
 def get(code: str) -> Kind:
@@ -84,7 +107,7 @@ def _password_reset(c: dict) -> tuple[str, str]:
 
 
 # ---------------------------------------------------------------------------- announcements
-@kind("notices.announcement", EMAIL)
+@kind("notices.announcement", EMAIL, label=gettext_lazy("Announcement"), configurable=True)
 def _announcement(c: dict) -> tuple[str, str]:
     subject = _one_line(_("%(account)s: %(title)s") % c)
     if c.get("requires_confirmation"):
@@ -96,7 +119,7 @@ def _announcement(c: dict) -> tuple[str, str]:
 
 
 # ---------------------------------------------------------------------------- approvals
-@kind("approvals.overdue", EMAIL)
+@kind("approvals.overdue", EMAIL, label=gettext_lazy("Approval overdue"), configurable=True)
 def _approval_overdue(c: dict) -> tuple[str, str]:
     return (
         _one_line(_("Approval overdue: %(key)s %(title)s") % c),
@@ -104,7 +127,7 @@ def _approval_overdue(c: dict) -> tuple[str, str]:
     )
 
 
-@kind("approvals.needed", IN_APP, EMAIL)
+@kind("approvals.needed", IN_APP, EMAIL, label=gettext_lazy("Approval needed"), configurable=True)
 def _approval_needed(c: dict) -> tuple[str, str]:
     return (
         _one_line(_("Approval needed: %(key)s %(title)s") % c),
@@ -126,7 +149,7 @@ def _trial_ending(c: dict) -> tuple[str, str]:
 
 
 # ---------------------------------------------------------------------------- tickets (the spine)
-@kind("ticket.assigned", IN_APP, EMAIL)
+@kind("ticket.assigned", IN_APP, EMAIL, label=gettext_lazy("Assigned to me"), configurable=True)
 def _assigned(c: dict) -> tuple[str, str]:
     return (
         _one_line(_("Assigned to you: %(key)s %(title)s") % c),
@@ -134,7 +157,7 @@ def _assigned(c: dict) -> tuple[str, str]:
     )
 
 
-@kind("ticket.replied", IN_APP, EMAIL)
+@kind("ticket.replied", IN_APP, EMAIL, label=gettext_lazy("Public reply on my request"), configurable=True)
 def _replied(c: dict) -> tuple[str, str]:
     return (
         _one_line(_("New reply on your request %(key)s %(title)s") % c),
@@ -142,9 +165,51 @@ def _replied(c: dict) -> tuple[str, str]:
     )
 
 
-@kind("ticket.resolved", IN_APP, EMAIL)
+@kind("ticket.resolved", IN_APP, EMAIL, label=gettext_lazy("My request resolved"), configurable=True)
 def _resolved(c: dict) -> tuple[str, str]:
     return (
         _one_line(_("Your request %(key)s is resolved: %(title)s") % c),
         _("%(name)s, your request %(key)s “%(title)s” is resolved. Please check the work: %(link)s\n") % c,
+    )
+
+
+@kind(
+    "ticket.new_in_group",
+    IN_APP,
+    EMAIL,
+    label=gettext_lazy("New ticket in my group"),
+    configurable=True,
+    digest=True,  # low-priority noise: e-mail in the digest unless the account says otherwise
+)
+def _new_in_group(c: dict) -> tuple[str, str]:
+    return (
+        _one_line(_("New in %(group)s: %(key)s %(title)s") % c),
+        _("%(name)s, a new request %(key)s “%(title)s” is in your group %(group)s: %(link)s\n") % c,
+    )
+
+
+# ---------------------------------------------------------------------------- SLA (the SLA app sends these)
+@kind("sla.warning", IN_APP, EMAIL, label=gettext_lazy("SLA warning"), configurable=True)
+def _sla_warning(c: dict) -> tuple[str, str]:
+    return (
+        _one_line(_("Due soon: %(key)s %(title)s") % c),
+        _("%(name)s, the request %(key)s “%(title)s” is due at %(due)s: %(link)s\n") % c,
+    )
+
+
+@kind("sla.breach", IN_APP, EMAIL, label=gettext_lazy("SLA breach"), configurable=True)
+def _sla_breach(c: dict) -> tuple[str, str]:
+    return (
+        _one_line(_("Overdue: %(key)s %(title)s") % c),
+        _("%(name)s, the request %(key)s “%(title)s” was due at %(due)s: %(link)s\n") % c,
+    )
+
+
+# ---------------------------------------------------------------------------- the digest
+@kind("digest", EMAIL)
+def _digest(c: dict) -> tuple[str, str]:
+    lines = "\n".join(f"- {item}" for item in c.get("items", []))
+    return (
+        _("%(account)s: %(count)s new notifications") % c,
+        _("Hello %(name)s,\n\nwhat happened since your last digest:\n\n%(items)s\n") % {**c, "items": lines},
     )

@@ -2,8 +2,9 @@
 
 After a change commits, the committing process only queues `notifications.ticket_event` with the
 event's id (a rolled-back change queues nothing); the worker reads the event and tells the people
-it concerns. Built-in until the rules of issue #19 arrive:
+it concerns (who by which channel: the account's rules and each person's preferences, policy.py):
 
+  created        the members of the ticket's group (not who filed it)            ticket.new_in_group
   assigned       the new assignee (not when they assigned it to themselves)      ticket.assigned
   commented      a public reply: the requester (not their own comment)           ticket.replied
   status_changed the ticket is now resolved: the requester (not if they did it)  ticket.resolved
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 
 _registered = False
 # the event kinds the built-in notifications read (the spine hands over no others)
-KINDS = ("assigned", "commented", "status_changed")
+KINDS = ("created", "assigned", "commented", "status_changed")
 
 
 def register() -> None:
@@ -57,7 +58,7 @@ def notify_for_event(*, event_id: int) -> int:
     from .services import notify
 
     event = (
-        TicketEvent.objects.select_related("ticket__assignee", "ticket__requester", "actor")
+        TicketEvent.objects.select_related("ticket__assignee", "ticket__requester", "ticket__group", "actor")
         .filter(pk=event_id)
         .first()
     )
@@ -67,7 +68,18 @@ def notify_for_event(*, event_id: int) -> int:
     actor_id = event.actor_id
     actor = event.actor_name or (event.actor.full_name if event.actor else "")
     told = 0
-    if event.kind == EventKind.ASSIGNED:
+    if event.kind == EventKind.CREATED and ticket.group_id:
+        members = ticket.group.members.filter(is_active=True, blocked_at__isnull=True).exclude(pk=actor_id)
+        told += len(
+            notify(
+                recipients=list(members.order_by("id")),
+                kind="ticket.new_in_group",
+                ticket=ticket,
+                event_id=event.pk,
+                context={"group": ticket.group.name},
+            )
+        )
+    elif event.kind == EventKind.ASSIGNED:
         changes = (event.data or {}).get("changes", {})
         if "assignee" in changes and ticket.assignee_id and ticket.assignee_id != actor_id:
             told += len(

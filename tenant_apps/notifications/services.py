@@ -19,6 +19,7 @@ The language of a recipient: the person's own, else the account's, else the plat
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable
 
@@ -27,8 +28,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from kernel.tasks import enqueue_for_account
 
-from . import kinds
-from .models import MailDelivery, Notification
+from . import kinds, policy
+from .models import MailDelivery, Notification, PersonSettings
 
 log = logging.getLogger(__name__)
 
@@ -74,15 +75,41 @@ def render(*, person, kind: str, context: dict | None = None) -> tuple[str, str]
         return spec.render(values)
 
 
-def deliver_mail(*, person, kind: str, context: dict | None = None) -> int:
-    """Render and send one mail now (text and the account's branded HTML). Only Celery tasks call
-    this: requests and services call `notify()`, which queues it after commit."""
-    from tenant_apps.branding.mail import send_account_mail
-
+def deliver_mail(*, person, kind: str, context: dict | None = None, now=None) -> int:
+    """Render and send one mail now (text and the account's branded HTML); how many were sent.
+    Only Celery tasks call this: requests and services call `notify()`, which queues it after
+    commit. For a configurable kind the rules decide first (policy.py): off for this person,
+    nothing; digest, it waits for the digest; quiet hours, it is queued for when they end."""
     if not person.email:
         return 0
+    if kinds.get(kind).configurable:
+        plan = policy.plan_for(person, kind)
+        if not plan.email:
+            return 0
+        delay = 0.0 if plan.digest else policy.quiet_delay(person, now=now)
+        if plan.digest or delay:
+            _queue_mail(person, kind, dict(context or {}), digest=plan.digest, delay=delay)
+            return 0
+    return _send(person, kind, context)
+
+
+def _send(person, kind: str, context: dict | None) -> int:
+    from tenant_apps.branding.mail import send_account_mail
+
     subject, text = render(person=person, kind=kind, context=context)
     return send_account_mail(subject=subject, message=text, recipient_list=[person.email])
+
+
+def _queue_mail(person, kind: str, context: dict, *, digest: bool, delay: float) -> MailDelivery:
+    delivery = MailDelivery.objects.create(recipient=person, kind=kind, context=context, digest=digest)
+    if not digest:
+        enqueue_for_account(
+            "notifications.send_mail",
+            schema_name=connection.schema_name,
+            countdown=delay or None,
+            delivery_id=delivery.pk,
+        )
+    return delivery
 
 
 # ---------------------------------------------------------------------------- notify
@@ -120,12 +147,14 @@ def notify(
         context.setdefault("title", ticket.title)
     people = _reachable(recipients)
     stored: list[Notification] = []
+    rules = policy.account_rules() if spec.configurable and people else {}
     with transaction.atomic():
         for person in people:
             person_context = dict(context)
             if ticket is not None and "link" not in person_context:
                 person_context["link"] = ticket_link(person, ticket)
-            if kinds.IN_APP in wanted:
+            plan = policy.plan_for(person, kind, rules=rules)
+            if kinds.IN_APP in wanted and plan.in_app:
                 title, body = render(person=person, kind=kind, context=person_context)
                 note = Notification(
                     recipient=person,
@@ -145,11 +174,9 @@ def notify(
                 else:
                     note.save(force_insert=True)
                 stored.append(note)
-            if kinds.EMAIL in wanted and person.email:
-                delivery = MailDelivery.objects.create(recipient=person, kind=kind, context=person_context)
-                enqueue_for_account(
-                    "notifications.send_mail", schema_name=connection.schema_name, delivery_id=delivery.pk
-                )
+            if kinds.EMAIL in wanted and plan.email and person.email:
+                delay = 0.0 if plan.digest else policy.quiet_delay(person)
+                _queue_mail(person, kind, person_context, digest=plan.digest, delay=delay)
         if stored:
             schema = connection.schema_name
             payloads = [(n.recipient_id, payload(n)) for n in stored]
@@ -158,8 +185,10 @@ def notify(
 
 
 def ticket_link(person, ticket) -> str:
-    entry = "app" if getattr(person, "is_agent", False) else "portal"
-    return connection.tenant.url(f"/{entry}/tickets/{ticket.pk}")
+    """The ticket's page where this person works: the workspace for agents, the portal otherwise."""
+    if getattr(person, "is_agent", False):
+        return connection.tenant.url(f"/app/tickets/{ticket.pk}")
+    return connection.tenant.url(f"/portal/requests/{ticket.pk}")
 
 
 def payload(note: Notification) -> dict:
@@ -192,13 +221,13 @@ def send_queued_mail(*, delivery_id: int) -> bool:
     delivery of the task) or its recipient is gone. A failing mail server raises (the task
     retries); the attempt is recorded first."""
     delivery = MailDelivery.objects.select_related("recipient").filter(pk=delivery_id).first()
-    if delivery is None or delivery.sent_at is not None:
+    if delivery is None or delivery.sent_at is not None or delivery.digest:
         return False
     person = delivery.recipient
     if not person.is_active or person.blocked_at is not None:
         return False
     try:
-        deliver_mail(person=person, kind=delivery.kind, context=delivery.context)
+        _send(person, delivery.kind, delivery.context)  # the rules were applied when it was queued
     except Exception as exc:
         MailDelivery.objects.filter(pk=delivery.pk).update(
             attempts=delivery.attempts + 1, last_error=str(exc)[:500]
@@ -240,3 +269,38 @@ def mark_read(*, actor, notification_id: int) -> Notification:
 
 def mark_all_read(*, actor) -> int:
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# ---------------------------------------------------------------------------- the digest
+def send_digests(*, now=None) -> int:
+    """One mail per person whose digest is due (hourly, or daily: a day after the last one) with
+    every mail that waited for it, listed by subject; not while the person is in quiet hours.
+    Runs in a Celery task for one account (beat, hourly). Returns how many digests went."""
+    now = now or timezone.now()
+    waiting = MailDelivery.objects.filter(digest=True, sent_at__isnull=True)
+    sent = 0
+    for person_id in waiting.values_list("recipient_id", flat=True).distinct().order_by("recipient_id"):
+        deliveries = list(waiting.filter(recipient_id=person_id).select_related("recipient").order_by("id"))
+        person = deliveries[0].recipient
+        if not person.is_active or person.blocked_at is not None or not person.email:
+            continue
+        settings_row = PersonSettings.objects.filter(person=person).first() or PersonSettings(person=person)
+        if policy.quiet_delay(person, now=now, settings=settings_row):
+            continue
+        last = settings_row.digest_sent_at
+        if (
+            settings_row.digest == "daily"
+            and last is not None
+            and now - last < dt.timedelta(hours=23, minutes=30)
+        ):
+            continue
+        items = []
+        for d in deliveries:
+            subject, _text = render(person=person, kind=d.kind, context=d.context)
+            link = d.context.get("link", "")
+            items.append(f"{subject} {link}".strip())
+        _send(person, "digest", {"items": items, "count": len(items)})
+        MailDelivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(sent_at=now, attempts=1)
+        PersonSettings.objects.update_or_create(person=person, defaults={"digest_sent_at": now})
+        sent += 1
+    return sent

@@ -14,3 +14,9 @@ def send_mail(delivery_id: int) -> bool:
 @shared_task(name="notifications.ticket_event", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def ticket_event(event_id: int) -> int:
     return readers.notify_for_event(event_id=event_id)
+
+
+@shared_task(name="notifications.send_digests", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_digests() -> int:
+    """Beat, hourly, fanned out to every account: the digests that are due."""
+    return services.send_digests()

@@ -197,7 +197,7 @@ def test_the_spine_reader_tells_the_assignee_and_the_requester(
             readers.notify_for_event(event_id=event.pk)
         (reply,) = Notification.objects.filter(recipient=key_user, kind="ticket.replied")
     assert "We are on it" in reply.body and "ZZ" not in reply.body
-    assert reply.link.endswith(f"/portal/tickets/{ticket['id']}")
+    assert reply.link.endswith(f"/portal/requests/{ticket['id']}")
     assert _told(mall, dispatcher) == []
 
     # someone assigning a ticket to themselves is not told about it

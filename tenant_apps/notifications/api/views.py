@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from kernel.api import Predicates
 from kernel.errors import InvalidInput
 from kernel.pagination import CursorPagination
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import selectors, services
+from tenant_apps import permissions as perms
+
+from .. import preferences, selectors, services
 from . import serializers as s
 
 
@@ -74,3 +77,34 @@ class NotificationReadAllView(APIView):
     def post(self, request):
         marked = services.mark_all_read(actor=request.user)
         return Response({"marked": marked, "unread_count": selectors.unread_count(request.user)})
+
+
+# ---------------------------------------------------------------------------- rules and preferences
+class NotificationRulesView(APIView):
+    """The account's notification rules: which kinds reach people by which channel, and which
+    e-mails wait for the digest (account admins). PUT changes the kinds and channels it names."""
+
+    permission_classes = [Predicates]
+    predicates = {"read": perms.is_account_admin, "write": perms.is_account_admin}
+
+    @extend_schema(responses={200: s.RulesSerializer})
+    def get(self, request):
+        return Response({"rules": preferences.rules_table()})
+
+    @extend_schema(request=s.RulesInputSerializer, responses={200: s.RulesSerializer})
+    def put(self, request):
+        rules = preferences.save_rules(actor=request.user, rules=request.data.get("rules"))
+        return Response({"rules": rules})
+
+
+class MyNotificationPreferencesView(APIView):
+    """Your own notification preferences: channels per kind, quiet hours (mail waits until they
+    end, in the account's time zone), digest frequency."""
+
+    @extend_schema(responses={200: s.PreferencesSerializer})
+    def get(self, request):
+        return Response(preferences.preferences_of(request.user))
+
+    @extend_schema(request=s.PreferencesInputSerializer, responses={200: s.PreferencesSerializer})
+    def put(self, request):
+        return Response(preferences.save_preferences(actor=request.user, data=request.data))
