@@ -60,46 +60,43 @@ class Payload:
     LABEL: ClassVar[Any] = ""
 
     def __post_init__(self) -> None:
-        hints = _hints(type(self))
-        for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            if value is ABSENT:
+        for name, types_, _required, hint in _spec(type(self)):
+            value = getattr(self, name)
+            if value is ABSENT or types_ is None:
                 continue
-            if not _conforms(value, hints[f.name]):
+            if not isinstance(value, types_) or (
+                value.__class__ is bool and bool not in types_
+            ):  # bool is an int to isinstance; never a valid int here
                 raise InvalidEventPayload(
-                    f"{self.KIND}: field {f.name!r} must be {_describe(hints[f.name])}, "
+                    f"{self.KIND}: field {name!r} must be {_describe(hint)}, "
                     f"not {type(value).__name__} ({value!r:.80})"
                 )
 
     def to_data(self) -> dict[str, Any]:
         """The JSON stored in TicketEvent.data (fields left ABSENT are not stored)."""
-        return {
-            f.name: getattr(self, f.name)
-            for f in dataclasses.fields(self)
-            if getattr(self, f.name) is not ABSENT
-        }
+        out = {}
+        for name, *_rest in _spec(type(self)):
+            value = getattr(self, name)
+            if value is not ABSENT:
+                out[name] = value
+        return out
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Payload:
         """Validate `data` (keyword arguments of `events.record`, or a stored row) as this kind."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(data) - names - ENVELOPE_KEYS
+        spec = _spec(cls)
+        names = {name for name, *_rest in spec}
+        unknown = data.keys() - names - ENVELOPE_KEYS
         if unknown:
             raise InvalidEventPayload(f"{cls.KIND}: unknown field(s) {sorted(unknown)}")
-        missing = {
-            f.name
-            for f in dataclasses.fields(cls)
-            if f.default is dataclasses.MISSING
-            and f.default_factory is dataclasses.MISSING
-            and f.name not in data
-        }
+        missing = {name for name, _t, required, _h in spec if required and name not in data}
         if missing:
             raise InvalidEventPayload(f"{cls.KIND}: missing field(s) {sorted(missing)}")
         return cls(**{k: v for k, v in data.items() if k in names})
 
 
 _REGISTRY: dict[str, type[Payload]] = {}
-_HINTS: dict[type, dict[str, Any]] = {}
+_SPECS: dict[type, tuple] = {}
 
 
 def kind(value: str, label: Any) -> typing.Callable[[type[Payload]], type[Payload]]:
@@ -135,27 +132,45 @@ def declared() -> list[type[Payload]]:
 
 
 # ---------------------------------------------------------------------------- type checks
-def _hints(cls: type) -> dict[str, Any]:
-    if cls not in _HINTS:
-        _HINTS[cls] = typing.get_type_hints(cls)
-    return _HINTS[cls]
+def _spec(cls: type) -> tuple:
+    """(name, accepted types or None for any, required, hint) of each field, worked out once."""
+    spec = _SPECS.get(cls)
+    if spec is None:
+        hints = typing.get_type_hints(cls)
+        spec = tuple(
+            (
+                f.name,
+                _accepted(hints[f.name]),
+                f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+                hints[f.name],
+            )
+            for f in dataclasses.fields(cls)
+        )
+        _SPECS[cls] = spec
+    return spec
 
 
-def _conforms(value: Any, hint: Any) -> bool:
+def _accepted(hint: Any) -> tuple[type, ...] | None:
+    """The types isinstance accepts for `hint` (None: anything). Containers are checked as their
+    container type (list[dict] is a list); a float field takes an int too."""
     if hint is Any:
-        return True
+        return None
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
-        return any(_conforms(value, h) for h in typing.get_args(hint))
+        out: tuple[type, ...] = ()
+        for h in typing.get_args(hint):
+            accepted = _accepted(h)
+            if accepted is None:
+                return None
+            out += accepted
+        return out
     if hint is None or hint is type(None):
-        return value is None
-    if origin is not None:  # list[dict], dict[str, list]: the container's type is checked
-        hint = origin
-    if hint is int:
-        return isinstance(value, int) and not isinstance(value, bool)
+        return (type(None),)
+    if origin is not None:
+        return (origin,)
     if hint is float:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    return isinstance(value, hint)
+        return (int, float)
+    return (hint,)
 
 
 def _describe(hint: Any) -> str:
