@@ -20,7 +20,7 @@ class ReadAllSerializer(serializers.Serializer):
 class RuleSerializer(serializers.Serializer):
     kind = serializers.CharField()
     label = serializers.CharField(read_only=True)
-    channel = serializers.ChoiceField(choices=["in_app", "email"])
+    channel = serializers.CharField(help_text="in_app or email")
     enabled = serializers.BooleanField()
     digest = serializers.BooleanField(help_text="E-mail only: collected into each person's digest")
 
@@ -31,7 +31,7 @@ class RulesSerializer(serializers.Serializer):
 
 class RuleInputSerializer(serializers.Serializer):
     kind = serializers.CharField()
-    channel = serializers.ChoiceField(choices=["in_app", "email"])
+    channel = serializers.CharField(help_text="in_app or email")
     enabled = serializers.BooleanField()
     digest = serializers.BooleanField(required=False)
 
@@ -43,7 +43,7 @@ class RulesInputSerializer(serializers.Serializer):
 class PreferenceSerializer(serializers.Serializer):
     kind = serializers.CharField()
     label = serializers.CharField(read_only=True)
-    channel = serializers.ChoiceField(choices=["in_app", "email"])
+    channel = serializers.CharField(help_text="in_app or email")
     enabled = serializers.BooleanField()
     account_enabled = serializers.BooleanField(read_only=True, help_text="false: the account turned it off")
 
@@ -56,16 +56,16 @@ class QuietHoursSerializer(serializers.Serializer):
 class PreferencesSerializer(serializers.Serializer):
     preferences = PreferenceSerializer(many=True)
     quiet_hours = QuietHoursSerializer(allow_null=True)
-    digest = serializers.ChoiceField(choices=["hourly", "daily"])
+    digest = serializers.CharField(help_text="hourly or daily")
 
 
 class PreferenceInputSerializer(serializers.Serializer):
     kind = serializers.CharField()
-    channel = serializers.ChoiceField(choices=["in_app", "email"])
+    channel = serializers.CharField(help_text="in_app or email")
     enabled = serializers.BooleanField()
 
 
 class PreferencesInputSerializer(serializers.Serializer):
     preferences = PreferenceInputSerializer(many=True, required=False)
     quiet_hours = QuietHoursSerializer(allow_null=True, required=False)
-    digest = serializers.ChoiceField(choices=["hourly", "daily"], required=False)
+    digest = serializers.CharField(required=False, help_text="hourly or daily")

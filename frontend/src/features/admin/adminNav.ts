@@ -58,6 +58,7 @@ export const adminNav: AdminNavSection[] = [
     label: "admin:sections.account",
     items: [
       { to: "announcements", label: "announcements:nav" },
+      { to: "notifications", label: "notifications:rules.nav" },
       { to: "partnerships", label: "partnerships:nav" },
       { to: "billing", label: "billing:nav" },
       { to: "branding", label: "branding:nav" },
@@ -79,6 +80,7 @@ export const adminRoutes: AdminRoute[] = [
   { path: "companies", load: () => import("./companies/CompaniesPage") },
   { path: "locations", load: () => import("./locations/LocationsPage") },
   { path: "announcements", load: () => import("./announcements/AnnouncementsPage") },
+  { path: "notifications", load: () => import("@/features/notifications/RulesPage") },
   { path: "partnerships", load: () => import("./partnerships/PartnershipsPage") },
   { path: "billing", load: () => import("./billing/BillingPage") },
   { path: "branding", load: () => import("./branding/BrandingPage") },

@@ -135,7 +135,7 @@ export function NotificationList({
               </time>
             </div>
             {unread && (
-              <Button size="sm" variant="ghost" onClick={() => onRead(n.id)} aria-label={`${t("markRead")}: ${n.title}`}>
+              <Button size="sm" variant="secondary" onClick={() => onRead(n.id)} aria-label={`${t("markRead")}: ${n.title}`}>
                 {t("markRead")}
               </Button>
             )}

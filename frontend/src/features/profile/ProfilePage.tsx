@@ -1,6 +1,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { PreferencesCard } from "@/features/notifications";
 import { useSession } from "@/shared/session/SessionContext";
 import { Alert, Button, ErrorAlert, fieldErrors, LanguageSwitch, TextField, usePageTitle } from "@/shared/ui";
 import { changePassword } from "./api";
@@ -37,6 +38,7 @@ export default function ProfilePage() {
           <LanguageSwitch compact />
         </section>
         <PasswordCard />
+        <PreferencesCard />
       </div>
     </div>
   );
