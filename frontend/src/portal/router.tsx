@@ -2,27 +2,28 @@
  * The portal's pages (under /portal/). Keep this entry lean (≤ 120 KB gzipped initial JS): it
  * must never import the agent workspace (src/app, table code, Radix menus). Declarative
  * react-router (<BrowserRouter>) is lighter than the data router the app uses. Every page is
- * its own lazy chunk.
+ * its own lazy chunk (pages.ts; boot.ts starts the current page's at once).
  */
 import { lazy, Suspense } from "react";
 import { BrowserRouter, Route, Routes } from "react-router";
 import { PageLoading } from "@/shared/ui";
 import { PortalLayout } from "./PortalLayout";
+import { pages } from "./pages";
 import { PublicLayout } from "./PublicLayout";
 
-const PortalHome = lazy(() => import("./PortalHome"));
-const NewRequestPage = lazy(() => import("./pages/NewRequestPage"));
-const RequestsPage = lazy(() => import("./pages/RequestsPage"));
-const RequestPage = lazy(() => import("./pages/RequestPage"));
-const PassesPage = lazy(() => import("./pages/PassesPage"));
-const PassPage = lazy(() => import("./pages/PassPage"));
-const AnnouncementsPage = lazy(() => import("./pages/AnnouncementsPage"));
-const CompanyPage = lazy(() => import("./pages/CompanyPage"));
-const NotFoundPage = lazy(() => import("./pages/NotFoundPage"));
-const SignInPage = lazy(() => import("@/features/auth/SignInPage"));
-const ForgotPasswordPage = lazy(() => import("@/features/auth/ForgotPasswordPage"));
-const ResetPasswordPage = lazy(() => import("@/features/auth/ResetPasswordPage"));
-const AcceptInvitationPage = lazy(() => import("@/features/auth/AcceptInvitationPage"));
+const PortalHome = lazy(pages.home);
+const NewRequestPage = lazy(pages.newRequest);
+const RequestsPage = lazy(pages.requests);
+const RequestPage = lazy(pages.request);
+const PassesPage = lazy(pages.passes);
+const PassPage = lazy(pages.pass);
+const AnnouncementsPage = lazy(pages.announcements);
+const CompanyPage = lazy(pages.company);
+const NotFoundPage = lazy(pages.notFound);
+const SignInPage = lazy(pages.signIn);
+const ForgotPasswordPage = lazy(pages.forgotPassword);
+const ResetPasswordPage = lazy(pages.resetPassword);
+const AcceptInvitationPage = lazy(pages.acceptInvitation);
 
 export function PortalRouter() {
   return (
