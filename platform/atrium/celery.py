@@ -74,6 +74,7 @@ app.autodiscover_tasks(
         "tenant_apps.approvals",
         "tenant_apps.notices",
         "tenant_apps.notifications",
+        "tenant_apps.schedules",
         "billing",
         "federation",
     ]
@@ -131,6 +132,12 @@ app.conf.beat_schedule = {
         "task": "atrium.fan_out_to_accounts",
         "schedule": 3600.0,
         "kwargs": {"task_name": "notifications.send_digests", "spread_seconds": 300},
+    },
+    # planned maintenance: each due occurrence filed once (tenant_apps/schedules, docs/schedules.md)
+    "schedules-materialize": {
+        "task": "atrium.fan_out_to_accounts",
+        "schedule": 300.0,
+        "kwargs": {"task_name": "schedules.materialize_due_occurrences", "spread_seconds": 60},
     },
     "drop-closed-accounts": {"task": "accounts.drop_closed_accounts", "schedule": 24 * 3600.0},
     # spare schemas for sign-up (accounts/spares.py): topped up, rebuilt after a deploy

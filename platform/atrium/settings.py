@@ -155,6 +155,7 @@ TENANT_APPS = [
     "tenant_apps.audit",
     "tenant_apps.branding",
     "tenant_apps.notifications",
+    "tenant_apps.schedules",
     "federation",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -19,6 +19,7 @@ from tenant_apps.passes.api import views as passes
 from tenant_apps.people.api import directory, tokens
 from tenant_apps.people.api import filing as people_filing
 from tenant_apps.people.api import views as people
+from tenant_apps.schedules.api import views as schedules
 from tenants_shared.accounts.api import domains as custom_domain
 
 router = SimpleRouter()
@@ -38,6 +39,8 @@ router.register("approval-policies", approvals.PolicyViewSet, basename="approval
 router.register("equipment", objects.EquipmentViewSet, basename="equipment")
 router.register("announcements", notices.AnnouncementViewSet, basename="announcement")
 router.register("passes", passes.PassViewSet, basename="pass")
+router.register("schedules", schedules.ScheduleViewSet, basename="schedule")
+router.register("schedule-occurrences", schedules.OccurrenceViewSet, basename="schedule-occurrence")
 
 api_v1 = [
     path("auth/session/", people.SessionView.as_view(), name="auth-session"),

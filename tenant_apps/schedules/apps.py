@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SchedulesConfig(AppConfig):
+    name = "tenant_apps.schedules"
+    label = "schedules"
+    verbose_name = _("Planned maintenance")
+    default_auto_field = "django.db.models.BigAutoField"
