@@ -25,8 +25,6 @@ MAX_PLAN_DAYS = 400
 
 
 class ScheduleSerializer(serializers.ModelSerializer):
-    requester = serializers.PrimaryKeyRelatedField(read_only=False, required=False, queryset=None)
-
     class Meta:
         model = Schedule
         fields = [
@@ -55,12 +53,7 @@ class ScheduleSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        from tenant_apps.people.models import User
-
-        self.fields["requester"].queryset = User.objects.filter(is_active=True)
+        extra_kwargs = {"requester": {"required": False}}  # the author unless given
 
 
 class OccurrenceSerializer(serializers.ModelSerializer):
