@@ -7,7 +7,8 @@ import { Alert, Button, ErrorAlert, fieldErrors, PageLoading, Spinner, TextField
 import { notify } from "@/shared/ui/Toaster";
 import { CATEGORIES, keys, ROLES, type Workflow, useGroups, useWorkflows } from "../api";
 import { SortableList } from "../SortableList";
-import { CATEGORY_COLOURS, type Doc, fromWorkflow, newStatus, toWorkflowWrite, type TransitionDraft } from "./doc";
+import { PersonPicker } from "@/features/forms";
+import { type AssigneeAction, CATEGORY_COLOURS, type Doc, fromWorkflow, newStatus, newTransition, toWorkflowWrite, type TransitionDraft } from "./doc";
 
 const WorkflowDiagram = lazy(() => import("./WorkflowDiagram"));
 
@@ -188,6 +189,7 @@ function WorkflowEditor({ workflow }: { workflow: Workflow | undefined }) {
                 <th scope="col">{t("workflows.transitionName")}</th>
                 <th scope="col">{t("workflows.who")}</th>
                 <th scope="col">{t("workflows.needs")}</th>
+                <th scope="col">{t("workflows.then")}</th>
                 <th scope="col">
                   <span className="a-visually-hidden">{t("actions")}</span>
                 </th>
@@ -274,6 +276,50 @@ function WorkflowEditor({ workflow }: { workflow: Workflow | undefined }) {
                       />
                     </td>
                     <td>
+                      <div className="wf-then">
+                        <select
+                          className="a-input"
+                          aria-label={t("workflows.setGroupOf", { n: i + 1 })}
+                          value={x.set_group == null ? "" : String(x.set_group)}
+                          onChange={(e) => setTransition(x.uid, { set_group: e.target.value ? Number(e.target.value) : null })}
+                        >
+                          <option value="">{t("workflows.groupStays")}</option>
+                          {(groups.data ?? []).map((g) => (
+                            <option key={g.id} value={g.id}>
+                              {t("workflows.groupTo", { name: g.name })}
+                            </option>
+                          ))}
+                        </select>
+                        <select
+                          className="a-input"
+                          aria-label={t("workflows.assigneeOf", { n: i + 1 })}
+                          value={x.assignee}
+                          onChange={(e) => setTransition(x.uid, { assignee: e.target.value as AssigneeAction })}
+                        >
+                          {(["keep", "set", "clear"] as const).map((mode) => (
+                            <option key={mode} value={mode}>
+                              {t(`workflows.assignee.${mode}`)}
+                            </option>
+                          ))}
+                        </select>
+                        {x.assignee === "set" && (
+                          <PersonPicker
+                            id={`wf-assignee-${x.uid}`}
+                            label={t("workflows.assigneePersonOf", { n: i + 1 })}
+                            value={x.set_assignee}
+                            onChange={(id) => setTransition(x.uid, { set_assignee: id })}
+                          />
+                        )}
+                        {[...(err(`transitions.${i}.set_group`) ?? []), ...(err(`transitions.${i}.set_assignee`) ?? [])].length > 0 && (
+                          <ul className="a-field__errors">
+                            {[...(err(`transitions.${i}.set_group`) ?? []), ...(err(`transitions.${i}.set_assignee`) ?? [])].map((m) => (
+                              <li key={m}>{m}</li>
+                            ))}
+                          </ul>
+                        )}
+                      </div>
+                    </td>
+                    <td>
                       <Button size="sm" variant="ghost" onClick={() => change({ ...doc, transitions: doc.transitions.filter((y) => y.uid !== x.uid) })} aria-label={t("workflows.removeTransition", { name: rowLabel })}>
                         {t("remove")}
                       </Button>
@@ -290,7 +336,7 @@ function WorkflowEditor({ workflow }: { workflow: Workflow | undefined }) {
               ...doc,
               transitions: [
                 ...doc.transitions,
-                { uid: `t${Date.now()}`, source: keysList[0] ?? "", target: keysList[1] ?? keysList[0] ?? "", name: "", allowed_roles: [], allowed_groups: [], comment_required: false, required_fields: "", rest: {} },
+                newTransition(keysList[0] ?? "", keysList[1] ?? keysList[0] ?? ""),
               ],
             })
           }

@@ -33,3 +33,25 @@ describe("the workflow document", () => {
     expect(newStatus(fromWorkflow(workflow)).color).toBe("");
   });
 });
+
+describe("a transition's effects", () => {
+  const withEffects = (effects: Record<string, unknown>) =>
+    ({ ...workflow, transitions: [{ ...workflow.transitions[0], ...effects }] }) as unknown as Workflow;
+
+  it("reads set_group, set_assignee and clear_assignee into the editor's fields and writes them back", () => {
+    const doc = fromWorkflow(withEffects({ set_group: 7, set_assignee: 12, clear_assignee: false }));
+    expect(doc.transitions[0]).toMatchObject({ set_group: 7, assignee: "set", set_assignee: 12, rest: {} });
+    expect(toWorkflowWrite(doc).transitions?.[0]).toMatchObject({ set_group: 7, set_assignee: 12, clear_assignee: false });
+
+    const cleared = fromWorkflow(withEffects({ set_group: null, set_assignee: null, clear_assignee: true }));
+    expect(cleared.transitions[0]).toMatchObject({ set_group: null, assignee: "clear" });
+    expect(toWorkflowWrite(cleared).transitions?.[0]).toMatchObject({ set_group: null, set_assignee: null, clear_assignee: true });
+  });
+
+  it("keeps the group and the assignee when none is chosen, and forgets the person when the mode leaves 'set'", () => {
+    const doc = fromWorkflow(workflow);
+    expect(doc.transitions[0]).toMatchObject({ set_group: null, assignee: "keep", set_assignee: null });
+    const changed = { ...doc, transitions: [{ ...doc.transitions[0]!, set_assignee: 12, assignee: "keep" as const }] };
+    expect(toWorkflowWrite(changed).transitions?.[0]).toMatchObject({ set_group: null, set_assignee: null, clear_assignee: false });
+  });
+});

@@ -33,8 +33,14 @@ export interface TransitionDraft {
   allowed_groups: number[];
   comment_required: boolean;
   required_fields: string; // comma-separated field keys, as typed
-  rest: Record<string, unknown>; // what the editor does not show (set_group, set_assignee…), sent back as it came
+  set_group: number | null; // the group the ticket moves to on this transition (null: it stays)
+  assignee: AssigneeAction;
+  set_assignee: number | null; // with assignee "set": the person it is given to
+  rest: Record<string, unknown>; // what the editor does not show, sent back as it came
 }
+
+/** What a transition does to the assignee: nothing, a named person, or nobody (clear_assignee). */
+export type AssigneeAction = "keep" | "set" | "clear";
 
 export interface Doc {
   code: string;
@@ -63,7 +69,7 @@ export function fromWorkflow(workflow: Workflow | undefined): Doc {
     rest,
     statuses: statuses.map((s, i) => ({ uid: `s${i}-${s.key}`, key: s.key, name: s.name, category: s.category, color: s.color ?? "", is_initial: !!s.is_initial, saved: true })),
     transitions: transitions.map((x, i) => {
-      const { source, target, name: tName, allowed_roles, allowed_groups, comment_required, required_fields, ...other } = x;
+      const { source, target, name: tName, allowed_roles, allowed_groups, comment_required, required_fields, set_group, set_assignee, clear_assignee, ...other } = x;
       return {
         uid: `t${i}`,
         source,
@@ -73,9 +79,29 @@ export function fromWorkflow(workflow: Workflow | undefined): Doc {
         allowed_groups: [...(allowed_groups ?? [])],
         comment_required: !!comment_required,
         required_fields: Array.isArray(required_fields) ? required_fields.join(", ") : "",
+        set_group: typeof set_group === "number" ? set_group : null,
+        assignee: typeof set_assignee === "number" ? "set" : clear_assignee ? "clear" : "keep",
+        set_assignee: typeof set_assignee === "number" ? set_assignee : null,
         rest: other,
       };
     }),
+  };
+}
+
+export function newTransition(source: string, target: string): TransitionDraft {
+  return {
+    uid: `t${Date.now()}-${Math.random().toString(36).slice(2, 6)}`,
+    source,
+    target,
+    name: "",
+    allowed_roles: [],
+    allowed_groups: [],
+    comment_required: false,
+    required_fields: "",
+    set_group: null,
+    assignee: "keep",
+    set_assignee: null,
+    rest: {},
   };
 }
 
@@ -103,6 +129,9 @@ export function toWorkflowWrite(doc: Doc): Schemas["WorkflowWrite"] {
         .split(",")
         .map((k) => k.trim())
         .filter(Boolean),
+      set_group: x.set_group,
+      set_assignee: x.assignee === "set" ? x.set_assignee : null,
+      clear_assignee: x.assignee === "clear",
     })),
   };
 }
