@@ -7,11 +7,10 @@ from django.test import Client
 
 from billing.models import Plan
 from tests.billing.fake_stripe import FakeStripe
+from tests.support.billing import PRICES, PUBLIC, WEBHOOK
 from tests.support.fixtures import mall  # noqa: F401
 
-PUBLIC = "atrium.localhost"
-WEBHOOK = "/billing/stripe/webhook/"
-PRICES = {"start": "price_start_test", "business": "price_business_test", "enterprise": "price_ent_test"}
+__all__ = ["PRICES", "PUBLIC", "WEBHOOK", "deliver"]
 
 
 @pytest.fixture
