@@ -42,7 +42,9 @@ export default function BrandingPage() {
         <ErrorAlert error={branding.error} />
       ) : (
         <>
-          <BrandCard key={JSON.stringify(branding.data)} branding={branding.data} />
+          {/* not keyed by the data: saving (or a logo upload) replaces it, and a remount would drop
+              the "Saved." notice and any edit in progress; the card's fields already hold what was saved */}
+          <BrandCard branding={branding.data} />
           <LogoCard branding={branding.data} />
         </>
       )}
