@@ -229,3 +229,51 @@ def test_billing_buttons_open_stripe_checkout_and_the_portal(site, server, mall,
     portal.click()
     page.wait_for_url(re.compile(r"^https://billing\.stripe\.com/p/session/"))
     assert len(fake_stripe.calls("POST", "/v1/billing_portal/sessions")) == 1
+
+
+def test_transition_effects_in_the_workflow_editor(site, server, mall):
+    admin = Api(server, mall, "admin")
+    groups = admin("GET", "/groups/", params={"page_size": 200}).json()["results"]
+    engineering = next(g for g in groups if g["code"] == "engineering")
+    made = admin(
+        "POST",
+        "/workflows/",
+        json={
+            "code": "effects-flow",
+            "name": "Effects",
+            "statuses": [
+                {"key": "new", "name": "New", "category": "new", "is_initial": True},
+                {"key": "doing", "name": "Doing", "category": "open"},
+                {"key": "done", "name": "Done", "category": "closed"},
+            ],
+            "transitions": [
+                {"source": "new", "target": "doing", "name": "Start", "set_group": engineering["id"]},
+                {"source": "doing", "target": "done", "name": "Finish", "clear_assignee": True},
+            ],
+        },
+    )
+    assert made.status_code == 201, made.text
+    page = admin_page(site, mall, f"/app/admin/workflows/{made.json()['id']}")
+    expect(page.get_by_label("Group after transition 1")).to_have_value(str(engineering["id"]))
+    expect(page.get_by_label("Assignee after transition 1")).to_have_value("keep")
+    expect(page.get_by_label("Group after transition 2")).to_have_value("")
+    expect(page.get_by_label("Assignee after transition 2")).to_have_value("clear")
+    page.get_by_label("Assignee after transition 1").select_option("set")
+    expect(page.get_by_role("combobox", name="Person assigned by transition 1")).to_be_visible()
+    assert_accessible(page)
+    shoot(page, "workflow-effects")
+
+    page.get_by_label("Assignee after transition 1").select_option("keep")
+    page.get_by_label("Group after transition 1").select_option("")
+    page.get_by_label("Group after transition 2").select_option(str(engineering["id"]))
+    page.get_by_label("Assignee after transition 2").select_option("keep")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Effects saved.")).to_be_visible()
+    saved = admin("GET", f"/workflows/{made.json()['id']}/").json()
+    start, finish = sorted(saved["transitions"], key=lambda x: x["name"] != "Start")
+    assert (start["set_group"], start["set_assignee"], start["clear_assignee"]) == (None, None, False)
+    assert (finish["set_group"], finish["set_assignee"], finish["clear_assignee"]) == (
+        engineering["id"],
+        None,
+        False,
+    )
