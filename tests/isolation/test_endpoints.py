@@ -54,10 +54,12 @@ from tenant_apps.desk.models import (
     Workflow,
 )
 from tenant_apps.notices.models import Announcement, NoticeAttachment, ReadMark, Receipt
+from tenant_apps.notifications.models import Notification
 from tenant_apps.objects.models import Equipment, Location
 from tenant_apps.passes.models import GateCheck, Pass
 from tenant_apps.people.models import Company, Contact, ResponsibilityGroup, User
 from tenant_apps.people.tokens import invitation_tokens, password_reset_tokens
+from tenant_apps.schedules.models import Occurrence, Schedule
 from tests.support.worlds import PASSWORD, Mall, make_mall
 
 pytestmark = pytest.mark.django_db
@@ -457,6 +459,45 @@ def _build_world() -> World:
             actor=b.people["admin"], note=f"{MARK} code"
         )[0].pk
 
+    # B: planned maintenance with an occurrence, a file uploaded before filing, a notification
+    ids["b_schedule"] = _ok(
+        b_admin,
+        b.host,
+        "post",
+        "/schedules/",
+        {
+            "name": f"{MARK} schedule",
+            "ticket_type": types["leak"],
+            "title": f"{MARK} inspection",
+            "fields": {"severity": "drip"},
+            "location": ids["b_location"],
+            "first_at": "2030-01-07T09:00:00Z",
+            "period_unit": "weeks",
+            "interval": 1,
+        },
+        status=201,
+    )["id"]
+    with schema_context(b.schema):
+        from datetime import UTC, datetime
+
+        due = datetime(2030, 1, 7, 9, tzinfo=UTC)
+        ids["b_occurrence"] = Occurrence.objects.create(
+            schedule_id=ids["b_schedule"], due_at=due, planned_at=due
+        ).pk
+        ids["b_notification"] = Notification.objects.create(
+            recipient=b.people["admin"], kind="notices.announcement", title=f"{MARK} notification"
+        ).pk
+    connection.set_schema_to_public()
+    ids["b_upload"] = _ok(
+        b_key,
+        b.host,
+        "post",
+        "/uploads/",
+        {"file": SimpleUploadedFile("pending.txt", f"{MARK} pending upload".encode())},
+        status=201,
+        multipart=True,
+    )["id"]
+
     # the b_* ids must not exist in A, or the "local" checks would prove nothing
     models = {
         "b_ticket": Ticket,
@@ -479,6 +520,10 @@ def _build_world() -> World:
         "b_notice_attachment": NoticeAttachment,
         "b_pass_request": Ticket,
         "b_pass": Pass,
+        "b_schedule": Schedule,
+        "b_occurrence": Occurrence,
+        "b_notification": Notification,
+        "b_upload": Attachment,
     }
     with schema_context(a.schema):
         present = [name for name, model in models.items() if model.objects.filter(pk=ids[name]).exists()]
@@ -564,6 +609,9 @@ def snapshot(mall: Mall) -> dict[str, list]:
         "passes": Pass.objects.all(),
         "gate_checks": GateCheck.objects.all(),
         "audit": AccountAuditEntry.objects.all(),
+        "notifications": Notification.objects.all(),
+        "schedules": Schedule.objects.all(),
+        "occurrences": Occurrence.objects.all(),
     }
     with schema_context(mall.schema):
         rows = {name: list(qs.order_by("pk").values()) for name, qs in tables.items()}
@@ -1009,6 +1057,61 @@ ROUTES: dict[str, list[Req]] = {
     "team-resend-invitation": [Req("post", _pk("b_employee"), as_="a_key_user")],
     "team-unblock": [Req("post", _pk("b_employee"), as_="a_key_user")],
     "team-access-expiry": [Req("post", _pk("b_employee"), lambda w: {"until": None}, as_="a_key_user")],
+    # ------------------------------------------------------------------ notifications (one's own only)
+    "notification-list": [Req("get", local="200")],
+    "notification-read": [Req("post", _pk("b_notification"))],
+    "notification-read-all": [Req("post", local="200")],
+    "notification-rules": [
+        Req("get", local="200"),
+        Req(
+            "put",
+            body=lambda w: {"rules": [{"kind": "notices.announcement", "channel": "email", "enabled": True}]},
+            local="200",
+        ),
+    ],
+    "my-notification-preferences": [
+        Req("get", local="200"),
+        Req("put", body=lambda w: {"quiet_hours": None}, local="200"),
+    ],
+    # ------------------------------------------------------------------ planned maintenance
+    "schedule-list": [
+        Req("get", local="200"),
+        Req(
+            "post",
+            body=lambda w: {
+                "name": "A schedule",
+                "ticket_type": w.ids["b_ticket_type"],
+                "title": "Check",
+                "location": w.ids["b_location"],
+                "equipment": w.ids["b_equipment"],
+                "group": w.ids["b_group"],
+                "first_at": "2030-01-07T09:00:00Z",
+                "period_unit": "weeks",
+                "interval": 1,
+            },
+            local="400:ticket_type,location,equipment,group",
+        ),
+    ],
+    "schedule-detail": [
+        Req("get", _pk("b_schedule")),
+        Req("patch", _pk("b_schedule"), lambda w: {"name": "x"}),
+        Req("put", _pk("b_schedule"), lambda w: {"name": "x"}),
+        Req("delete", _pk("b_schedule")),
+    ],
+    "schedule-plan": [
+        Req("get", query={"from": "2030-01-01", "to": "2030-03-01"}, local="200"),
+        Req("get", query={"location": "b_location"}, local="200", cross=None),
+    ],
+    "schedule-occurrence-list": [Req("get", local="200")],
+    "schedule-occurrence-detail": [Req("get", _pk("b_occurrence"))],
+    "schedule-occurrence-complete": [Req("post", _pk("b_occurrence"), lambda w: {"note": "done"})],
+    # ------------------------------------------------------------------ uploads before filing
+    "upload-list": [Req("post", body=_file, local="201", multipart=True)],
+    "upload-detail": [Req("delete", _pk("b_upload"))],
+    "team-filing": [
+        Req("get", _pk("b_employee"), as_="a_key_user"),
+        Req("put", _pk("b_employee"), lambda w: {"types": None}, as_="a_key_user"),
+    ],
     # ------------------------------------------------------------------ objects
     "location-list": [
         Req("get", local="200"),
