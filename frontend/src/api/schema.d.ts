@@ -1635,6 +1635,106 @@ export interface paths {
         patch: operations["v1_saved_views_partial_update"];
         trace?: never;
     };
+    "/api/v1/schedule-occurrences/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description `?schedule=<id>` one schedule's occurrences; `POST .../{id}/complete/` records the work done. */
+        get: operations["v1_schedule_occurrences_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedule-occurrences/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description `?schedule=<id>` one schedule's occurrences; `POST .../{id}/complete/` records the work done. */
+        get: operations["v1_schedule_occurrences_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedule-occurrences/{id}/complete/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description `?schedule=<id>` one schedule's occurrences; `POST .../{id}/complete/` records the work done. */
+        post: operations["v1_schedule_occurrences_complete_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedules/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["v1_schedules_list"];
+        put?: never;
+        post: operations["v1_schedules_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedules/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["v1_schedules_retrieve"];
+        put: operations["v1_schedules_update"];
+        post?: never;
+        delete: operations["v1_schedules_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["v1_schedules_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/schedules/plan/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Calendar data: the occurrences planned between `from` and `to`, filed or not. */
+        get: operations["v1_schedules_plan_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/team/": {
         parameters: {
             query?: never;
@@ -1697,6 +1797,22 @@ export interface paths {
          *     end); never past the key user's own access end.
          */
         post: operations["v1_team_access_expiry_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/team/{id}/filing/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["v1_team_filing_retrieve"];
+        put: operations["v1_team_filing_update"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2154,6 +2270,43 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/uploads/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Upload a file to attach to a ticket you are about to file: send its `id` in a file
+         *     field or in the filing's `attachments`. Unattached uploads are deleted after a day.
+         */
+        post: operations["v1_uploads_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/uploads/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** @description Drop one of your own uploads that no ticket has adopted yet. */
+        delete: operations["v1_uploads_destroy"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2624,6 +2777,12 @@ export interface components {
          * @enum {string}
          */
         CompanyKindEnum: "tenant" | "contractor" | "department" | "store";
+        Completion: {
+            /** Format: date-time */
+            completed_at?: string | null;
+            /** @default  */
+            note: string;
+        };
         Confirmation: {
             /**
              * @description awaiting: resolved, waiting for the requester; null: no confirmation in play
@@ -2784,6 +2943,23 @@ export interface components {
         Extend: {
             /** Format: date */
             valid_until: string;
+        };
+        FilingChoice: {
+            /** @description false: the employee may file all the company may */
+            restricted: boolean;
+            /** @description What the company may file, and which of it they may */
+            types: components["schemas"]["FilingType"][];
+        };
+        FilingChoiceWrite: {
+            /** @description Type ids the employee may file; null: everything the company may file */
+            types: number[] | null;
+        };
+        FilingType: {
+            /** Format: int64 */
+            id: number;
+            code: string;
+            name: string;
+            allowed: boolean;
         };
         FormField: {
             key: string;
@@ -3003,6 +3179,14 @@ export interface components {
         Handoff: {
             token: string;
         };
+        /**
+         * @description * `keep` - Keep the date
+         *     * `skip` - Skip the occurrence
+         *     * `previous` - Move to the previous working day
+         *     * `next` - Move to the next working day
+         * @enum {string}
+         */
+        HolidaysEnum: "keep" | "skip" | "previous" | "next";
         Impersonation: {
             /**
              * Format: email
@@ -3190,6 +3374,12 @@ export interface components {
             /** Format: date-time */
             parked_at: string | null;
         };
+        /**
+         * @description * `grid` - Fixed grid
+         *     * `from_completion` - Counted from completion
+         * @enum {string}
+         */
+        ModeEnum: "grid" | "from_completion";
         NamedRef: {
             /** Format: int64 */
             id: number;
@@ -3238,6 +3428,46 @@ export interface components {
         };
         /** @enum {unknown} */
         NullEnum: null;
+        Occurrence: {
+            /** Format: int64 */
+            readonly id: number;
+            /** Format: int64 */
+            readonly schedule: number;
+            /**
+             * Due
+             * Format: date-time
+             */
+            readonly due_at: string;
+            /**
+             * Planned
+             * Format: date-time
+             */
+            readonly planned_at: string;
+            readonly state: components["schemas"]["OccurrenceStateEnum"];
+            /** Format: int64 */
+            readonly ticket: number | null;
+            /** Format: int64 */
+            readonly ticket_number: number;
+            readonly error: string;
+            /** Format: date-time */
+            readonly filed_at: string | null;
+            /**
+             * Completed
+             * Format: date-time
+             */
+            readonly completed_at: string | null;
+            /** Format: int64 */
+            readonly completed_by: number | null;
+            /** Note */
+            readonly completion_note: string;
+        };
+        /**
+         * @description * `pending` - Due, not filed yet
+         *     * `created` - Ticket filed
+         *     * `failed` - Could not be filed
+         * @enum {string}
+         */
+        OccurrenceStateEnum: "pending" | "created" | "failed";
         OfferedPlan: {
             code: string;
             name: string;
@@ -3349,6 +3579,19 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Location"][];
         };
+        PaginatedOccurrenceList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["Occurrence"][];
+        };
         PaginatedPassList: {
             /**
              * Format: uri
@@ -3400,6 +3643,19 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["RoutingRule"][];
+        };
+        PaginatedScheduleList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["Schedule"][];
         };
         PaginatedTeamMemberList: {
             /**
@@ -3797,6 +4053,51 @@ export interface components {
             /** Format: date-time */
             readonly created_at?: string;
         };
+        PatchedSchedule: {
+            /** Format: int64 */
+            readonly id?: number;
+            name?: string;
+            /** Active */
+            is_active?: boolean;
+            /** Format: int64 */
+            ticket_type?: number;
+            title?: string;
+            description?: string;
+            fields?: unknown;
+            priority?: number | null;
+            /** Format: int64 */
+            location?: number | null;
+            /** Format: int64 */
+            equipment?: number | null;
+            /** Format: int64 */
+            checklist?: number | null;
+            /** Format: int64 */
+            group?: number | null;
+            /** Format: int64 */
+            requester?: number;
+            /**
+             * First occurrence
+             * Format: date-time
+             */
+            first_at?: string;
+            /** Period */
+            period_unit?: components["schemas"]["PeriodUnitEnum"];
+            /** Every */
+            interval?: number;
+            /** Recurrence rule */
+            rrule?: string;
+            /** Format: date */
+            ends_on?: string | null;
+            /** Lead time, days */
+            lead_days?: number;
+            /** On holidays */
+            holidays?: components["schemas"]["HolidaysEnum"];
+            mode?: components["schemas"]["ModeEnum"];
+            /** Format: date-time */
+            readonly created_at?: string;
+            /** Format: date-time */
+            readonly updated_at?: string;
+        };
         PatchedTicketType: {
             /** Format: int64 */
             readonly id?: number;
@@ -3852,6 +4153,14 @@ export interface components {
             /** Status on return */
             return_status?: string;
         };
+        /**
+         * @description * `days` - Days
+         *     * `weeks` - Weeks
+         *     * `months` - Months
+         *     * `rrule` - Recurrence rule
+         * @enum {string}
+         */
+        PeriodUnitEnum: "days" | "weeks" | "months" | "rrule";
         Person: {
             /** Format: int64 */
             readonly id: number;
@@ -3912,6 +4221,50 @@ export interface components {
         Plan: {
             code: string;
             name: string;
+        };
+        PlanItem: {
+            /** Format: int64 */
+            schedule: number;
+            schedule_name: string;
+            /** Format: int64 */
+            occurrence: number | null;
+            /** Format: date-time */
+            due_at: string;
+            /** Format: date-time */
+            planned_at: string;
+            moved: boolean;
+            state: components["schemas"]["PlanItemStateEnum"];
+            ticket: components["schemas"]["PlanTicket"] | null;
+            location: components["schemas"]["PlanRef"] | null;
+            equipment: components["schemas"]["PlanRef2"] | null;
+            /** Format: date-time */
+            completed_at: string | null;
+            error: string;
+        };
+        /**
+         * @description * `planned` - planned
+         *     * `skipped` - skipped
+         *     * `pending` - pending
+         *     * `created` - created
+         *     * `failed` - failed
+         * @enum {string}
+         */
+        PlanItemStateEnum: "planned" | "skipped" | "pending" | "created" | "failed";
+        PlanRef: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+        };
+        PlanRef2: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+        };
+        PlanTicket: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            number: number;
         };
         Policy: {
             /** Format: int64 */
@@ -4220,6 +4573,51 @@ export interface components {
             /** Format: date-time */
             readonly created_at: string;
         };
+        Schedule: {
+            /** Format: int64 */
+            readonly id: number;
+            name: string;
+            /** Active */
+            is_active?: boolean;
+            /** Format: int64 */
+            ticket_type: number;
+            title: string;
+            description?: string;
+            fields?: unknown;
+            priority?: number | null;
+            /** Format: int64 */
+            location?: number | null;
+            /** Format: int64 */
+            equipment?: number | null;
+            /** Format: int64 */
+            checklist?: number | null;
+            /** Format: int64 */
+            group?: number | null;
+            /** Format: int64 */
+            requester?: number;
+            /**
+             * First occurrence
+             * Format: date-time
+             */
+            first_at: string;
+            /** Period */
+            period_unit?: components["schemas"]["PeriodUnitEnum"];
+            /** Every */
+            interval?: number;
+            /** Recurrence rule */
+            rrule?: string;
+            /** Format: date */
+            ends_on?: string | null;
+            /** Lead time, days */
+            lead_days?: number;
+            /** On holidays */
+            holidays?: components["schemas"]["HolidaysEnum"];
+            mode?: components["schemas"]["ModeEnum"];
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
         SeatChange: {
             seats: number;
         };
@@ -4388,6 +4786,8 @@ export interface components {
             /** @default api */
             channel: string;
             watchers?: number[];
+            /** @description Ids of your own uploads (POST /uploads/) the new ticket takes over */
+            attachments?: number[];
         };
         /**
          * @description A ticket row. The declared fields describe it (OpenAPI); `to_representation` builds the same
@@ -4537,6 +4937,10 @@ export interface components {
             code: string;
             name: string;
             prefix: string;
+        };
+        Upload: {
+            /** Format: uri */
+            file: string;
         };
         Watchers: {
             add?: number[];
@@ -16947,6 +17351,879 @@ export interface operations {
             };
         };
     };
+    v1_schedule_occurrences_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                schedule?: number;
+                /**
+                 * @description * `pending` - Due, not filed yet
+                 *     * `created` - Ticket filed
+                 *     * `failed` - Could not be filed
+                 */
+                state?: "created" | "failed" | "pending";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedOccurrenceList"];
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_schedule_occurrences_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this occurrence. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Occurrence"];
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_schedule_occurrences_complete_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this occurrence. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Completion"];
+                "application/x-www-form-urlencoded": components["schemas"]["Completion"];
+                "multipart/form-data": components["schemas"]["Completion"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Occurrence"];
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The desk is read-only: its licence lapsed (`licence_read_only`). */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it now (a closed ticket, a transition, a seat limit...). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not one the operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_schedules_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                equipment?: number;
+                is_active?: boolean;
+                location?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                ticket_type?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedScheduleList"];
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_schedules_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Schedule"];
+                "application/x-www-form-urlencoded": components["schemas"]["Schedule"];
+                "multipart/form-data": components["schemas"]["Schedule"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The desk is read-only: its licence lapsed (`licence_read_only`). */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it now (a closed ticket, a transition, a seat limit...). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not one the operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_schedules_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this schedule. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_schedules_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this schedule. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Schedule"];
+                "application/x-www-form-urlencoded": components["schemas"]["Schedule"];
+                "multipart/form-data": components["schemas"]["Schedule"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The desk is read-only: its licence lapsed (`licence_read_only`). */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it now (a closed ticket, a transition, a seat limit...). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not one the operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_schedules_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this schedule. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The desk is read-only: its licence lapsed (`licence_read_only`). */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it now (a closed ticket, a transition, a seat limit...). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_schedules_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this schedule. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedSchedule"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedSchedule"];
+                "multipart/form-data": components["schemas"]["PatchedSchedule"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The desk is read-only: its licence lapsed (`licence_read_only`). */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it now (a closed ticket, a transition, a seat limit...). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not one the operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_schedules_plan_list: {
+        parameters: {
+            query?: {
+                equipment?: number;
+                /** @description Start (date or date-time); default now. */
+                from?: string;
+                is_active?: boolean;
+                location?: number;
+                ticket_type?: number;
+                /** @description End, exclusive; default four weeks on. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanItem"][];
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     v1_team_list: {
         parameters: {
             query?: {
@@ -17308,6 +18585,180 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TeamMember"];
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The desk is read-only: its licence lapsed (`licence_read_only`). */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it now (a closed ticket, a transition, a seat limit...). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not one the operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_team_filing_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilingChoice"];
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_team_filing_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FilingChoiceWrite"];
+                "application/x-www-form-urlencoded": components["schemas"]["FilingChoiceWrite"];
+                "multipart/form-data": components["schemas"]["FilingChoiceWrite"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilingChoice"];
                 };
             };
             /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
@@ -20608,6 +22059,194 @@ export interface operations {
             };
             /** @description No such object (or not one you may see), or no account at this host. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_uploads_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Upload"];
+                "application/x-www-form-urlencoded": components["schemas"]["Upload"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The desk is read-only: its licence lapsed (`licence_read_only`). */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it now (a closed ticket, a transition, a seat limit...). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not one the operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_uploads_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The desk is read-only: its licence lapsed (`licence_read_only`). */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it now (a closed ticket, a transition, a seat limit...). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
