@@ -44,7 +44,7 @@ def company_group(schema: str, company_id: int) -> str:
 def event_payload(event: TicketEvent) -> dict:
     """The compact form both live delivery and resume send (see docs/live.md)."""
     t = event.ticket
-    ticket = (t.pk, f"{t.ticket_type.prefix}-{t.number}", t.ticket_type.code, t.status.key, t.category)
+    ticket = (t.pk, t.key, t.ticket_type.code, t.status.key, t.category)
     ticket += (t.priority, t.group_id, t.assignee_id, t.requester_id, t.company_id)
     return _compact(event.pk, event.kind, event.public, event.data, event.actor_name, event.at, ticket)
 
