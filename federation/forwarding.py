@@ -82,6 +82,24 @@ def _check_forwardable(account, ticket: Ticket, partnership_id) -> Partnership:
     return p
 
 
+def forward_targets(account, ticket: Ticket) -> list[dict[str, str]]:
+    """The partnerships `ticket` may be forwarded on now, by the very check forwarding makes
+    (`_check_forwardable`): the requesting side of an active partnership whose terms take the
+    ticket's type, the ticket open and not already forwarded there, the plan with federation.
+    What the ticket page asks before it offers the forward control."""
+    out = []
+    for p in partnerships.partnerships_of(account).filter(
+        requester_account=account, state=PartnershipState.ACTIVE
+    ):
+        try:
+            _check_forwardable(account, ticket, p.pk)
+        except DomainError:
+            continue
+        partner = p.provider_account.name if p.provider_account_id else p.remote_name
+        out.append({"partnership": str(p.pk), "partner": partner})
+    return out
+
+
 def _clean_note(note) -> str:
     note = (note or "").strip() if isinstance(note, str) or note is None else None
     if note is None:

@@ -222,3 +222,10 @@ def parked_for_account(account) -> list[dict]:
             )
         }
     return [{**r, "ticket": keys.get(r["link"], "")} for r in rows]
+
+
+def forward_targets(account, ticket) -> list[dict]:
+    """Partners `ticket` may be forwarded to now (see forwarding.forward_targets: the same check)."""
+    from .forwarding import forward_targets as targets
+
+    return targets(account, ticket)

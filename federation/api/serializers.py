@@ -82,6 +82,11 @@ class ForwardSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
+class ForwardTargetSerializer(serializers.Serializer):
+    partnership = serializers.UUIDField()
+    partner = serializers.CharField(help_text="The partner's name")
+
+
 class ForwardSubticketSerializer(ForwardSerializer):
     type = serializers.CharField(
         required=False,

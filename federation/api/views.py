@@ -186,8 +186,18 @@ class TicketLinksView(APIView):
 
 
 class ForwardView(APIView):
+    """GET the partners this ticket may be forwarded to now (empty for someone who may not
+    forward, a closed ticket, no active partnership taking its type); POST forwards it."""
+
     permission_classes = [Predicates]
-    predicates = {"write": perms.can_forward}
+    predicates = {"read": perms.is_agent, "write": perms.can_forward}
+
+    @extend_schema(responses={200: s.ForwardTargetSerializer(many=True)})
+    def get(self, request, pk: int):
+        ticket = _ticket(request, pk)
+        if not perms.can_forward(request.user):
+            return Response([])
+        return Response(selectors.forward_targets(connection.tenant, ticket))
 
     @extend_schema(request=s.ForwardSerializer, responses={201: s.LinkSerializer(many=True)})
     def post(self, request, pk: int):
