@@ -2141,8 +2141,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * @description GET the partners this ticket may be forwarded to now (empty for someone who may not
+         *     forward, a closed ticket, no active partnership taking its type); POST forwards it.
+         */
+        get: operations["v1_tickets_forward_list"];
         put?: never;
+        /**
+         * @description GET the partners this ticket may be forwarded to now (empty for someone who may not
+         *     forward, a closed ticket, no active partnership taking its type); POST forwards it.
+         */
         post: operations["v1_tickets_forward_create"];
         delete?: never;
         options?: never;
@@ -3003,6 +3011,12 @@ export interface components {
             /** @description Type code of the sub-ticket; by default the parent's, when the partner takes it. */
             type?: string;
             title?: string;
+        };
+        ForwardTarget: {
+            /** Format: uuid */
+            partnership: string;
+            /** @description The partner's name */
+            partner: string;
         };
         ForwardedSubticket: {
             subticket: components["schemas"]["SubticketRef"];
@@ -21235,6 +21249,72 @@ export interface operations {
             };
             /** @description The body's content type is not one the operation reads. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_tickets_forward_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForwardTarget"][];
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
