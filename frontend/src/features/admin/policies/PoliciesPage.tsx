@@ -4,8 +4,10 @@ import { useTranslation } from "react-i18next";
 import { api, unwrap } from "@/api/client";
 import { Button, ErrorAlert, fieldErrors, PageLoading, TextField, usePageTitle } from "@/shared/ui";
 import { notify } from "@/shared/ui/Toaster";
-import { CHANNELS, keys, type Policy, PRIORITIES, useGroups, usePolicies, useTicketTypes, useWorkflows } from "../api";
+import { keys, type Policy, useGroups, usePolicies, useTicketTypes, useWorkflows } from "../api";
 import { Checks, IdList } from "../controls";
+import { CONDITION_ERROR_KEYS, conditionsFromApi, conditionsToApi, type PolicyConditions } from "./conditions";
+import { PolicyConditionsEditor } from "./PolicyConditionsEditor";
 
 const STATUS_ROLES = ["pending_status", "rework_status", "approved_status", "remarks_status", "rejected_status"] as const;
 type StatusRole = (typeof STATUS_ROLES)[number];
@@ -21,16 +23,10 @@ interface Draft {
   approver_groups: number[];
   approved_group: number | null;
   statuses: Record<StatusRole, string>;
-  priorities: number[];
-  channels: string[];
-  companies: number[];
-  locations: number[];
-  otherConditions: Record<string, unknown>;
+  conditions: PolicyConditions;
 }
 
 function draftOf(policy: Policy | null, firstType: number | ""): Draft {
-  const { priorities, channels, companies, locations, ...otherConditions } = (policy?.conditions ?? {}) as Record<string, unknown>;
-  const list = <T,>(v: unknown) => (Array.isArray(v) ? (v as T[]) : []);
   return {
     id: policy?.id ?? null,
     ticket_type: policy?.ticket_type ?? firstType,
@@ -48,11 +44,7 @@ function draftOf(policy: Policy | null, firstType: number | ""): Draft {
       remarks_status: policy?.remarks_status ?? "",
       rejected_status: policy?.rejected_status ?? "",
     },
-    priorities: list<number>(priorities),
-    channels: list<string>(channels),
-    companies: list<number>(companies),
-    locations: list<number>(locations),
-    otherConditions,
+    conditions: conditionsFromApi(policy?.conditions),
   };
 }
 
@@ -148,11 +140,7 @@ function PolicyEditor({ draft, onDone }: { draft: Draft; onDone: () => void }) {
   const statuses = workflows.data?.find((w) => w.id === type?.workflow)?.statuses ?? [];
   const save = useMutation({
     mutationFn: () => {
-      const conditions: Record<string, unknown> = { ...d.otherConditions };
-      if (d.priorities.length) conditions.priorities = d.priorities;
-      if (d.channels.length) conditions.channels = d.channels;
-      if (d.companies.length) conditions.companies = d.companies;
-      if (d.locations.length) conditions.locations = d.locations;
+      const conditions = conditionsToApi(d.conditions);
       const body = {
         ticket_type: Number(d.ticket_type),
         name: d.name.trim(),
@@ -185,7 +173,7 @@ function PolicyEditor({ draft, onDone }: { draft: Draft; onDone: () => void }) {
   return (
     <form className="a-card admin-section" onSubmit={onSubmit} noValidate aria-labelledby="policy-editor">
       <h2 id="policy-editor">{d.id ? t("policies.edit", { name: draft.name }) : t("policies.new")}</h2>
-      <ErrorAlert error={save.error} shownFields={["name", "ticket_type", "deadline_hours", "approvers", "approver_groups", "approved_group", "conditions", ...STATUS_ROLES]} />
+      <ErrorAlert error={save.error} shownFields={["name", "ticket_type", "deadline_hours", "approvers", "approver_groups", "approved_group", ...CONDITION_ERROR_KEYS, ...STATUS_ROLES]} />
       <div className="admin-grid">
         <TextField label={t("policies.name")} value={d.name} onChange={(e) => set({ name: e.target.value })} errors={err("name")} />
         <div className="a-field">
@@ -245,11 +233,7 @@ function PolicyEditor({ draft, onDone }: { draft: Draft; onDone: () => void }) {
         </div>
       </div>
       <h3>{t("policies.when")}</h3>
-      <Errors name="conditions" />
-      <Checks legend={t("routing.priorities")} options={PRIORITIES} value={d.priorities as (1 | 2 | 3 | 4)[]} onChange={(priorities) => set({ priorities })} label={(p) => t(`priority.${p}`)} />
-      <Checks legend={t("routing.channels")} options={CHANNELS} value={d.channels as (typeof CHANNELS)[number][]} onChange={(channels) => set({ channels })} label={(c) => t(`channels.${c}`)} />
-      <IdList label={t("routing.companies")} ids={d.companies} onChange={(companies) => set({ companies })} kind="company" />
-      <IdList label={t("routing.locations")} ids={d.locations} onChange={(locations) => set({ locations })} kind="location" />
+      <PolicyConditionsEditor value={d.conditions} onChange={(conditions) => set({ conditions })} formFields={(type?.form_fields ?? []).map((f) => ({ key: f.key, label: f.label }))} errors={err} />
       <div className="a-form__actions">
         <Button type="submit" variant="primary" busy={save.isPending}>
           {t("save")}
