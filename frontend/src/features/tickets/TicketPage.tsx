@@ -35,7 +35,7 @@ export function partsFor(kind: string): string[] {
       return ["approvals", "events", "checklist"];
     case "forwarded":
     case "federation":
-      return ["federation", "events", "children"];
+      return ["federation", "forward", "events", "children"];
     case "status_changed":
       return ["events", "checklist", "approvals", "comments"];
     case "watchers_changed":

@@ -118,6 +118,15 @@ export const resubmit = (id: number, body: { comment: string }) =>
 export const getFederation = (id: number) =>
   unwrap(api.GET("/api/v1/tickets/{id}/federation/", path(id))) as Promise<FederationLink[]>;
 
+/** The partners this ticket may be forwarded to now (the API's own check; empty when not). */
+export type ForwardTarget = Schemas["ForwardTarget"];
+
+export const getForwardTargets = (id: number) => unwrap(api.GET("/api/v1/tickets/{id}/forward/", path(id)));
+
+/** Forward to a partner with a note; answers the ticket's links. */
+export const forwardTicket = (id: number, body: { partnership: string; note: string }) =>
+  unwrap(api.POST("/api/v1/tickets/{id}/forward/", { ...path(id), body })) as Promise<FederationLink[]>;
+
 export const setWatchers = (id: number, body: { add?: number[]; remove?: number[] }) =>
   unwrap(api.POST("/api/v1/tickets/{id}/watchers/", { ...path(id), body }));
 
