@@ -204,13 +204,26 @@ def test_a_partnership_made_through_the_screens_of_both_accounts(web, mall, cont
     expect(card).to_contain_text("leak → work_order")
     expect(card).to_contain_text("done → resolved")
 
-    # a ticket forwarded to the partner shows on both sides
+    # a ticket forwarded to the partner through the ticket page's control shows on both sides
     partnership = Api(web.server, mall, "admin")("GET", "/federation/partnerships/").json()[0]
     ticket = Api(web.server, mall, "key_user").file("leak", "Water under escalator 3", {"severity": "stream"})
-    forwarded = Api(web.server, mall, "admin")(
-        "POST", f"/tickets/{ticket['id']}/forward/", json={"partnership": partnership["id"]}
-    )
-    assert forwarded.status_code in (200, 201), forwarded.text
+    ours.goto(web.url(mall.host, f"/app/tickets/{ticket['id']}"))
+    expect(ours.get_by_role("heading", name="Water under escalator 3")).to_be_visible()
+    forward = ours.get_by_role("form", name="Forward to a partner")
+    expect(forward.get_by_label("Partner", exact=True)).to_have_value(partnership["id"])
+    forward.get_by_label("Note for the partner (optional)").fill("North side, since this morning")
+    assert_accessible(ours)
+    forward.get_by_role("button", name="Forward").click()
+    panel = ours.get_by_role("region", name="Partner desk")
+    expect(panel).to_contain_text(f"{contractor.made.account.name} (we forwarded it)")
+    expect(panel).to_contain_text("Active")
+    # the one partnership took it: the API names no other partner, so the control is gone
+    expect(forward).to_have_count(0)
+    shoot(ours, "ticket-forwarded")
+    sent = Api(web.server, mall, "admin")("GET", f"/tickets/{ticket['id']}/federation/").json()
+    assert [(link["partnership"], link["note"]) for link in sent] == [
+        (partnership["id"], "North side, since this morning")
+    ]
     contractor_api = Api(web.server, contractor, "admin")
 
     def arrived():
@@ -220,8 +233,9 @@ def test_a_partnership_made_through_the_screens_of_both_accounts(web, mall, cont
     copy = wait_for(arrived, timeout=30)
     theirs.goto(web.url(contractor.host, f"/app/tickets/{copy['id']}"))
     expect(theirs.get_by_role("heading", name="Water under escalator 3")).to_be_visible()
-    ours.goto(web.url(mall.host, f"/app/tickets/{ticket['id']}"))
-    expect(ours.get_by_role("heading", name="Water under escalator 3")).to_be_visible()
+    expect(theirs.get_by_role("region", name="Partner desk")).to_contain_text(
+        f"{mall.made.account.name} (forwarded to us)"
+    )
     links = wait_for(
         lambda: [
             link
@@ -231,6 +245,10 @@ def test_a_partnership_made_through_the_screens_of_both_accounts(web, mall, cont
         timeout=30,
     )
     assert links[0]["state"] == "active"
+    # the mall's page shows the partner's ticket once the partner took it
+    ours.reload()
+    expect(ours.get_by_role("region", name="Partner desk")).to_contain_text(links[0]["remote_ref"])
+    assert links[0]["remote_ref"] == copy["key"]
 
 
 def test_an_announcement_composed_published_and_confirmed(web, mall):
