@@ -8,7 +8,7 @@ from django.contrib.auth import authenticate, login, logout, update_session_auth
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
@@ -851,11 +851,56 @@ def upsert_company_by_external_id(*, actor: User, external_id: str, data: dict) 
         return save_company(actor=actor, company=existing, data=data), False
 
 
+def _group_uses(group: ResponsibilityGroup) -> list[str]:
+    """What would silently change if the group were deleted: routing rules that set it (their JSON
+    keeps the id), approval policies that name it as approvers or as the group carrying the work
+    out, approval steps waiting on it, workflow transitions it may take or that hand tickets to it.
+    Models are looked up by name: the desk and approvals apps sit above people."""
+    from django.apps import apps
+
+    rule = apps.get_model("desk", "RoutingRule")
+    transition = apps.get_model("desk", "Transition")
+    policy = apps.get_model("approvals", "ApprovalPolicy")
+    step = apps.get_model("approvals", "ApprovalStep")
+    uses: list[str] = []
+    rules = [r.name for r in rule.objects.filter(actions__group=group.pk).order_by("order", "id")]
+    if rules:
+        uses.append(_("routing rules %(names)s") % {"names": ", ".join(rules)})
+    policies = (
+        policy.objects.filter(Q(approver_groups=group) | Q(approved_group=group)).distinct().order_by("id")
+    )
+    if policies:
+        uses.append(_("approval policies %(names)s") % {"names": ", ".join(p.name for p in policies)})
+    if step.objects.filter(group=group).exists():
+        uses.append(_("approval decisions"))
+    transitions = (
+        transition.objects.filter(Q(allowed_groups=group) | Q(set_group=group))
+        .select_related("workflow")
+        .distinct()
+        .order_by("id")
+    )
+    if transitions:
+        uses.append(
+            _("workflow transitions %(names)s")
+            % {"names": ", ".join(f"{t.workflow.name}: {t.name}" for t in transitions)}
+        )
+    return uses
+
+
 @transaction.atomic
 def delete_group(*, actor: User, group: ResponsibilityGroup) -> None:
     _ensure(perms.can_configure_desk(actor))
     if group.tickets.exists():
         raise InvalidInput(fields={"group": [_("Tickets belong to this group; deactivate it instead.")]})
+    used = _group_uses(group)
+    if used:
+        raise InvalidInput(
+            fields={
+                "group": [
+                    _("The group is still used by: %(uses)s. Change those first.") % {"uses": "; ".join(used)}
+                ]
+            }
+        )
     record_change(actor=actor, action="group.deleted", target=group, details={"code": group.code})
     group.delete()
 
