@@ -7,6 +7,7 @@ import {
   billingKey,
   blockPerson,
   createGroup,
+  deleteGroup,
   expiryFromDateInput,
   expiryToDateInput,
   getBilling,
@@ -21,6 +22,7 @@ import {
   ROLES,
   resendInvitation,
   unblockPerson,
+  updateGroup,
   updatePerson,
 } from "./api";
 import "../adminScreens.css";
@@ -336,6 +338,86 @@ function PersonEditor({ person, groups, onClose }: { person: Person; groups: Gro
   );
 }
 
+/** One group: its name, code and members; rename in place, or delete (the API's refusal shows here). */
+export function GroupRow({ group, members }: { group: Group; members: string }) {
+  const { t } = useTranslation("people");
+  const refresh = useRefresh();
+  const [editing, setEditing] = useState(false);
+  const [code, setCode] = useState(group.code);
+  const [name, setName] = useState(group.name);
+  const rename = useMutation({
+    mutationFn: () => updateGroup(group.id, { code: code.trim(), name: name.trim() }),
+    onSuccess: () => {
+      setEditing(false);
+      refresh();
+    },
+  });
+  const remove = useMutation({ mutationFn: () => deleteGroup(group.id), onSuccess: refresh });
+  const refusal = fieldErrors(remove.error, "group");
+  if (editing) {
+    return (
+      <li>
+        <ErrorAlert error={rename.error} shownFields={["code", "name"]} />
+        <form
+          className="adm__row-form"
+          aria-label={t("groups.renameOf", { name: group.name })}
+          onSubmit={(e) => {
+            e.preventDefault();
+            rename.mutate();
+          }}
+          noValidate
+        >
+          <TextField label={t("groups.code")} value={code} onChange={(e) => setCode(e.target.value)} errors={fieldErrors(rename.error, "code")} />
+          <TextField label={t("groups.name")} value={name} onChange={(e) => setName(e.target.value)} errors={fieldErrors(rename.error, "name")} />
+          <div className="adm__row-form-actions">
+            <Button type="submit" variant="primary" busy={rename.isPending}>
+              {t("shared:actions.save")}
+            </Button>
+            <Button
+              onClick={() => {
+                setEditing(false);
+                setCode(group.code);
+                setName(group.name);
+                rename.reset();
+              }}
+            >
+              {t("shared:actions.cancel")}
+            </Button>
+          </div>
+        </form>
+      </li>
+    );
+  }
+  return (
+    <li>
+      <span className="adm__strong">{group.name}</span> <span className="adm__muted">({group.code})</span> — {members || t("groups.noMembers")}{" "}
+      <Button
+        size="sm"
+        variant="ghost"
+        onClick={() => {
+          remove.reset();
+          setEditing(true);
+        }}
+        aria-label={t("groups.renameOf", { name: group.name })}
+      >
+        {t("groups.rename")}
+      </Button>
+      <Button size="sm" variant="ghost" busy={remove.isPending} onClick={() => remove.mutate()} aria-label={t("groups.deleteOf", { name: group.name })}>
+        {t("groups.delete")}
+      </Button>
+      {refusal ? (
+        <ul className="a-field__errors" role="alert">
+          {refusal.map((m) => (
+            <li key={m}>{m}</li>
+          ))}
+        </ul>
+      ) : (
+        <ErrorAlert error={remove.error} shownFields={["group"]} />
+      )}
+    </li>
+  );
+}
+
 function GroupsCard({ groups, people }: { groups: Group[]; people: Person[] }) {
   const { t } = useTranslation("people");
   const refresh = useRefresh();
@@ -355,10 +437,7 @@ function GroupsCard({ groups, people }: { groups: Group[]; people: Person[] }) {
       <h2 id="people-groups">{t("groups.title")}</h2>
       <ul className="adm__list">
         {groups.map((g) => (
-          <li key={g.id}>
-            <span className="adm__strong">{g.name}</span> <span className="adm__muted">({g.code})</span> —{" "}
-            {g.members.map((id) => nameOf.get(id)).filter(Boolean).join(", ") || t("groups.noMembers")}
-          </li>
+          <GroupRow key={g.id} group={g} members={g.members.map((id) => nameOf.get(id)).filter(Boolean).join(", ")} />
         ))}
       </ul>
       <ErrorAlert error={create.error} shownFields={["code", "name"]} />

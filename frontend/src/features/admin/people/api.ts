@@ -38,6 +38,13 @@ export const resendInvitation = (id: number) =>
 
 export const createGroup = (body: Schemas["GroupWrite"]) => unwrap(api.POST("/api/v1/groups/", { body }));
 
+/** Rename (code and name; members stay as they are when not sent). */
+export const updateGroup = (id: number, body: Schemas["GroupWrite"]) =>
+  unwrap(api.PUT("/api/v1/groups/{id}/", { params: { path: { id } }, body }));
+
+/** The API refuses (400, field `group`) while tickets or configuration still use the group. */
+export const deleteGroup = (id: number) => unwrap(api.DELETE("/api/v1/groups/{id}/", { params: { path: { id } } }));
+
 /** "2026-12-31" (the date input) → the end of that day in the browser's offset, for the API; "" → null. */
 export function expiryFromDateInput(value: string): string | null {
   if (!value) return null;
