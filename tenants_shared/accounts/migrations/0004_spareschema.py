@@ -10,7 +10,12 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="SpareSchema",
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
                 ("schema_name", models.CharField(max_length=63, unique=True)),
                 ("kind", models.CharField(max_length=20)),
                 ("fingerprint", models.CharField(max_length=64)),
