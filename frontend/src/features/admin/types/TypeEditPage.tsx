@@ -8,6 +8,7 @@ import { Alert, Button, ErrorAlert, fieldErrors, PageLoading, TextField, usePage
 import { notify } from "@/shared/ui/Toaster";
 import { keys, PRIORITIES, ROLES, type TicketType, useTicketTypes, useWorkflows } from "../api";
 import { SortableList } from "../SortableList";
+import { daysFromInput, useDeskSettings } from "./deskSettings";
 import {
   addField,
   CHOICE_KINDS,
@@ -29,6 +30,8 @@ interface Props {
   workflow: number | "";
   default_priority: number;
   filing_roles: string[];
+  /** Days as typed; "" is null: the account's default (the desk settings). */
+  auto_confirm_days: string;
   is_active: boolean;
 }
 
@@ -41,6 +44,7 @@ function propsOf(type: TicketType | undefined): Props {
     workflow: type?.workflow ?? "",
     default_priority: type?.default_priority ?? 2,
     filing_roles: Array.isArray(type?.filing_roles) ? (type.filing_roles as string[]) : [],
+    auto_confirm_days: type?.auto_confirm_days == null ? "" : String(type.auto_confirm_days),
     is_active: type?.is_active ?? true,
   };
 }
@@ -70,6 +74,7 @@ function TypeEditor({ type }: { type: TicketType | undefined }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const workflows = useWorkflows();
+  const desk = useDeskSettings();
   const [props, setProps] = useState<Props>(() => propsOf(type));
   const [doc, setDoc] = useState<FieldDraft[]>(() => fromFormFields(type?.form_fields));
   const [preview, setPreview] = useState<FieldValues>({});
@@ -79,7 +84,7 @@ function TypeEditor({ type }: { type: TicketType | undefined }) {
   }, [workflows.data, props.workflow]);
   const save = useMutation({
     mutationFn: () => {
-      const body = { ...props, workflow: Number(props.workflow), default_priority: props.default_priority as 1 | 2 | 3 | 4, form_fields: toFormFields(doc) } as TicketType; // id is read-only: the API takes the rest
+      const body = { ...props, workflow: Number(props.workflow), default_priority: props.default_priority as 1 | 2 | 3 | 4, auto_confirm_days: daysFromInput(props.auto_confirm_days), form_fields: toFormFields(doc) } as TicketType; // id is read-only: the API takes the rest
       return type
         ? unwrap(api.PUT("/api/v1/ticket-types/{id}/", { params: { path: { id: type.id } }, body }))
         : unwrap(api.POST("/api/v1/ticket-types/", { body }));
@@ -98,7 +103,7 @@ function TypeEditor({ type }: { type: TicketType | undefined }) {
   const err = (name: string) => fieldErrors(save.error, name);
   const fieldErr = (i: number, name: string) => fieldErrors(save.error, `form_fields.${i}.${name}`);
   const set = <K extends keyof Props>(name: K, value: Props[K]) => setProps((p) => ({ ...p, [name]: value }));
-  const shown = ["code", "name", "prefix", "description", "workflow", "default_priority", "filing_roles", "is_active"];
+  const shown = ["code", "name", "prefix", "description", "workflow", "default_priority", "filing_roles", "auto_confirm_days", "is_active"];
   const shownFields = [...shown, ...doc.flatMap((_f, i) => ["key", "label", "kind", "choices", "required", "help_text", "min_value", "max_value", "max_length"].map((n) => `form_fields.${i}.${n}`))];
   return (
     <form className="a-page admin-page" onSubmit={onSubmit} noValidate>
@@ -146,6 +151,17 @@ function TypeEditor({ type }: { type: TicketType | undefined }) {
               ))}
             </select>
           </div>
+          <TextField
+            label={t("types.autoConfirmDays")}
+            type="number"
+            inputMode="numeric"
+            min={0}
+            max={365}
+            value={props.auto_confirm_days}
+            onChange={(e) => set("auto_confirm_days", e.target.value)}
+            errors={err("auto_confirm_days")}
+            hint={desk.data ? t("types.autoConfirmHint", { days: desk.data.auto_confirm_days }) : t("types.autoConfirmHintPlain")}
+          />
           <label className="admin-check">
             <input type="checkbox" checked={props.is_active} onChange={(e) => set("is_active", e.target.checked)} />
             {t("types.active")}

@@ -5,6 +5,7 @@ import { api, unwrap } from "@/api/client";
 import { Button, ErrorAlert, PageLoading, usePageTitle } from "@/shared/ui";
 import { notify } from "@/shared/ui/Toaster";
 import { keys, type TicketType, useTicketTypes, useWorkflows } from "../api";
+import { AutoConfirmCard } from "./AutoConfirmCard";
 import { copyOfType } from "./formDoc";
 
 /** /app/admin/types: the account's ticket types — create, copy, archive (deactivate) or restore. */
@@ -95,6 +96,7 @@ export default function TypesPage() {
           </table>
         </div>
       )}
+      <AutoConfirmCard />
     </div>
   );
 }
