@@ -867,6 +867,7 @@ ROUTES: dict[str, list[Req]] = {
     "invitation-code-revoke": [Req("post", _pk("b_invitation_code"))],
     "ticket-federation": [Req("get", _pk("b_ticket"))],
     "ticket-forward": [
+        Req("get", _pk("b_ticket")),
         Req("post", _pk("b_ticket"), lambda w: {"partnership": w.ids["b_partnership"]}),
         Req(
             "post",
