@@ -13,6 +13,7 @@ writing anything.
 from __future__ import annotations
 
 import logging
+import time
 from functools import lru_cache
 
 from django.core.cache import cache
@@ -23,6 +24,10 @@ from kernel.errors import ServiceUnavailable, unavailable
 logger = logging.getLogger("atrium.tasks")
 # publishing from a request: a lost broker costs at most about a second, never the request
 PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# after a publish failed for want of the broker, this process does not try again for a moment: one
+# change that queues several tasks (its events' readers, the outbox) then waits once, not per task
+BROKER_PAUSE_SECONDS = 2.0
+_broker_down_until = 0.0
 
 
 def enqueue_for_account(
@@ -70,8 +75,11 @@ def send_now(
 ) -> bool:
     """Publish now; False (logged) when the broker could not take it within the bounded time.
     `headers`: more task headers (the outbox's key)."""
+    global _broker_down_until
     app = taskapp.app()
-
+    if time.monotonic() < _broker_down_until:
+        logger.warning("broker unavailable a moment ago: %s for %s not queued now", task_name, schema_name)
+        return False
     try:
         if once_key is not None and not cache.add(once_key, 1, timeout=once_seconds):
             return True  # one is waiting; it will read what this transaction committed
@@ -80,6 +88,9 @@ def send_now(
             raise
         once_key = None
     try:
+        # a bounded PING first: kombu's own connect (a new pooled connection) waits far longer
+        # than PUBLISH_RETRY on a broker that accepts connections but does not answer (frozen)
+        _broker_probe().ping()
         app.send_task(
             task_name,
             kwargs=kwargs,
@@ -95,6 +106,7 @@ def send_now(
         if not unavailable(exc):
             raise
         logger.warning("broker unavailable: %s for %s not queued now (%s)", task_name, schema_name, exc)
+        _broker_down_until = time.monotonic() + BROKER_PAUSE_SECONDS
         if once_key is not None:
             _forget(once_key)
         return False
@@ -117,8 +129,10 @@ def _forget(key: str) -> None:
 def require_broker() -> None:
     """Raise ServiceUnavailable (503) unless the broker answers a PING now, within the request
     timeout (ATRIUM_REDIS_TIMEOUT): for writes that only make sense with a worker to carry them out."""
+    global _broker_down_until
     try:
         _broker_probe().ping()
+        _broker_down_until = 0.0  # it answers: publish again at once
     except Exception as exc:
         if not unavailable(exc):
             raise

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import logging
 
-from django.db import connection
-from kernel.tasks import send_now
+from django.db import connection, transaction
+from django_tenants.utils import schema_context
+from kernel.tasks import enqueue_for_account, send_now
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,10 @@ def queue_event(schema_name: str, event_id: int) -> None:
     """After commit, in the committing process: hand the event to the worker (bounded wait when
     the broker is gone; then this event notifies nobody, logged)."""
     try:
-        send_now("notifications.ticket_event", schema_name=schema_name, event_id=event_id)
+        if not send_now("notifications.ticket_event", schema_name=schema_name, event_id=event_id):
+            # the broker is gone: keep the task in the task outbox, whose sweep sends it later
+            with schema_context(schema_name), transaction.atomic():
+                enqueue_for_account("notifications.ticket_event", schema_name=schema_name, event_id=event_id)
     except Exception:  # noqa: BLE001 - a reader's failure never touches the committed change
         log.exception("notifications: event %s of %s not queued", event_id, schema_name)
 

@@ -47,6 +47,8 @@ class Person:
 def subscribe(ws, **message):
     ws.send(json.dumps({"type": "subscribe", **message}))
     reply = json.loads(ws.recv(timeout=5))
+    while reply["type"] == "notification":  # a person's own notifications may arrive any time
+        reply = json.loads(ws.recv(timeout=5))
     assert reply["type"] == "subscribed", reply
     return reply["sub"]
 
