@@ -11,7 +11,6 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-import requests
 from django.db import connection
 
 # The helpers live in tests/support (new code imports them from there); these names stay importable
@@ -23,6 +22,7 @@ from tests.support.processes import (
     LiveProcess,
     child_env,
     free_port,
+    start_daphne,
     test_database_url,
     wait_for,
 )
@@ -103,31 +103,8 @@ def live_db(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="session")
 def atrium_server(live_db, tmp_path_factory):
-    port = LIVE_PORT
-    daphne = LiveProcess(
-        "daphne",
-        [
-            str(Path(sys.executable).parent / "daphne"),
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "atrium.asgi:application",
-        ],
-        tmp_path_factory.mktemp("daphne"),
-    )
-    server = LiveServer(port)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if requests.get(server.base + "/healthz", timeout=1).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if daphne.proc.poll() is not None or time.monotonic() > deadline:
-            daphne.stop()
-            pytest.fail(f"daphne did not start:\n{daphne.log()}")
-        time.sleep(0.2)
+    daphne = start_daphne("daphne", LIVE_PORT, tmp_path_factory.mktemp("daphne"))
+    server = LiveServer(LIVE_PORT)
     yield server
     daphne.stop()
 

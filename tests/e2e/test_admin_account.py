@@ -9,12 +9,9 @@ from __future__ import annotations
 import io
 import json
 import re
-import sys
-import time
 from pathlib import Path
 
 import pytest
-import requests
 from django.conf import settings
 from playwright.sync_api import expect
 
@@ -23,7 +20,7 @@ from tests.billing.fake_stripe import FakeStripe
 from tests.e2e.conftest import ARTIFACTS, Api, assert_accessible
 from tests.support.billing import PRICES, PUBLIC, WEBHOOK
 from tests.support.clients import LiveServer
-from tests.support.processes import LiveProcess, free_port
+from tests.support.processes import free_port, start_daphne
 from tests.support.worlds import make_mall
 
 pytestmark = pytest.mark.e2e
@@ -47,37 +44,15 @@ def dns_file(tmp_path_factory) -> Path:
 def server(live_db, fake_stripe, dns_file, tmp_path_factory):
     """A daphne of its own: Stripe settings pointing at the fake, the DNS resolver at the file."""
     port = free_port()
-    daphne = LiveProcess(
-        "daphne-admin",
-        [
-            str(Path(sys.executable).parent / "daphne"),
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "atrium.asgi:application",
-        ],
-        tmp_path_factory.mktemp("daphne-admin"),
-        env={
-            "DJANGO_SETTINGS_MODULE": "tests.e2e.admin_fakes_settings",
-            "ATRIUM_E2E_FAKE_DNS": str(dns_file),
-            "STRIPE_SECRET_KEY": "sk_test_atrium_fake",
-            "STRIPE_API_BASE": fake_stripe.base,
-            "STRIPE_WEBHOOK_SECRET": fake_stripe.webhook_secret,
-        },
-    )
+    env = {
+        "DJANGO_SETTINGS_MODULE": "tests.e2e.admin_fakes_settings",
+        "ATRIUM_E2E_FAKE_DNS": str(dns_file),
+        "STRIPE_SECRET_KEY": "sk_test_atrium_fake",
+        "STRIPE_API_BASE": fake_stripe.base,
+        "STRIPE_WEBHOOK_SECRET": fake_stripe.webhook_secret,
+    }
+    daphne = start_daphne("daphne-admin", port, tmp_path_factory.mktemp("daphne-admin"), env=env)
     live = LiveServer(port)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if requests.get(live.base + "/healthz", timeout=1).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if daphne.proc.poll() is not None or time.monotonic() > deadline:
-            daphne.stop()
-            pytest.fail(f"daphne did not start:\n{daphne.log()}")
-        time.sleep(0.2)
     yield live
     daphne.stop()
 

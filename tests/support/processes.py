@@ -74,3 +74,37 @@ def wait_for(predicate, timeout: float = 15.0, interval: float = 0.1):
         value = predicate()
     assert value, f"condition not met within {timeout}s"
     return value
+
+
+def start_daphne(name: str, port: int, log_dir: Path, env: dict[str, str] | None = None) -> LiveProcess:
+    """A daphne serving the project on `port`, once its /healthz answers (fails the test with its
+    log when it does not start within a minute)."""
+    import sys
+
+    import pytest
+    import requests
+
+    daphne = LiveProcess(
+        name,
+        [
+            str(Path(sys.executable).parent / "daphne"),
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "atrium.asgi:application",
+        ],
+        log_dir,
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return daphne
+        except requests.ConnectionError:
+            pass
+        if daphne.proc.poll() is not None or time.monotonic() > deadline:
+            daphne.stop()
+            pytest.fail(f"daphne did not start:\n{daphne.log()}")
+        time.sleep(0.2)
