@@ -109,7 +109,7 @@ export default function PoliciesPage() {
                     </button>
                   </td>
                   <td>{typeName(p.ticket_type)}</td>
-                  <td>{t("policies.approverCount", { people: p.approvers?.length ?? 0, groups: p.approver_groups?.length ?? 0 })}</td>
+                  <td>{t("policies.approverCount", { people: t("policies.approverPeopleCount", { count: p.approvers?.length ?? 0 }), groups: t("policies.approverGroupsCount", { count: p.approver_groups?.length ?? 0 }) })}</td>
                   <td>{p.deadline_hours != null ? t("policies.hours", { n: p.deadline_hours }) : "—"}</td>
                   <td>{p.is_active === false ? t("routing.inactive") : t("types.activeState")}</td>
                   <td className="admin-table__actions">
