@@ -12,6 +12,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from billing.plans import seed_plans
 from tenants_shared.accounts import services, spares, template
 from tenants_shared.accounts.models import Account, SpareSchema
 from tests.support.processes import ROOT, child_env, wait_for
@@ -145,6 +146,9 @@ def test_a_spare_without_its_schema_is_dropped_not_handed_out(committed_pool, ad
 # ---------------------------------------------------------------------------- committed: other sessions
 def test_two_concurrent_signups_get_different_spares(committed_pool, adopted, monkeypatch):
     spares.refill(size=2, kinds=[KIND])
+    # The plans exist before both sign-ups start: the first sign-up on an empty catalogue seeds it
+    # inside its transaction, and the second would wait on those rows instead of on the spare.
+    seed_plans()
     # Both sign-ups hold their claim at the same time: the second must skip the first's locked row
     # (with a plain FOR UPDATE it would wait for it, and the barrier would break).
     barrier = threading.Barrier(2, timeout=20)
