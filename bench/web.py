@@ -20,7 +20,8 @@ Prints (figures, never pass/fail):
                browser context each time (cold cache, no service worker yet), p50/p95 over --loads
                (budget p95 <= 1.5 s)
 
-    ./dev bench web --only portal [--loads 20]   (the portal alone, 200 tickets; the key user files 30)
+    ./dev bench web --only portal [--loads 20] [--trace]   (the portal alone, 200 tickets; the key
+               user files 30; --trace prints each load's fetches, start -> end after navigation)
   gate         a pass's QR code shown to the camera -> the verdict on the gate screen (/app/gate),
                p50/p95 over --scans (budget p95 <= 500 ms, decode included). The camera is
                Chromium's fake capture device playing a Y4M clip of the pass's QR code (a second
@@ -150,10 +151,15 @@ PORTAL_READY = """() => new Promise(resolve => {
 })"""
 
 
+TIMELINE = """() => performance.getEntriesByType('resource').map(e => [
+  e.name.replace(location.origin, ''), e.startTime, e.responseEnd, e.transferSize])"""
+
+
 def portal_requests(
-    browser, base: str, email: str, password: str, loads: int, throttle: float = 4
+    browser, base: str, email: str, password: str, loads: int, throttle: float = 4, trace: bool = False
 ) -> list[float]:
-    """Navigation start -> the portal's request list rendered, on a phone, cold context each time."""
+    """Navigation start -> the portal's request list rendered, on a phone, cold context each time.
+    With `trace`, prints each load's fetches (start -> end, ms after navigation start)."""
     times = []
     for _ in range(loads):
         context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
@@ -162,6 +168,10 @@ def portal_requests(
         context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": throttle})
         page.goto(base + "/portal/requests", wait_until="commit")
         times.append(page.evaluate(PORTAL_READY))
+        if trace:
+            print(f"  load {len(times)}: listed at {times[-1]:.0f} ms")
+            for name, start, end, _size in page.evaluate(TIMELINE):
+                print(f"    {start:6.0f} -> {end:6.0f} ms  {name}")
         context.close()
     return times
 
@@ -179,7 +189,9 @@ def file_portal_requests(api_base: str, host: str, email: str, count: int) -> No
             raise RuntimeError(f"filing: {response.status_code} {response.text[:300]}")
 
 
-def portal_only(browser, base: str, key_user: tuple, loads: int, api_base: str = "", host: str = "") -> None:
+def portal_only(
+    browser, base: str, key_user: tuple, loads: int, api_base: str = "", host: str = "", trace: bool = False
+) -> None:
     if api_base:
         file_portal_requests(api_base, host, key_user[0], 30)
     portal_js = measure_initial_js(browser, base, "/portal/", *key_user, "[data-portal-ready]")
@@ -189,7 +201,11 @@ def portal_only(browser, base: str, key_user: tuple, loads: int, api_base: str =
         print(f"    {kb:6.1f} KB  {name}")
     print(f"\n== portal: my requests on a phone (390x844), CPU throttled 4x, {loads} cold loads ==")
     print(
-        stats("navigation -> my requests listed", portal_requests(browser, base, *key_user, loads), 1500),
+        stats(
+            "navigation -> my requests listed",
+            portal_requests(browser, base, *key_user, loads, trace=trace),
+            1500,
+        ),
         flush=True,
     )
 
@@ -324,6 +340,7 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=20)
     parser.add_argument("--scans", type=int, default=20)
     parser.add_argument("--only", choices=["all", "gate", "portal"], default="all")
+    parser.add_argument("--trace", action="store_true", help="portal: print each load's fetches")
     args = parser.parse_args()
     if args.only == "portal" and "--tickets" not in sys.argv:
         args.tickets = 200  # a small account; the key user also files 30 of their own
@@ -366,7 +383,7 @@ def main() -> None:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             if args.only == "portal":
                 key_user = (directory["key_user_email"], PASSWORD)
-                portal_only(browser, base, key_user, args.loads, api_base, made.host)
+                portal_only(browser, base, key_user, args.loads, api_base, made.host, args.trace)
                 browser.close()
                 return
             app_js = measure_initial_js(browser, base, queue, *dispatcher, ROW_SELECTOR)
