@@ -24,3 +24,6 @@ def make_schedule(mall, **overrides):
     }
     data.update(overrides)
     return services.create_schedule(actor=mall.people["admin"], data=data)
+
+
+from tests.support.fixtures import module_mall  # noqa: E402, F401  (one mall per test module)

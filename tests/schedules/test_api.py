@@ -14,12 +14,14 @@ from tests.schedules.conftest import make_schedule
 from tests.support.context import in_account
 from tests.support.worlds import make_mall
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def mall():
-    return make_mall()
+def mall(module_mall):
+    """One mall for the whole file (tests/support/fixtures.py `module_mall`): each test's writes
+    (schedules, occurrences, tickets) are rolled back before the next one starts."""
+    return module_mall
 
 
 def body(mall, **extra) -> dict:
