@@ -152,7 +152,7 @@ PORTAL_READY = """() => new Promise(resolve => {
 
 
 TIMELINE = """() => performance.getEntriesByType('resource').map(e => [
-  e.name.replace(location.origin, ''), e.startTime, e.responseEnd, e.transferSize])"""
+  e.name.replace(location.origin, ''), e.startTime, e.responseEnd])"""
 
 
 def portal_requests(
@@ -170,7 +170,7 @@ def portal_requests(
         times.append(page.evaluate(PORTAL_READY))
         if trace:
             print(f"  load {len(times)}: listed at {times[-1]:.0f} ms")
-            for name, start, end, _size in page.evaluate(TIMELINE):
+            for name, start, end in page.evaluate(TIMELINE):
                 print(f"    {start:6.0f} -> {end:6.0f} ms  {name}")
         context.close()
     return times

@@ -17,13 +17,6 @@ from tests.support.context import in_account
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def mall(module_mall):
-    """One mall for the whole file (tests/support/fixtures.py `module_mall`): each test's writes
-    (schedules, occurrences, tickets) are rolled back before the next one starts."""
-    return module_mall
-
-
 def tick(now: datetime) -> int:
     return services.materialize_due_occurrences(now=now)
 
