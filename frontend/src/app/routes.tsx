@@ -32,6 +32,9 @@ export const appRoutes: AppRoute[] = [
   { area: "shell", path: "profile", load: () => import("@/features/profile/ProfilePage") },
   { area: "shell", path: "approvals", load: () => import("@/features/approvals/ApprovalsPage") },
   { area: "shell", path: "gate", load: () => import("@/features/gate/GatePage") },
+  { area: "shell", path: "maintenance", load: () => import("@/features/maintenance/PlanPage") },
+  { area: "shell", path: "maintenance/schedules", load: () => import("@/features/maintenance/SchedulesPage") },
+  { area: "shell", path: "maintenance/schedules/:id", load: () => import("@/features/maintenance/ScheduleEditPage") }, // "new" too
   // account administration: one route; its screens are registered in src/features/admin/adminNav.ts
   { area: "shell", path: "admin/*", load: () => import("@/features/admin/AdminLayout") },
 ];
