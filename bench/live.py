@@ -345,7 +345,7 @@ def run_changes(info: dict, changer: Changer, rate: float, duration: float) -> d
 
     published: list[tuple[int, float]] = []
     # the spine's "metrics" reader: called after "live" (events.READERS), so after the publish
-    reader("metrics")(lambda schema, event_id: published.append((event_id, time.time())))
+    reader("metrics")(lambda schema, event_ids: published.extend((pk, time.time()) for pk in event_ids))
 
     events: dict[int, dict] = {}
     changes: list[dict] = []

@@ -52,6 +52,7 @@ REACTIONS: tuple[str, ...] = (
     "approvals",  # tenant_apps.approvals.services: start a round on filing, cancel one left behind
     "passes",  # tenant_apps.passes.listeners: passes follow their request ticket
     "federation.outbox",  # federation: a linked ticket's change becomes outbox messages
+    "sla",  # tenant_apps.sla: the ticket's SLA timers recomputed from its history
 )
 # After-commit readers, in the order they are handed each committed event. A reader's failure
 # is logged and never undoes the change nor stops the readers after it; it retries on its own.
@@ -73,7 +74,7 @@ class Reaction:
 class Reader:
     name: str
     kinds: frozenset[str] | None
-    run: Callable[[str, int], None]
+    run: Callable[[str, list[int]], None]
 
 
 _reactions: dict[str, Reaction] = {}
@@ -105,9 +106,13 @@ def reaction(name: str, *, kinds: Iterable[str] | None):
 
 
 def reader(name: str, *, kinds: Iterable[str] | None = None):
-    """Declare `run(schema_name, event_id)` as the after-commit reader `name` (one of READERS)."""
+    """Declare `run(schema_name, event_ids)` as the after-commit reader `name` (one of READERS).
 
-    def register(run: Callable[[str, int], None]) -> Callable[[str, int], None]:
+    A reader gets the ids of the events of its kinds that one `record_all` wrote (one change: a
+    ticket filed with its routing, a run of comments), in recording order, once they committed:
+    a reader queues one task for them, not one per event."""
+
+    def register(run: Callable[[str, list[int]], None]) -> Callable[[str, list[int]], None]:
         if name not in READERS:
             raise RuntimeError(f"reader {name!r} has no place in events.READERS: add it there")
         _readers[name] = Reader(name, _kinds(kinds), run)
@@ -135,14 +140,15 @@ def _reactions_to(kind: str) -> list[Reaction]:
 
 
 # ---------------------------------------------------------------------------- dispatch
-def _dispatch(schema_name: str, event_id: int, kind: str) -> None:
+def _dispatch(schema_name: str, recorded: list[tuple[int, str]]) -> None:
     for r in readers():
-        if r.kinds is not None and kind not in r.kinds:
+        event_ids = [pk for pk, kind in recorded if r.kinds is None or kind in r.kinds]
+        if not event_ids:
             continue
         try:
-            r.run(schema_name, event_id)
+            r.run(schema_name, event_ids)
         except Exception:  # a reader never undoes the change, nor silences the others
-            log.exception("ticket event reader %s failed on event %s (%s)", r.name, event_id, schema_name)
+            log.exception("ticket event reader %s failed on events %s (%s)", r.name, event_ids, schema_name)
 
 
 def entry(
@@ -197,7 +203,7 @@ def entry(
 
 def record_all(entries: list[TicketEvent]) -> list[TicketEvent]:
     """Write events (in this order) inside the change's transaction, in one INSERT; run each
-    one's reactions, and hand it to the readers after commit."""
+    one's reactions, and hand them to the readers after commit (all of them in one call each)."""
     if not connection.in_atomic_block:
         raise RuntimeError("ticket events are written inside the change's transaction")
     if len(entries) == 1:
@@ -210,9 +216,9 @@ def record_all(entries: list[TicketEvent]) -> list[TicketEvent]:
         for event in entries:
             for r in _reactions_to(event.kind):
                 r.run(event)
-            transaction.on_commit(partial(_dispatch, schema, event.pk, event.kind))
     finally:
         _batch.reset(token)
+    transaction.on_commit(partial(_dispatch, schema, [(event.pk, event.kind) for event in entries]))
     return entries
 
 

@@ -127,13 +127,15 @@ def messages_for(schema: str, event_ids: list[int]) -> list[tuple[list[str], dic
 
 
 @reader("live")
-def publish_event(schema: str, event_id: int) -> None:
+def publish_events(schema: str, event_ids: list[int]) -> None:
     """Runs in whichever process committed the change (web, worker, beat, federation), after the
-    commit. It only queues the id: the per-process loader thread reads the events (a batch at a
+    commit. It only queues the ids: the per-process loader thread reads the events (a batch at a
     time) and hands them to the sender, so the committing request never waits for live delivery."""
     if get_channel_layer() is None:
         return
-    _loader_for_process().submit(schema, event_id)
+    loader = _loader_for_process()
+    for event_id in event_ids:
+        loader.submit(schema, event_id)
 
 
 class _Loader:

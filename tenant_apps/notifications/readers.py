@@ -1,8 +1,10 @@
 """Notifications as a reader of the ticket-event spine (after commit).
 
-After a change commits, the committing process only queues `notifications.ticket_event` with the
-event's id (a rolled-back change queues nothing); the worker reads the event and tells the people
-it concerns (who by which channel: the account's rules and each person's preferences, policy.py):
+After a change commits, the committing process only queues `notifications.ticket_events` with the
+ids of the change's events (one task per change, however many events it recorded: a partner's run
+of comments is one; a rolled-back change queues nothing); the worker reads those events in one
+query and tells the people they concern (who by which channel: the account's rules and each
+person's preferences, policy.py):
 
   created        the members of the ticket's group (not who filed it)            ticket.new_in_group
   assigned       the new assignee (not when they assigned it to themselves)      ticket.assigned
@@ -28,6 +30,7 @@ log = logging.getLogger(__name__)
 _registered = False
 # the event kinds the built-in notifications read (the spine hands over no others)
 KINDS = ("created", "assigned", "commented", "status_changed")
+TASK = "notifications.ticket_events"
 
 
 def register() -> None:
@@ -36,38 +39,48 @@ def register() -> None:
         return
     from tenant_apps.desk import events
 
-    if hasattr(events, "reader"):  # the typed spine (docs/spine.md): only the kinds read here
-        events.reader("notifications", kinds=KINDS)(queue_event)
-    else:
-        events.on_event_committed(queue_event)
+    events.reader("notifications", kinds=KINDS)(queue_events)
     _registered = True
 
 
-def queue_event(schema_name: str, event_id: int) -> None:
-    """After commit, in the committing process: hand the event to the worker (bounded wait when
-    the broker is gone; then this event notifies nobody, logged)."""
+def queue_events(schema_name: str, event_ids: list[int]) -> None:
+    """After commit, in the committing process: hand the change's events to the worker in one task
+    (bounded wait when the broker is gone: then the task outbox keeps it and its sweep sends it)."""
+    event_ids = list(event_ids)
     try:
-        if not send_now("notifications.ticket_event", schema_name=schema_name, event_id=event_id):
-            # the broker is gone: keep the task in the task outbox, whose sweep sends it later
+        if not send_now(TASK, schema_name=schema_name, event_ids=event_ids):
             with schema_context(schema_name), transaction.atomic():
-                enqueue_for_account("notifications.ticket_event", schema_name=schema_name, event_id=event_id)
+                enqueue_for_account(TASK, schema_name=schema_name, event_ids=event_ids)
     except Exception:  # noqa: BLE001 - a reader's failure never touches the committed change
-        log.exception("notifications: event %s of %s not queued", event_id, schema_name)
+        log.exception("notifications: events %s of %s not queued", event_ids, schema_name)
+
+
+def notify_for_events(*, event_ids: list[int]) -> int:
+    """The built-in notifications of committed events (one query reads them all); returns how
+    many people were told."""
+    from tenant_apps.desk.models import TicketEvent
+
+    found = (
+        TicketEvent.objects.select_related("ticket__assignee", "ticket__requester", "ticket__group", "actor")
+        .filter(pk__in=list(event_ids))
+        .order_by("pk")
+    )
+    told = sum(_notify_for(event) for event in found)
+    if told:
+        log.debug("notifications: events %s in %s told %d", event_ids, connection.schema_name, told)
+    return told
 
 
 def notify_for_event(*, event_id: int) -> int:
-    """The built-in notifications of one committed event; returns how many people were told."""
-    from tenant_apps.desk.models import EventKind, TicketEvent
+    """One committed event (see `notify_for_events`)."""
+    return notify_for_events(event_ids=[event_id])
+
+
+def _notify_for(event) -> int:
+    from tenant_apps.desk.models import EventKind
 
     from .services import notify
 
-    event = (
-        TicketEvent.objects.select_related("ticket__assignee", "ticket__requester", "ticket__group", "actor")
-        .filter(pk=event_id)
-        .first()
-    )
-    if event is None:
-        return 0
     ticket = event.ticket
     actor_id = event.actor_id
     actor = event.actor_name or (event.actor.full_name if event.actor else "")
@@ -114,8 +127,6 @@ def notify_for_event(*, event_id: int) -> int:
                     recipients=[ticket.requester], kind="ticket.resolved", ticket=ticket, event_id=event.pk
                 )
             )
-    if told:
-        log.debug("notifications: event %s in %s told %d", event_id, connection.schema_name, told)
     return told
 
 

@@ -11,8 +11,16 @@ def send_mail(delivery_id: int) -> bool:
     return services.send_queued_mail(delivery_id=delivery_id)
 
 
+@shared_task(name="notifications.ticket_events", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def ticket_events(event_ids: list[int]) -> int:
+    """The events of one committed change (the spine's notifications reader queues it)."""
+    return readers.notify_for_events(event_ids=event_ids)
+
+
 @shared_task(name="notifications.ticket_event", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def ticket_event(event_id: int) -> int:
+    """One event: what the reader queued before it handed over a change's events at once (tasks
+    still in a queue or the task outbox across an upgrade)."""
     return readers.notify_for_event(event_id=event_id)
 
 

@@ -150,29 +150,62 @@ def test_a_reaction_or_reader_without_a_declared_place_or_with_an_unknown_kind_f
     with pytest.raises(RuntimeError, match="no place in events.REACTIONS"):
         events.reaction("sla", kinds={EventKind.CREATED})(lambda event: None)
     with pytest.raises(RuntimeError, match="no place in events.READERS"):
-        events.reader("audit")(lambda schema, event_id: None)
+        events.reader("audit")(lambda schema, event_ids: None)
     with pytest.raises(InvalidEventPayload, match="unknown event kind"):
-        events.reader("metrics", kinds={"sla_breched"})(lambda schema, event_id: None)
+        events.reader("metrics", kinds={"sla_breched"})(lambda schema, event_ids: None)
 
 
 def test_a_failing_reader_neither_undoes_the_change_nor_silences_the_readers_after_it(
     mall, monkeypatch, django_capture_on_commit_callbacks
 ):
-    heard: list[int] = []
+    heard: list[list[int]] = []
 
-    def failing(schema, event_id):
+    def failing(schema, event_ids):
         raise RuntimeError("metrics store is down")
 
     # the reader before the last fails; the last still hears every event
     monkeypatch.setitem(events._readers, "notifications", events.Reader("notifications", None, failing))
     monkeypatch.setitem(
-        events._readers, "metrics", events.Reader("metrics", None, lambda schema, pk: heard.append(pk))
+        events._readers, "metrics", events.Reader("metrics", None, lambda schema, pks: heard.append(pks))
     )
     with django_capture_on_commit_callbacks(execute=True):
         ticket = file_leak(mall)
     with in_account(mall):
         assert Ticket.objects.filter(pk=ticket.pk).exists()
-        assert heard == list(TicketEvent.objects.filter(ticket=ticket).values_list("pk", flat=True))
+        recorded = list(TicketEvent.objects.filter(ticket=ticket).order_by("pk").values_list("pk", flat=True))
+        assert sorted(pk for batch in heard for pk in batch) == recorded
+
+
+def test_a_reader_gets_the_events_of_one_change_in_one_call_and_only_its_kinds(
+    mall, monkeypatch, django_capture_on_commit_callbacks
+):
+    calls: list[tuple[str, list[int]]] = []
+    monkeypatch.setitem(
+        events._readers,
+        "metrics",
+        events.Reader(
+            "metrics", frozenset({EventKind.COMMENTED}), lambda schema, pks: calls.append((schema, pks))
+        ),
+    )
+    ticket = file_leak(mall)
+    with in_account(mall):
+        with django_capture_on_commit_callbacks(execute=True):
+            comments = desk.add_comments(
+                actor=mall.people["dispatcher"], ticket=ticket, bodies=["one", "two", "three"]
+            )
+        commented = list(
+            TicketEvent.objects.filter(ticket=ticket, kind=EventKind.COMMENTED)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        assert len(comments) == 3 and len(commented) == 3
+        # one call for the change's three comments, in recording order; no other kind reached it
+        assert calls == [(mall.schema, commented)]
+        with django_capture_on_commit_callbacks(execute=True):
+            desk.update_ticket(
+                actor=mall.people["dispatcher"], ticket=ticket, changes={"title": "Leak, second floor"}
+            )
+        assert calls == [(mall.schema, commented)]  # a `changed` event is not a kind it reads
 
 
 def test_a_reaction_refusing_rolls_the_whole_change_back(mall, monkeypatch):

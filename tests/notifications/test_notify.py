@@ -173,11 +173,11 @@ def test_the_spine_reader_tells_the_assignee_and_the_requester(
     assert assigned.status_code == 200, assigned.content
     with in_account(mall):
         event_id = _last_event(ticket, EventKind.ASSIGNED)
-    # after commit the committing process only queued the event for the worker
-    assert ("notifications.ticket_event", mall.schema, {"event_id": event_id}) in queued_tasks
+    # after commit the committing process only queued the change's events for the worker: one task
+    assert ("notifications.ticket_events", mall.schema, {"event_ids": [event_id]}) in queued_tasks
     with in_account(mall):
-        assert readers.notify_for_event(event_id=event_id) == 1
-        assert readers.notify_for_event(event_id=event_id) == 0  # the task run twice tells once
+        assert readers.notify_for_events(event_ids=[event_id]) == 1
+        assert readers.notify_for_events(event_ids=[event_id]) == 0  # the task run twice tells once
     assert _told(mall, engineer) == [("ticket.assigned", ticket["id"])]
     with in_account(mall):
         assert MailDelivery.objects.filter(recipient=engineer, kind="ticket.assigned").count() == 1
