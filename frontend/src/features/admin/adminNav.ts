@@ -42,6 +42,7 @@ export const adminNav: AdminNavSection[] = [
       { to: "routing", label: "admin:nav.routing" },
       { to: "checklists", label: "admin:nav.checklists" },
       { to: "policies", label: "admin:nav.policies" },
+      { to: "sla", label: "sla:nav" },
     ],
   },
   {
@@ -76,6 +77,7 @@ export const adminRoutes: AdminRoute[] = [
   { path: "routing", load: () => import("./routing/RoutingPage") },
   { path: "checklists", load: () => import("./checklists/ChecklistsPage") },
   { path: "policies", load: () => import("./policies/PoliciesPage") },
+  { path: "sla", load: () => import("./sla/SlaPoliciesPage") },
   { path: "people", load: () => import("./people/PeoplePage") },
   { path: "companies", load: () => import("./companies/CompaniesPage") },
   { path: "locations", load: () => import("./locations/LocationsPage") },

@@ -11,6 +11,7 @@ import { isoToZonedDate, zonedToIso } from "./zoned";
 export const CATEGORIES = ["new", "open", "waiting", "resolved", "closed", "cancelled"] as const;
 export const PRIORITIES = ["1", "2", "3", "4"] as const;
 export const CHANNELS = ["web", "api", "email", "telegram", "qr", "phone", "schedule", "federation"] as const;
+export const SLA_STATES = ["breached", "warning", "running", "paused", "met"] as const;
 
 /** URL keys the panel owns (the "Clear filters" button removes these, never `ordering`). */
 export const FILTER_KEYS = [
@@ -30,6 +31,8 @@ export const FILTER_KEYS = [
   "updated_after",
   "planned_finish_after",
   "planned_finish_before",
+  "sla_state",
+  "sla_breaching_within",
   "q",
 ];
 
@@ -229,6 +232,8 @@ export function FilterPanel({ search, update, onClear }: { search: URLSearchPara
           onChange={(v) => setOne(update, "equipment", v)}
         />
         <SelectFilter label={t("filters.channel")} value={search.get("channel") ?? ""} options={CHANNELS.map((c) => ({ value: c, label: t(`channel.${c}`) }))} onChange={(v) => setOne(update, "channel", v)} />
+        <SelectFilter label={t("filters.slaState")} value={search.get("sla_state") ?? ""} options={SLA_STATES.map((s) => ({ value: s, label: t(`sla.state.${s}`) }))} onChange={(v) => setOne(update, "sla_state", v)} />
+        <TextFilter label={t("filters.slaWithin")} type="number" value={search.get("sla_breaching_within") ?? ""} onChange={(v) => setOne(update, "sla_breaching_within", v.trim())} />
         <DateFilter label={t("filters.createdAfter")} param="created_after" search={search} update={update} />
         <DateFilter label={t("filters.createdBefore")} param="created_before" search={search} update={update} />
         <DateFilter label={t("filters.updatedAfter")} param="updated_after" search={search} update={update} />

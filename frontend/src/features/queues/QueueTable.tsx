@@ -5,6 +5,7 @@ import { Link } from "react-router";
 import { useDateFormat } from "@/shared/format/datetime";
 import type { TicketRow } from "./api";
 import { COLUMNS, type Visibility } from "./columns";
+import { SlaBadge } from "./SlaBadge";
 import { parseOrdering } from "./views";
 
 export interface QueueTableProps {
@@ -61,6 +62,7 @@ export const QueueTable = memo(function QueueTable(props: QueueTableProps) {
         ) : (
           "—"
         ),
+      sla: (r) => <SlaBadge row={r} />,
     };
     return COLUMNS.map((c) => ({ id: c.id, header: t(c.label), cell: (info) => cell[c.id]!(info.row.original), meta: c }));
   }, [t, fmt]);

@@ -1,4 +1,4 @@
-import { screen, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type LiveClient, type LiveEvent, resetLiveClient, type SubscriptionHandlers, type Topic } from "@/shared/live";
@@ -192,5 +192,53 @@ describe("QueuesPage", () => {
     expect(screen.getByText("LEAK-1: permission_denied")).toBeInTheDocument();
     const post = calls.find((c) => c.method === "POST")!;
     expect(await post.json()).toEqual({ ids: [2, 1], changes: { priority: 4 } });
+  });
+
+  it("shows each row's SLA as the API reports it and filters and sorts by it", async () => {
+    const now = Date.now();
+    const at = (minutes: number) => new Date(now + minutes * 60_000).toISOString();
+    const target = (state: string, minutes: number) => ({ due_at: at(minutes), met_at: null, state, remaining_seconds: minutes * 60 });
+    const sla = (state: string, minutes: number) => ({ policy: { id: 1, name: "Default" }, paused: state === "paused", next_due_at: at(minutes), response: target(state, minutes), resolution: target("running", minutes + 600) });
+    const { calls } = mockApi({
+      "GET /api/v1/saved-views/": jsonResponse(200, []),
+      "GET /api/v1/ticket-types/": jsonResponse(200, []),
+      "GET /api/v1/workflows/": jsonResponse(200, []),
+      "GET /api/v1/tickets/": jsonResponse(200, {
+        next: null,
+        previous: null,
+        results: [ticket(3, { sla: sla("breached", -95) } as Partial<TicketRow>), ticket(2, { sla: sla("warning", 30) } as Partial<TicketRow>), ticket(1, { sla: null } as Partial<TicketRow>)],
+      }),
+    });
+    const user = userEvent.setup();
+    renderQueue("/queues/open");
+    await screen.findByRole("link", { name: "LEAK-3" });
+    const rows = screen.getAllByRole("row").slice(1);
+    const cell = (row: HTMLElement) => row.querySelector(".queues-table__c--sla")!;
+    expect(cell(rows[0]!)).toHaveTextContent("Breached: ! Overdue 1 h 35 min");
+    expect(cell(rows[0]!).firstElementChild).toHaveClass("queues-sla--breached");
+    expect(cell(rows[1]!)).toHaveTextContent(/^Due soon: (30|29) min$/);
+    expect(cell(rows[1]!).firstElementChild).toHaveClass("queues-sla--warning");
+    expect(cell(rows[2]!)).toHaveTextContent("—");
+
+    await user.click(screen.getByRole("button", { name: /SLA/ }));
+    let last = calls.filter((c) => c.url.includes("/api/v1/tickets/")).at(-1)!;
+    await waitFor(() => {
+      last = calls.filter((c) => c.url.includes("/api/v1/tickets/")).at(-1)!;
+      expect(new URL(last.url).searchParams.get("ordering")).toBe("-sla_due");
+    });
+
+    await user.click(screen.getByRole("button", { name: "Filters" }));
+    await user.selectOptions(screen.getByRole("combobox", { name: "SLA state" }), "breached");
+    await waitFor(() => {
+      last = calls.filter((c) => c.url.includes("/api/v1/tickets/")).at(-1)!;
+      expect(new URL(last.url).searchParams.get("sla_state")).toBe("breached");
+    });
+    await user.type(screen.getByRole("spinbutton", { name: "SLA due within (minutes)" }), "60");
+    await user.tab();
+    await waitFor(() => {
+      last = calls.filter((c) => c.url.includes("/api/v1/tickets/")).at(-1)!;
+      expect(new URL(last.url).searchParams.get("sla_breaching_within")).toBe("60");
+    });
+    expect(new URL(last.url).searchParams.get("ordering")).toBe("-sla_due");
   });
 });

@@ -21,6 +21,7 @@ export const COLUMNS: ColumnDef[] = [
   { id: "created", label: "columns.created", sort: "created_at", defaultVisible: false },
   { id: "updated", label: "columns.updated", sort: "updated_at", defaultVisible: true },
   { id: "planned_finish", label: "columns.plannedFinish", sort: "planned_finish", defaultVisible: false },
+  { id: "sla", label: "columns.sla", sort: "sla_due", defaultVisible: true },
 ];
 
 export type Visibility = Record<string, boolean>;

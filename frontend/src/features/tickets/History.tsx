@@ -29,7 +29,7 @@ export function History({ ticket }: { ticket: Ticket }) {
       <ErrorAlert error={events.error} />
       <ol className="tk-events">
         {list.map((event) => {
-          const line = describeEvent(t, event, { statusName: (key) => names.get(key) });
+          const line = describeEvent(t, event, { statusName: (key) => names.get(key), dateTime: fmt.dateTime });
           return (
             <li key={event.id} className={event.public === false ? "tk-event tk-event--internal" : "tk-event"}>
               <div className="tk-event__line">

@@ -15,6 +15,7 @@ import { FederationPanel } from "./FederationPanel";
 import { History } from "./History";
 import { PresenceBar } from "./PresenceBar";
 import { Properties } from "./Properties";
+import { SlaPanel } from "./SlaPanel";
 import { TicketHeader } from "./TicketHeader";
 import { usePresence } from "./presence";
 import { WatchersPanel } from "./WatchersPanel";
@@ -124,6 +125,7 @@ export default function TicketPage() {
           <div id="tk-properties" className={propsOpen ? "tk-side__body tk-side__body--open" : "tk-side__body"}>
             <Properties ticket={data} />
           </div>
+          <SlaPanel ticket={data} />
           <ChecklistPanel ticketId={id} />
           <ApprovalPanel ticketId={id} />
           <FederationPanel ticketId={id} />

@@ -67,4 +67,12 @@ describe("presence summary", () => {
     ]);
     expect(summarize(sockets, 2, now)).toEqual([{ id: 7, name: "Anna", typing: true }]);
   });
+
+  it("words SLA warnings and breaches with the target, the due time and the delay", () => {
+    const dateTime = (iso: string) => `<${iso}>`;
+    const warning = describeEvent(t, ev("sla_warning", { target: "response", due_at: "2026-12-01T11:00:00Z" }), { dateTime });
+    expect(warning).toEqual({ text: "SLA warning: Response due <2026-12-01T11:00:00Z>", details: [] });
+    const breach = describeEvent(t, ev("sla_breached", { target: "resolution", due_at: "2026-12-01T12:00:00Z", late_by_minutes: 95 }), { dateTime });
+    expect(breach).toEqual({ text: "SLA breached: Resolution was due <2026-12-01T12:00:00Z>", details: ["Late by 1 h 35 min"] });
+  });
 });

@@ -5,6 +5,7 @@
  */
 import type { TFunction } from "i18next";
 import type { TicketEvent } from "./api";
+import { formatDuration } from "./sla";
 
 type Data = Record<string, unknown>;
 
@@ -18,6 +19,8 @@ export interface EventLine {
 export interface HistoryContext {
   /** status key → its name in the ticket's workflow, when known */
   statusName?: (key: string) => string | undefined;
+  /** an ISO time in the account's zone (useDateFormat().dateTime); the raw value without it */
+  dateTime?: (iso: string) => string;
 }
 
 function refName(value: unknown): string {
@@ -88,7 +91,7 @@ export function describeEvent(t: TFunction, event: TicketEvent, ctx: HistoryCont
   const d = (event.data && typeof event.data === "object" ? event.data : {}) as Data;
   const details: string[] = [];
   const comment = typeof d.comment === "string" && d.comment.trim() ? d.comment.trim() : undefined;
-  switch (event.kind) {
+  switch (event.kind as string) {
     case "created":
       return { text: t("history.created"), details };
     case "routed": {
@@ -155,6 +158,15 @@ export function describeEvent(t: TFunction, event: TicketEvent, ctx: HistoryCont
       if (typeof d.reason === "string" && d.reason) details.push(d.reason);
       const value = refName(d.status ?? d.assignee ?? d.subticket ?? d.partner ?? d.ref ?? "");
       return { text: t(`history.federation.${action}`, { defaultValue: t("history.federation.other", { action }), value }), details };
+    }
+    case "sla_warning":
+    case "sla_breached": {
+      const target = t(`history.sla.target.${String(d.target)}`, { defaultValue: String(d.target ?? "") });
+      const due = typeof d.due_at === "string" ? (ctx.dateTime?.(d.due_at) ?? d.due_at) : "—";
+      const breached = (event.kind as string) === "sla_breached";
+      if (breached && typeof d.late_by_minutes === "number" && d.late_by_minutes > 0)
+        details.push(t("history.sla.late", { time: formatDuration(t, d.late_by_minutes * 60) }));
+      return { text: t(breached ? "history.sla.breached" : "history.sla.warning", { target, due }), details };
     }
     default:
       return { text: t(`history.kinds.${event.kind}`, { defaultValue: event.kind }), details };

@@ -1,0 +1,64 @@
+/**
+ * The ticket's SLA as the API reports it (`sla` on the list and detail payloads, tenant_apps/sla):
+ * the state of each target is the API's; the client only counts the time down between two answers.
+ */
+import type { TFunction } from "i18next";
+import { useEffect, useState } from "react";
+
+export type SlaState = "running" | "paused" | "met" | "warning" | "breached";
+
+export interface SlaTarget {
+  due_at: string | null;
+  met_at: string | null;
+  state: SlaState;
+  remaining_seconds: number | null;
+}
+
+export interface TicketSla {
+  policy: { id: number; name: string };
+  paused: boolean;
+  next_due_at: string | null;
+  response: SlaTarget | null;
+  resolution: SlaTarget | null;
+}
+
+/** The `sla` of a ticket payload (null: no policy applies). */
+export function slaOf(ticket: unknown): TicketSla | null {
+  const sla = (ticket as { sla?: TicketSla | null } | null)?.sla;
+  return sla && typeof sla === "object" ? sla : null;
+}
+
+/**
+ * Seconds left on a target now: counted down from `due_at` while it runs (wall-clock to the
+ * deadline), the API's frozen `remaining_seconds` while paused; null once met or when unknown.
+ */
+export function secondsLeft(target: SlaTarget, now: number): number | null {
+  if (target.state === "met" || target.met_at) return null;
+  if (target.state === "paused") return target.remaining_seconds;
+  if (target.due_at) {
+    const due = Date.parse(target.due_at);
+    if (!Number.isNaN(due)) return Math.round((due - now) / 1000);
+  }
+  return target.remaining_seconds;
+}
+
+/** "3 d 4 h", "2 h 05 min", "45 min" (absolute value; rounded to the minute, at least 1 min). */
+export function formatDuration(t: TFunction, seconds: number): string {
+  const minutes = Math.max(1, Math.round(Math.abs(seconds) / 60));
+  const d = Math.floor(minutes / 1440);
+  const h = Math.floor((minutes % 1440) / 60);
+  const m = minutes % 60;
+  if (d > 0) return h ? t("sla.duration.dh", { d, h }) : t("sla.duration.d", { d });
+  if (h > 0) return m ? t("sla.duration.hm", { h, m: String(m).padStart(2, "0") }) : t("sla.duration.h", { h });
+  return t("sla.duration.m", { m });
+}
+
+/** The current time, refreshed every `everyMs` (the countdowns re-render with it). */
+export function useNow(everyMs = 15_000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(timer);
+  }, [everyMs]);
+  return now;
+}
