@@ -42,6 +42,7 @@ export const adminNav: AdminNavSection[] = [
       { to: "routing", label: "admin:nav.routing" },
       { to: "checklists", label: "admin:nav.checklists" },
       { to: "policies", label: "admin:nav.policies" },
+      { to: "calendars", label: "calendars:nav" },
       { to: "sla", label: "sla:nav" },
     ],
   },
@@ -77,6 +78,8 @@ export const adminRoutes: AdminRoute[] = [
   { path: "routing", load: () => import("./routing/RoutingPage") },
   { path: "checklists", load: () => import("./checklists/ChecklistsPage") },
   { path: "policies", load: () => import("./policies/PoliciesPage") },
+  { path: "calendars", load: () => import("./calendars/CalendarsPage") },
+  { path: "calendars/:id", load: () => import("./calendars/CalendarEditPage") }, // "new" too
   { path: "sla", load: () => import("./sla/SlaPoliciesPage") },
   { path: "people", load: () => import("./people/PeoplePage") },
   { path: "companies", load: () => import("./companies/CompaniesPage") },
