@@ -26,7 +26,6 @@ export function SlaBadge({ row }: { row: TicketRow }) {
   return (
     <span className={`queues-sla queues-sla--${state}`} title={t("sla.title", { state: stateText, due: fmt.dateTime(sla.next_due_at) })}>
       {state !== "paused" && <span className="a-visually-hidden">{stateText}: </span>}
-      {state === "breached" && <span aria-hidden="true">! </span>}
       {text}
     </span>
   );

@@ -13,6 +13,7 @@ export const COLUMNS: ColumnDef[] = [
   { id: "type", label: "columns.type", defaultVisible: false },
   { id: "status", label: "columns.status", defaultVisible: true },
   { id: "priority", label: "columns.priority", sort: "priority", defaultVisible: true },
+  { id: "sla", label: "columns.sla", sort: "sla_due", defaultVisible: true },
   { id: "requester", label: "columns.requester", defaultVisible: true },
   { id: "company", label: "columns.company", defaultVisible: false },
   { id: "location", label: "columns.location", defaultVisible: false },
@@ -21,7 +22,6 @@ export const COLUMNS: ColumnDef[] = [
   { id: "created", label: "columns.created", sort: "created_at", defaultVisible: false },
   { id: "updated", label: "columns.updated", sort: "updated_at", defaultVisible: true },
   { id: "planned_finish", label: "columns.plannedFinish", sort: "planned_finish", defaultVisible: false },
-  { id: "sla", label: "columns.sla", sort: "sla_due", defaultVisible: true },
 ];
 
 export type Visibility = Record<string, boolean>;

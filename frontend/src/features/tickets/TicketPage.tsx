@@ -113,6 +113,7 @@ export default function TicketPage() {
           <History ticket={data} />
         </div>
         <aside className="tk-side" aria-label={t("page.side")}>
+          <SlaPanel ticket={data} />
           <button
             type="button"
             className="tk-side__toggle a-btn a-btn--secondary"
@@ -125,7 +126,6 @@ export default function TicketPage() {
           <div id="tk-properties" className={propsOpen ? "tk-side__body tk-side__body--open" : "tk-side__body"}>
             <Properties ticket={data} />
           </div>
-          <SlaPanel ticket={data} />
           <ChecklistPanel ticketId={id} />
           <ApprovalPanel ticketId={id} />
           <FederationPanel ticketId={id} />

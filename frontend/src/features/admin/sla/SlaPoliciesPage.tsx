@@ -327,7 +327,7 @@ function PolicyEditor({ draft, onDone, onDelete, deleting }: { draft: PolicyDraf
           );
         })}
       </ol>
-      <div>
+      <div className="sla-add">
         <Button size="sm" onClick={() => set({ escalations: [...d.escalations, { threshold: "breach", target: "resolution", action: "notify", group: null, assignee: null }] })}>
           {t("addEscalation")}
         </Button>
