@@ -415,6 +415,17 @@ def can_manage_branding(user) -> bool:
     return is_account_admin(user)
 
 
+# ---------------------------------------------------------------------------- business calendars
+def can_manage_calendars(user) -> bool:
+    """Business calendars (working hours, holidays, overrides) are the account admin's."""
+    return is_account_admin(user)
+
+
+def can_view_calendars(user) -> bool:
+    """Agents read the calendars (SLA targets and planned maintenance are computed on them)."""
+    return is_agent(user)
+
+
 # ---------------------------------------------------------------------------- audit log, impersonation
 def can_read_audit_log(user) -> bool:
     """An account's audit log (what platform operators did inside it) is its admins'."""

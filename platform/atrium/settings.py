@@ -156,6 +156,7 @@ TENANT_APPS = [
     "tenant_apps.branding",
     "tenant_apps.notifications",
     "tenant_apps.schedules",
+    "tenant_apps.calendars",
     "federation",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -11,6 +11,7 @@ from tenant_apps.approvals.api import views as approvals
 from tenant_apps.audit.api import views as audit
 from tenant_apps.branding import views as branding_files
 from tenant_apps.branding.api import views as branding
+from tenant_apps.calendars.api import views as calendars
 from tenant_apps.desk.api import uploads as desk_uploads
 from tenant_apps.desk.api import views as desk
 from tenant_apps.notices.api import views as notices
@@ -41,6 +42,7 @@ router.register("announcements", notices.AnnouncementViewSet, basename="announce
 router.register("passes", passes.PassViewSet, basename="pass")
 router.register("schedules", schedules.ScheduleViewSet, basename="schedule")
 router.register("schedule-occurrences", schedules.OccurrenceViewSet, basename="schedule-occurrence")
+router.register("calendars", calendars.CalendarViewSet, basename="calendar")
 
 api_v1 = [
     path("auth/session/", people.SessionView.as_view(), name="auth-session"),

@@ -3,13 +3,15 @@
 Times recur on the account's wall clock (09:00 stays 09:00 across a DST change): the grid is
 computed on naive local times and each one is then placed in the zone.
 
-Working days: weekends (Saturday, Sunday) only. The account's business calendar (holidays,
-transferred working days) belongs to `tenant_apps/sla`, which is not in the tree yet;
-`is_working_day` is the one place to ask it once it is (docs/schedules.md)."""
+Working days: the account's default business calendar decides (tenant_apps/calendars: its week,
+its public holidays and transferred working days, the admin's overrides). The callers pass its
+`WorkingTime.is_working_day` to `apply_holidays` (services.working_day()), so this module stays
+pure; `is_working_day` (weekends only) is the default for a caller that has no calendar
+(docs/schedules.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -29,6 +31,7 @@ class Slot:
 
 
 def is_working_day(day: date) -> bool:
+    """Monday to Friday: the rule when no calendar is given."""
     return day.weekday() < 5
 
 
@@ -111,11 +114,14 @@ def next_after_completion(schedule, tz: ZoneInfo, completed_at: datetime) -> dat
     return _aware(local, tz)
 
 
-def apply_holidays(schedule, due_at: datetime, tz: ZoneInfo) -> Slot:
-    """The holidays rule: keep, skip, or move to the previous / next working day (same time)."""
+def apply_holidays(
+    schedule, due_at: datetime, tz: ZoneInfo, working_day: Callable[[date], bool] = is_working_day
+) -> Slot:
+    """The holidays rule: keep, skip, or move to the previous / next working day (same time).
+    `working_day(local date)`: the account's default calendar's (services.working_day())."""
     local = _local(due_at, tz)
     rule = schedule.holidays
-    if rule == HolidaysRule.KEEP or is_working_day(local.date()):
+    if rule == HolidaysRule.KEEP or working_day(local.date()):
         return Slot(due_at, due_at)
     if rule == HolidaysRule.SKIP:
         return Slot(due_at, None)
@@ -123,7 +129,7 @@ def apply_holidays(schedule, due_at: datetime, tz: ZoneInfo) -> Slot:
     moved = local
     for _ in range(MAX_SHIFT_DAYS):
         moved += step
-        if is_working_day(moved.date()):
+        if working_day(moved.date()):
             return Slot(due_at, _aware(moved, tz))
     return Slot(due_at, None)
 

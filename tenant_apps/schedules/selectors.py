@@ -6,7 +6,7 @@ from datetime import datetime
 
 from . import recurrence
 from .models import Mode, Occurrence, Schedule
-from .services import account_zone
+from .services import account_zone, working_day
 
 MAX_PLAN_ITEMS = 5000
 
@@ -18,6 +18,7 @@ def plan(
     completion) and those the grid will bring (state "planned"), and skipped ones (state "skipped",
     on a non-working day under the skip rule), ordered by the planned time."""
     tz = account_zone()
+    is_working = working_day()
     schedules = Schedule.objects.filter(is_active=True).select_related("location", "equipment", "ticket_type")
     if location is not None:
         schedules = schedules.filter(location_id=location)
@@ -35,7 +36,7 @@ def plan(
         for occ in (o for (sid, _d), o in stored.items() if sid == schedule.pk):
             seen.add(occ.due_at)
             items.append(_item(schedule, occ.due_at, occ.planned_at, occ.state, occ))
-        for slot in _projected(schedule, tz, start, end):
+        for slot in _projected(schedule, tz, start, end, is_working):
             if slot.due_at in seen:
                 continue
             if slot.planned_at is None:
@@ -48,7 +49,7 @@ def plan(
     return items[:MAX_PLAN_ITEMS]
 
 
-def _projected(schedule: Schedule, tz, start: datetime, end: datetime):
+def _projected(schedule: Schedule, tz, start: datetime, end: datetime, working_day):
     if schedule.mode == Mode.FROM_COMPLETION:
         last = schedule.occurrences.order_by("-due_at").first()
         if last is None:
@@ -59,7 +60,7 @@ def _projected(schedule: Schedule, tz, start: datetime, end: datetime):
             nominal = recurrence.next_after_completion(schedule, tz, last.completed_at)
         if nominal is None:
             return
-        slot = recurrence.apply_holidays(schedule, nominal, tz)
+        slot = recurrence.apply_holidays(schedule, nominal, tz, working_day)
         if start <= (slot.planned_at or slot.due_at) < end:
             yield slot
         return
@@ -68,7 +69,7 @@ def _projected(schedule: Schedule, tz, start: datetime, end: datetime):
     for nominal in recurrence.nominal_times(schedule, tz, after=after):
         if nominal >= end + recurrence.timedelta(days=recurrence.MAX_SHIFT_DAYS):
             return
-        slot = recurrence.apply_holidays(schedule, nominal, tz)
+        slot = recurrence.apply_holidays(schedule, nominal, tz, working_day)
         if start <= (slot.planned_at or slot.due_at) < end:
             yield slot
 

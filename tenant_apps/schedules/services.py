@@ -34,6 +34,13 @@ EDITABLE = (
 ).split()
 
 
+def working_day():
+    """`(local date) -> bool`: the account's default business calendar's working days."""
+    from tenant_apps.calendars.selectors import working_time
+
+    return working_time().is_working_day
+
+
 def account_zone() -> ZoneInfo:
     account = current_account()
     try:
@@ -135,7 +142,7 @@ def complete_occurrence(
 
 
 # ---------------------------------------------------------------------------- materialising
-def _due_slots(schedule: Schedule, tz: ZoneInfo, now: datetime) -> list[recurrence.Slot]:
+def _due_slots(schedule: Schedule, tz: ZoneInfo, now: datetime, working_day) -> list[recurrence.Slot]:
     """Occurrences of a schedule whose ticket should exist by `now` and may not yet."""
     if schedule.mode == Mode.FROM_COMPLETION:
         last = schedule.occurrences.order_by("-due_at").first()
@@ -147,17 +154,17 @@ def _due_slots(schedule: Schedule, tz: ZoneInfo, now: datetime) -> list[recurren
             nominal = recurrence.next_after_completion(schedule, tz, last.completed_at)
             if nominal is None or nominal <= last.due_at:
                 return []
-        slot = recurrence.apply_holidays(schedule, nominal, tz)
+        slot = recurrence.apply_holidays(schedule, nominal, tz, working_day)
         while slot.planned_at is None:  # skipped: the next period
             nominal = recurrence.next_after_completion(schedule, tz, nominal)
             if nominal is None:
                 return []
-            slot = recurrence.apply_holidays(schedule, nominal, tz)
+            slot = recurrence.apply_holidays(schedule, nominal, tz, working_day)
         return [slot] if recurrence.create_from(schedule, slot.planned_at) <= now else []
     after = schedule.materialised_until
     slots = []
     for nominal in recurrence.nominal_times(schedule, tz, after=after):
-        slot = recurrence.apply_holidays(schedule, nominal, tz)
+        slot = recurrence.apply_holidays(schedule, nominal, tz, working_day)
         if slot.planned_at is not None and recurrence.create_from(schedule, slot.planned_at) > now:
             break
         if len(slots) >= MAX_INSERT_PER_SCHEDULE:
@@ -172,9 +179,10 @@ def insert_due_occurrences(*, now: datetime | None = None) -> int:
     number of due slots seen (inserted or already there)."""
     now = now or timezone.now()
     tz = account_zone()
+    is_working = working_day()
     seen = 0
     for schedule in Schedule.objects.filter(is_active=True, first_at__lte=now + timedelta(days=367)):
-        slots = _due_slots(schedule, tz, now)
+        slots = _due_slots(schedule, tz, now, is_working)
         if not slots:
             continue
         # what lies further back than CATCH_UP is history, not work (a first date long ago)

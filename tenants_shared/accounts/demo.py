@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django_tenants.utils import schema_context
 
 from tenant_apps.branding.demo import fill_demo_branding
+from tenant_apps.calendars.demo import fill_demo_calendars
 from tenant_apps.desk.demo import fill_demo_desk
 from tenant_apps.notices.demo import fill_demo_notices
 from tenant_apps.passes.demo import fill_demo_passes
@@ -124,6 +125,8 @@ def load_demo() -> list[str]:
                 fill_demo_passes()
             with transaction.atomic():
                 fill_demo_branding()
+            with transaction.atomic():
+                fill_demo_calendars()
         connection.set_schema_to_public()
         lines.append(
             f"{demo.slug:<14} admin {admin_email} / {DEMO_PASSWORD}; also "

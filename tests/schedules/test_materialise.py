@@ -21,6 +21,17 @@ def tick(now: datetime) -> int:
     return services.materialize_due_occurrences(now=now)
 
 
+def weekdays_only() -> None:
+    """The account's default calendar (24/7 when provisioned) made Monday to Friday, all day: the
+    holidays rule asks it which days are working days (tenant_apps/calendars)."""
+    from tenant_apps.calendars import services as calendars
+    from tenant_apps.calendars.models import BusinessCalendar
+
+    week = [{"weekday": d, "start": "00:00", "end": "24:00"} for d in range(5)]
+    default = BusinessCalendar.objects.get(is_default=True)
+    calendars.update_calendar(actor=None, calendar=default, data={"is_24x7": False, "week": week})
+
+
 def test_lead_time_files_each_occurrence_once_ahead_of_its_date(mall):
     with in_account(mall):
         security = ResponsibilityGroup.objects.get(code="security")
@@ -45,6 +56,7 @@ def test_lead_time_files_each_occurrence_once_ahead_of_its_date(mall):
 
 def test_skip_on_weekends_and_the_catch_up_window(mall):
     with in_account(mall):
+        weekdays_only()
         friday = datetime(2026, 1, 2, 9, tzinfo=UTC)
         make_schedule(mall, first_at=friday, period_unit="days", holidays="skip")
         assert tick(datetime(2026, 1, 6, 10, tzinfo=UTC)) == 3  # Fri, Mon, Tue; the weekend skipped
@@ -61,6 +73,7 @@ def test_skip_on_weekends_and_the_catch_up_window(mall):
 
 def test_moved_to_the_next_working_day(mall):
     with in_account(mall):
+        weekdays_only()
         saturday = datetime(2026, 1, 3, 9, tzinfo=UTC)
         make_schedule(mall, first_at=saturday, holidays="next")
         assert tick(datetime(2026, 1, 3, 12, tzinfo=UTC)) == 0  # its planned day is Monday
