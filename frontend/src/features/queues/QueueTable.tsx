@@ -118,7 +118,7 @@ export const QueueTable = memo(function QueueTable(props: QueueTableProps) {
                       <button
                         type="button"
                         className="queues-sort"
-                        onClick={() => onSort(active && sorted.desc ? meta.sort! : `-${meta.sort}`)}
+                        onClick={() => onSort(meta.ascendingFirst ? (active && !sorted.desc ? `-${meta.sort}` : meta.sort!) : active && sorted.desc ? meta.sort! : `-${meta.sort}`)}
                       >
                         {label}
                         <span aria-hidden="true" className="queues-sort__mark">

@@ -206,7 +206,13 @@ describe("QueuesPage", () => {
       "GET /api/v1/tickets/": jsonResponse(200, {
         next: null,
         previous: null,
-        results: [ticket(3, { sla: sla("breached", -95) } as Partial<TicketRow>), ticket(2, { sla: sla("warning", 30) } as Partial<TicketRow>), ticket(1, { sla: null } as Partial<TicketRow>)],
+        results: [
+          ticket(3, { sla: sla("breached", -95) } as Partial<TicketRow>),
+          ticket(2, { sla: sla("warning", 30) } as Partial<TicketRow>),
+          ticket(1, { sla: null } as Partial<TicketRow>),
+          // waiting on the requester after its response was late: no clock runs, the breach stays
+          ticket(4, { sla: { ...sla("breached", -60), paused: true } } as Partial<TicketRow>),
+        ],
       }),
     });
     const user = userEvent.setup();
@@ -219,12 +225,13 @@ describe("QueuesPage", () => {
     expect(cell(rows[1]!)).toHaveTextContent(/^Due soon: (30|29) min$/);
     expect(cell(rows[1]!).firstElementChild).toHaveClass("queues-sla--warning");
     expect(cell(rows[2]!)).toHaveTextContent("—");
+    expect(cell(rows[3]!)).toHaveTextContent("Breached, paused");
 
     await user.click(screen.getByRole("button", { name: /SLA/ }));
     let last = calls.filter((c) => c.url.includes("/api/v1/tickets/")).at(-1)!;
     await waitFor(() => {
       last = calls.filter((c) => c.url.includes("/api/v1/tickets/")).at(-1)!;
-      expect(new URL(last.url).searchParams.get("ordering")).toBe("-sla_due");
+      expect(new URL(last.url).searchParams.get("ordering")).toBe("sla_due"); // the soonest due first
     });
 
     await user.click(screen.getByRole("button", { name: "Filters" }));
@@ -239,6 +246,6 @@ describe("QueuesPage", () => {
       last = calls.filter((c) => c.url.includes("/api/v1/tickets/")).at(-1)!;
       expect(new URL(last.url).searchParams.get("sla_breaching_within")).toBe("60");
     });
-    expect(new URL(last.url).searchParams.get("ordering")).toBe("-sla_due");
+    expect(new URL(last.url).searchParams.get("ordering")).toBe("sla_due");
   });
 });

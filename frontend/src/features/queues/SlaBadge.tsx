@@ -1,11 +1,11 @@
 import { useTranslation } from "react-i18next";
-import { formatDuration, type SlaState, slaOf, useNow } from "@/features/tickets/sla";
+import { formatDuration, nextDue, type SlaState, slaOf, useNow } from "@/features/tickets/sla";
 import { useDateFormat } from "@/shared/format/datetime";
 import type { TicketRow } from "./api";
 
-/** The row's state: the worst the API reports for a target still open (it decides them, not us). */
+/** The row's state: the worst the API reports for its targets (it decides them, not us; a target met late stays breached, as `sla_state=breached` lists it). */
 function rowState(sla: NonNullable<ReturnType<typeof slaOf>>): SlaState {
-  const states = [sla.response, sla.resolution].filter((x) => x != null && x.state !== "met").map((x) => x!.state);
+  const states = [sla.response, sla.resolution].filter((x) => x != null).map((x) => x!.state);
   for (const s of ["breached", "warning", "paused", "running"] as const) if (states.includes(s)) return s;
   return sla.paused ? "paused" : "met";
 }
@@ -19,14 +19,16 @@ export function SlaBadge({ row }: { row: TicketRow }) {
   if (!sla) return <span className="queues-muted">—</span>;
   const state = rowState(sla);
   const stateText = t(`sla.state.${state}`, { defaultValue: state });
-  const due = sla.next_due_at ? Date.parse(sla.next_due_at) : NaN;
-  if (Number.isNaN(due) || state === "met") return <span className={`queues-sla queues-sla--${state}`}>{stateText}</span>;
-  const left = Math.round((due - now) / 1000);
-  const text = state === "paused" ? stateText : left < 0 ? t("sla.overdue", { time: formatDuration(t, left) }) : formatDuration(t, left);
+  const next = nextDue(sla); // the earliest due of the running targets: what `sla_due` sorts by
+  if (!next) {
+    const text = sla.paused && state !== "paused" ? t("sla.whilePaused", { state: stateText }) : stateText;
+    return <span className={`queues-sla queues-sla--${state}`}>{text}</span>;
+  }
+  const left = Math.round((Date.parse(next) - now) / 1000);
   return (
-    <span className={`queues-sla queues-sla--${state}`} title={t("sla.title", { state: stateText, due: fmt.dateTime(sla.next_due_at) })}>
-      {state !== "paused" && <span className="a-visually-hidden">{stateText}: </span>}
-      {text}
+    <span className={`queues-sla queues-sla--${state}`} title={t("sla.title", { state: stateText, due: fmt.dateTime(next) })}>
+      <span className="a-visually-hidden">{stateText}: </span>
+      {left < 0 ? t("sla.overdue", { time: formatDuration(t, left) }) : formatDuration(t, left)}
     </span>
   );
 }

@@ -4,6 +4,8 @@ export interface ColumnDef {
   label: string; // i18n key in "queues"
   /** The API's `ordering` field, when it can sort by this column. */
   sort?: string;
+  /** The first click sorts ascending (the soonest SLA due first); otherwise descending. */
+  ascendingFirst?: boolean;
   defaultVisible: boolean;
 }
 
@@ -13,7 +15,7 @@ export const COLUMNS: ColumnDef[] = [
   { id: "type", label: "columns.type", defaultVisible: false },
   { id: "status", label: "columns.status", defaultVisible: true },
   { id: "priority", label: "columns.priority", sort: "priority", defaultVisible: true },
-  { id: "sla", label: "columns.sla", sort: "sla_due", defaultVisible: true },
+  { id: "sla", label: "columns.sla", sort: "sla_due", ascendingFirst: true, defaultVisible: true },
   { id: "requester", label: "columns.requester", defaultVisible: true },
   { id: "company", label: "columns.company", defaultVisible: false },
   { id: "location", label: "columns.location", defaultVisible: false },

@@ -30,17 +30,18 @@ export function SlaPanel({ ticket }: { ticket: Ticket }) {
       <dl className="tk-sla__targets">
         {TARGETS.map((kind) => {
           const target = sla[kind];
-          return target ? <Target key={kind} kind={kind} target={target} now={now} /> : null;
+          return target ? <Target key={kind} kind={kind} target={target} now={now} paused={sla.paused} /> : null;
         })}
       </dl>
     </section>
   );
 }
 
-function Target({ kind, target, now }: { kind: (typeof TARGETS)[number]; target: SlaTarget; now: number }) {
+function Target({ kind, target, now, paused }: { kind: (typeof TARGETS)[number]; target: SlaTarget; now: number; paused: boolean }) {
   const { t } = useTranslation("tickets");
   const fmt = useDateFormat();
-  const left = secondsLeft(target, now);
+  const left = secondsLeft(target, now, paused);
+  const stopped = paused || target.state === "paused";
   const stateText = t(`sla.state.${target.state}`, { defaultValue: target.state });
   return (
     <div className={`tk-sla__target tk-sla__target--${target.state}`} data-testid={`sla-${kind}`}>
@@ -58,7 +59,7 @@ function Target({ kind, target, now }: { kind: (typeof TARGETS)[number]; target:
           )}
           {left != null && (
             <dd className={left < 0 ? "tk-sla__left tk-sla__left--overdue" : "tk-sla__left"}>
-              {left < 0 ? t("sla.overdue", { time: formatDuration(t, left) }) : t(target.state === "paused" ? "sla.leftPaused" : "sla.left", { time: formatDuration(t, left) })}
+              {t(left < 0 ? (stopped ? "sla.overduePaused" : "sla.overdue") : stopped ? "sla.leftPaused" : "sla.left", { time: formatDuration(t, left) })}
             </dd>
           )}
         </>

@@ -29,17 +29,28 @@ export function slaOf(ticket: unknown): TicketSla | null {
 }
 
 /**
- * Seconds left on a target now: counted down from `due_at` while it runs (wall-clock to the
- * deadline), the API's frozen `remaining_seconds` while paused; null once met or when unknown.
+ * Seconds left on a target now (negative: late): counted down from `due_at` while it runs (wall
+ * clock to the deadline); while the clock is stopped (`paused`), the API's `remaining_seconds`
+ * (working time left when it stopped); null once met or when unknown.
  */
-export function secondsLeft(target: SlaTarget, now: number): number | null {
-  if (target.state === "met" || target.met_at) return null;
-  if (target.state === "paused") return target.remaining_seconds;
+export function secondsLeft(target: SlaTarget, now: number, paused = false): number | null {
+  if (target.met_at) return null;
+  if (paused || target.state === "paused") return target.remaining_seconds;
   if (target.due_at) {
     const due = Date.parse(target.due_at);
     if (!Number.isNaN(due)) return Math.round((due - now) / 1000);
   }
   return target.remaining_seconds;
+}
+
+/** The earliest due time of the targets still running (what `ordering=sla_due` sorts by), or null. */
+export function nextDue(sla: TicketSla): string | null {
+  if (sla.paused) return null;
+  const due = [sla.response, sla.resolution]
+    .filter((x): x is SlaTarget => x != null && !x.met_at && x.state !== "paused" && Boolean(x.due_at))
+    .map((x) => x.due_at!)
+    .sort((a, b) => Date.parse(a) - Date.parse(b));
+  return due[0] ?? null;
 }
 
 /** "3 d 4 h", "2 h 05 min", "45 min" (absolute value; rounded to the minute, at least 1 min). */
