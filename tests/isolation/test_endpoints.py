@@ -38,6 +38,7 @@ from federation.directory.models import InvitationCode, Partnership
 from federation.models import InboxMessage, OutboxMessage, TicketLink
 from tenant_apps.approvals.models import ApprovalPolicy, ApprovalRound, ApprovalStep
 from tenant_apps.audit.models import AuditEntry as AccountAuditEntry
+from tenant_apps.calendars.models import BusinessCalendar, CalendarOverride, WorkingInterval
 from tenant_apps.desk.models import (
     Attachment,
     ChecklistItem,
@@ -498,6 +499,29 @@ def _build_world() -> World:
         multipart=True,
     )["id"]
 
+    # B: business calendars (two, so that B's second one has an id A's calendars do not) and a day
+    _ok(b_admin, b.host, "post", "/calendars/", {"name": f"{MARK} hours"}, status=201)
+    ids["b_calendar"] = _ok(
+        b_admin,
+        b.host,
+        "post",
+        "/calendars/",
+        {
+            "name": f"{MARK} calendar",
+            "holidays_country": "RU",
+            "week": [{"weekday": 0, "start": "09:00", "end": "18:00"}],
+        },
+        status=201,
+    )["id"]
+    ids["b_calendar_override"] = _ok(
+        b_admin,
+        b.host,
+        "post",
+        f"/calendars/{ids['b_calendar']}/overrides/",
+        {"day": "2030-01-07", "kind": "holiday", "note": f"{MARK} override"},
+        status=201,
+    )["id"]
+
     # the b_* ids must not exist in A, or the "local" checks would prove nothing
     models = {
         "b_ticket": Ticket,
@@ -523,6 +547,8 @@ def _build_world() -> World:
         "b_schedule": Schedule,
         "b_occurrence": Occurrence,
         "b_notification": Notification,
+        "b_calendar": BusinessCalendar,
+        "b_calendar_override": CalendarOverride,
         "b_upload": Attachment,
     }
     with schema_context(a.schema):
@@ -612,6 +638,9 @@ def snapshot(mall: Mall) -> dict[str, list]:
         "notifications": Notification.objects.all(),
         "schedules": Schedule.objects.all(),
         "occurrences": Occurrence.objects.all(),
+        "calendars": BusinessCalendar.objects.all(),
+        "calendar_intervals": WorkingInterval.objects.all(),
+        "calendar_overrides": CalendarOverride.objects.all(),
     }
     with schema_context(mall.schema):
         rows = {name: list(qs.order_by("pk").values()) for name, qs in tables.items()}
@@ -1106,6 +1135,26 @@ ROUTES: dict[str, list[Req]] = {
     "schedule-occurrence-list": [Req("get", local="200")],
     "schedule-occurrence-detail": [Req("get", _pk("b_occurrence"))],
     "schedule-occurrence-complete": [Req("post", _pk("b_occurrence"), lambda w: {"note": "done"})],
+    # ------------------------------------------------------------------ business calendars
+    "calendar-list": [
+        Req("get", local="200"),
+        Req("post", body=lambda w: {"name": "A calendar"}, local="201"),
+    ],
+    "calendar-detail": [
+        Req("get", _pk("b_calendar")),
+        Req("patch", _pk("b_calendar"), lambda w: {"name": "x"}),
+        Req("put", _pk("b_calendar"), lambda w: {"name": "x"}),
+        Req("delete", _pk("b_calendar")),
+    ],
+    "calendar-overrides": [
+        Req("get", _pk("b_calendar")),
+        Req("post", _pk("b_calendar"), lambda w: {"day": "2030-01-08", "kind": "holiday"}),
+    ],
+    "calendar-override": [
+        Req("patch", {"pk": "b_calendar", "oid": "b_calendar_override"}, lambda w: {"note": "x"}),
+        Req("delete", {"pk": "b_calendar", "oid": "b_calendar_override"}),
+    ],
+    "calendar-days": [Req("get", _pk("b_calendar"), query={"from": "2030-01-01", "to": "2030-01-31"})],
     # ------------------------------------------------------------------ uploads before filing
     "upload-list": [Req("post", body=_file, local="201", multipart=True)],
     "upload-detail": [Req("delete", _pk("b_upload"))],
