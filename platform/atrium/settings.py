@@ -332,6 +332,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Links mailed to people: an invitation (set the first password) and a password reset. Both are
 # signed, single use and bound to the account (tenant_apps/people/tokens.py).
 ATRIUM_INVITATION_SECONDS = env.int("ATRIUM_INVITATION_SECONDS", default=7 * 24 * 3600)
+# the sign-in link a sign-up answers with (POST /api/v1/signup/ -> sign_in_url): single use, short-lived
+ATRIUM_WELCOME_LINK_SECONDS = env.int("ATRIUM_WELCOME_LINK_SECONDS", default=15 * 60)
 PASSWORD_RESET_TIMEOUT = env.int("ATRIUM_PASSWORD_RESET_SECONDS", default=2 * 3600)
 # Lockout after failed sign-ins and mailed-link attempts (tenant_apps/people/attempts.py): this
 # many failures within the window lock the e-mail (or the client address) for ATRIUM_LOCKOUT_SECONDS.

@@ -58,6 +58,7 @@ api_v1 = [
         name="password-reset-confirm",
     ),
     path("auth/password/", people.PasswordChangeView.as_view(), name="password-change"),
+    path("auth/welcome/", people.WelcomeView.as_view(), name="auth-welcome"),
     path("auth/impersonation/", people.ImpersonationView.as_view(), name="auth-impersonation"),
     path("me/", people.MeView.as_view(), name="me"),
     path("team/<int:pk>/filing/", people_filing.TeamFilingView.as_view(), name="team-filing"),

@@ -26,7 +26,7 @@ from tenant_apps.objects.models import Location
 from . import attempts, selectors
 from .errors import LinkExpired, LinkInvalid, NotAllowed
 from .models import AGENT_ROLES, Company, ResponsibilityGroup, Role, User, normalize_email
-from .tokens import AccountLinkTokens, LinkCheck, invitation_tokens, password_reset_tokens
+from .tokens import AccountLinkTokens, LinkCheck, invitation_tokens, password_reset_tokens, welcome_tokens
 
 _access_listeners: list = []
 
@@ -271,6 +271,24 @@ def password_reset_link(user: User) -> str:
     """A signed link for this account only; single use (the new password changes what it signs)
     and expiring after PASSWORD_RESET_TIMEOUT."""
     return _link(user, password_reset_tokens, "reset-password")
+
+
+def welcome_link_query(user: User) -> str:
+    """`uid=...&token=...` of the sign-in link a sign-up answers with (`/app/welcome?...`): for this
+    account only, single use (signing in changes the last sign-in it signs), expiring after
+    ATRIUM_WELCOME_LINK_SECONDS. It spares the new admin a second password check right after
+    choosing the password."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return f"uid={uid}&token={welcome_tokens.make_token(user)}"
+
+
+@transaction.atomic
+def sign_in_with_welcome_link(*, request, uid: str, token: str) -> User:
+    """Start a browser session from the sign-up's sign-in link (LinkInvalid once used, on another
+    account's host, or for a blocked person; LinkExpired when too old)."""
+    user = _person_from_link(uid, token, welcome_tokens, request)
+    login(request, user)  # sets last_login: the link is spent
+    return user
 
 
 def _person_from_link(uid: str, token: str, tokens: AccountLinkTokens, request=None) -> User:

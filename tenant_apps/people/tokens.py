@@ -1,4 +1,4 @@
-"""Signed, expiring, single-use links: invitations and password resets.
+"""Signed, expiring, single-use links: invitations, password resets and the sign-up's sign-in link.
 
 Django's password-reset token generator, with three changes:
 - each purpose has its own key salt, so an invitation token is never a reset token and back;
@@ -69,3 +69,5 @@ class AccountLinkTokens(PasswordResetTokenGenerator):
 
 invitation_tokens = AccountLinkTokens(purpose="invitation", timeout_setting="ATRIUM_INVITATION_SECONDS")
 password_reset_tokens = AccountLinkTokens(purpose="password_reset", timeout_setting="PASSWORD_RESET_TIMEOUT")
+# the link a sign-up answers with: signs the new account's admin in once, without the password
+welcome_tokens = AccountLinkTokens(purpose="welcome", timeout_setting="ATRIUM_WELCOME_LINK_SECONDS")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -61,6 +63,52 @@ def test_signup_creates_account_schema_domain_and_admin_who_can_log_in_at_once()
     assert me.status_code == 200
     assert me.json()["user"]["role"] == "account_admin"
     assert me.json()["account"]["slug"] == slug
+
+
+def _welcome(client: Client, host: str, sign_in_url: str):
+    query = parse_qs(urlsplit(sign_in_url).query)
+    body = {"uid": query["uid"][0], "token": query["token"][0]}
+    return client.post("/api/v1/auth/welcome/", body, content_type="application/json", HTTP_HOST=host)
+
+
+@pytest.mark.django_db
+def test_signup_answers_with_a_single_use_sign_in_link_for_its_own_account_only(settings):
+    slug = unique_slug("welc")
+    made = signup(Client(), slug=slug, admin_email="welcome@mega.example")
+    assert made.status_code == 201, made.content
+    link = made.json()["sign_in_url"]
+    host = f"{slug}.atrium.localhost"
+    assert link.startswith(f"http://{host}/app/welcome?uid=")
+
+    # on another account's host (a person with the same id exists there too) it signs nobody in
+    other_slug = unique_slug("welo")
+    assert signup(Client(), slug=other_slug, admin_email="other@mega.example").status_code == 201
+    elsewhere = _welcome(Client(), f"{other_slug}.atrium.localhost", link)
+    assert elsewhere.status_code == 400 and elsewhere.json()["code"] == "link_invalid"
+
+    # on its own host: a session as the new admin, without the password
+    browser = Client()
+    answer = _welcome(browser, host, link)
+    assert answer.status_code == 200, answer.content
+    me = browser.get("/api/v1/me/", HTTP_HOST=host)
+    assert me.status_code == 200
+    assert (me.json()["user"]["email"], me.json()["user"]["role"]) == (
+        "welcome@mega.example",
+        "account_admin",
+    )
+
+    # once: the second use is refused, and it started no session
+    again = Client()
+    spent = _welcome(again, host, link)
+    assert spent.status_code == 400 and spent.json()["code"] == "link_invalid"
+    assert again.get("/api/v1/me/", HTTP_HOST=host).status_code in (401, 403)
+
+    # too old: refused as expired (a lifetime below zero makes any new link too old)
+    settings.ATRIUM_WELCOME_LINK_SECONDS = -1
+    late_slug = unique_slug("well")
+    late = signup(Client(), slug=late_slug, admin_email="late@mega.example")
+    expired = _welcome(Client(), f"{late_slug}.atrium.localhost", late.json()["sign_in_url"])
+    assert expired.status_code == 400 and expired.json()["code"] == "link_expired"
 
 
 @pytest.mark.django_db

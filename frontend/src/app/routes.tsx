@@ -23,6 +23,7 @@ export const appRoutes: AppRoute[] = [
   { area: "public", path: "forgot-password", load: () => import("@/features/auth/ForgotPasswordPage") },
   { area: "public", path: "reset-password", load: () => import("@/features/auth/ResetPasswordPage") },
   { area: "public", path: "accept-invitation", load: () => import("@/features/auth/AcceptInvitationPage") },
+  { area: "public", path: "welcome", load: () => import("@/features/auth/WelcomePage") },
 
   // the workspace
   { area: "shell", path: "queues", load: () => import("@/features/queues/QueuesPage") },

@@ -187,6 +187,13 @@ class PasswordLinkSerializer(serializers.Serializer):
     password = serializers.CharField(trim_whitespace=False)
 
 
+class WelcomeLinkSerializer(serializers.Serializer):
+    """What the sign-up's sign-in link carries (`/app/welcome?uid=...&token=...`)."""
+
+    uid = serializers.CharField()
+    token = serializers.CharField()
+
+
 class PasswordChangeSerializer(serializers.Serializer):
     old_password = serializers.CharField(trim_whitespace=False)
     new_password = serializers.CharField(trim_whitespace=False)
@@ -235,6 +242,22 @@ class PasswordResetConfirmView(APIView):
         data.is_valid(raise_exception=True)
         services.confirm_password_reset(request=request, **data.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WelcomeView(APIView):
+    """POST signs the new account's admin in with the sign-in link the sign-up answered with
+    (single use, short-lived): a browser session without a second password check."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [AddressRateThrottle]
+    throttle_scope = "password_link"
+
+    @extend_schema(request=WelcomeLinkSerializer, responses={200: SignedInPersonSerializer})
+    def post(self, request):
+        data = WelcomeLinkSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.sign_in_with_welcome_link(request=request, **data.validated_data)
+        return Response(SignedInPersonSerializer(user).data)
 
 
 class PasswordChangeView(APIView):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django_tenants.utils import tenant_context
 from drf_spectacular.utils import extend_schema
 from kernel.proxies import AddressRateThrottle
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from tenant_apps.people.services import welcome_link_query
 
 from ..models import AccountKind, Language
 from ..services import SIGNUP_KINDS, provision_account
@@ -43,6 +46,11 @@ class SignupResultSerializer(serializers.Serializer):
     url = serializers.CharField()
     admin_email = serializers.CharField()
     status = serializers.CharField()
+    sign_in_url = serializers.CharField(
+        help_text="Opens the new account's workspace signed in as its admin: single use, valid for "
+        "ATRIUM_WELCOME_LINK_SECONDS (15 minutes). API clients POST its uid and token to "
+        "/api/v1/auth/welcome/ on the account's host for a session."
+    )
 
 
 class SignupView(APIView):
@@ -58,11 +66,15 @@ class SignupView(APIView):
         result = provision_account(**data.validated_data)
         port = request.get_port()
         suffix = "" if port in ("80", "443") else f":{port}"
+        url = f"{request.scheme}://{result.host}{suffix}/"
+        with tenant_context(result.account):
+            welcome = welcome_link_query(result.admin)
         body = {
             "slug": result.account.slug,
             "name": result.account.name,
-            "url": f"{request.scheme}://{result.host}{suffix}/",
+            "url": url,
             "admin_email": result.admin.email,
             "status": result.account.status,
+            "sign_in_url": f"{url}app/welcome?{welcome}",
         }
         return Response(SignupResultSerializer(body).data, status=status.HTTP_201_CREATED)

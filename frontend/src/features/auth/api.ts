@@ -19,5 +19,10 @@ export function acceptInvitation(body: { uid: string; token: string; password: s
   return unwrap(api.POST("/api/v1/auth/invitations/accept/", { body }));
 }
 
+/** The sign-up's sign-in link: a browser session as the new account's admin (single use). */
+export function signInWithWelcomeLink(body: { uid: string; token: string }): Promise<SignedInPerson> {
+  return unwrap(api.POST("/api/v1/auth/welcome/", { body }));
+}
+
 /** Errors about the mailed link itself rather than the password typed. */
 export const LINK_ERRORS = new Set(["link_expired", "link_invalid"]);
