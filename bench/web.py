@@ -20,8 +20,10 @@ Prints (figures, never pass/fail):
                browser context each time (cold cache, no service worker yet), p50/p95 over --loads
                (budget p95 <= 1.5 s)
 
-    ./dev bench web --only portal [--loads 20] [--trace]   (the portal alone, 200 tickets; the key
-               user files 30; --trace prints each load's fetches, start -> end after navigation)
+    ./dev bench web --only portal [--loads 20] [--trace] [--profile]   (the portal alone, 200
+               tickets; the key user files 30; --trace prints each load's fetches, start -> end
+               after navigation; --profile first takes one load under Chromium's tracer and prints
+               the main thread's long tasks and the JS functions by self time)
   gate         a pass's QR code shown to the camera -> the verdict on the gate screen (/app/gate),
                p50/p95 over --scans (budget p95 <= 500 ms, decode included). The camera is
                Chromium's fake capture device playing a Y4M clip of the pass's QR code (a second
@@ -85,6 +87,16 @@ def gzipped_kb(urls: set[str]) -> tuple[float, list[tuple[str, float]]]:
     return sum(kb for _, kb in rows), rows
 
 
+def print_js(label: str, initial: set[str], later: set[str], budget: float) -> None:
+    total, rows = gzipped_kb(initial)
+    print(f"\ninitial JS, {label}: {total:.1f} KB gzipped (budget {budget:.0f} KB)")
+    for name, kb in rows:
+        print(f"    {kb:6.1f} KB  {name}")
+    if later:
+        total, rows = gzipped_kb(later)
+        print(f"  then, after the first screen: {total:.1f} KB ({', '.join(name for name, _ in rows)})")
+
+
 def sign_in(context, base: str, email: str, password: str) -> None:
     """Over loopback with the account's Host (Playwright's request context cannot resolve
     *.localhost names); the context gets the session cookie and stays cold (nothing cached)."""
@@ -107,23 +119,25 @@ def sign_in(context, base: str, email: str, password: str) -> None:
     )
 
 
-def measure_initial_js(browser, base: str, path: str, email: str, password: str, ready: str) -> set[str]:
+def measure_initial_js(
+    browser, base: str, path: str, email: str, password: str, ready: str
+) -> tuple[set[str], set[str]]:
+    """(the scripts the page started fetching until `ready` was in the DOM, those it fetched in
+    the next second). What starts after the first screen (a chunk mounted when the browser is
+    idle, e.g. the portal's bell) is not initial JS."""
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     sign_in(context, base, email, password)
     page = context.new_page()
-    scripts: set[str] = set()
-    page.on(
-        "response",
-        lambda r: (
-            scripts.add(r.url.split(base, 1)[1])
-            if r.url.endswith(".js") and "/static/web/" in r.url
-            else None
-        ),
-    )
-    page.goto(base + path)
-    page.wait_for_selector(ready, timeout=60_000)
+    page.goto(base + path, wait_until="commit")
+    shown = page.evaluate(READY_AT.replace("SELECTOR", ready.replace("'", "\\'")))
+    page.wait_for_timeout(1000)
+    fetched = [
+        (name, start)
+        for name, start, _end in page.evaluate(TIMELINE)
+        if name.endswith(".js") and "/static/web/" in name
+    ]
     context.close()
-    return scripts
+    return {n for n, start in fetched if start <= shown}, {n for n, start in fetched if start > shown}
 
 
 def first_rows(
@@ -142,6 +156,14 @@ def first_rows(
     return times
 
 
+# navigation start -> SELECTOR in the DOM (ms)
+READY_AT = """() => new Promise(resolve => {
+  const check = () => document.querySelector('SELECTOR') !== null;
+  if (check()) return resolve(performance.now());
+  new MutationObserver((_, observer) => {
+    if (check()) { observer.disconnect(); resolve(performance.now()); }
+  }).observe(document, {subtree: true, childList: true, attributes: true});
+})"""
 PORTAL_READY = """() => new Promise(resolve => {
   const check = () => document.querySelector('[data-requests-ready]') !== null;
   if (check()) return resolve(performance.now());
@@ -176,6 +198,142 @@ def portal_requests(
     return times
 
 
+TRACE_CATEGORIES = [
+    "devtools.timeline",
+    "disabled-by-default-devtools.timeline",
+    "v8.execute",
+    "blink.user_timing",
+    "loading",
+    "toplevel",
+    "disabled-by-default-v8.cpu_profiler",
+]
+
+
+def portal_profile(browser, base: str, email: str, password: str, throttle: float = 4, top: int = 25) -> None:
+    """One cold load of "my requests" (phone, CPU throttled) under Chromium's tracing: prints the
+    main thread's long tasks (>= 50 ms) with what ran in them, and the JS functions by self time
+    (the V8 sampling profiler), ms after navigation start. Durations are throttled wall time."""
+    import json
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    sign_in(context, base, email, password)
+    page = context.new_page()
+    context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": throttle})
+    browser.start_tracing(page=page, categories=TRACE_CATEGORIES)
+    page.goto(base + "/portal/requests", wait_until="commit")
+    listed = page.evaluate(PORTAL_READY)
+    page.wait_for_timeout(300)
+    raw = browser.stop_tracing()
+    context.close()
+    saved = Path(tempfile.mkdtemp(prefix="atrium-bench-web-trace-")) / "portal-requests.json"
+    saved.write_bytes(raw)
+    print(f"\n  trace saved to {saved} (open it in Chromium's DevTools, Performance panel)")
+    summarize_trace(json.loads(raw)["traceEvents"], listed, top)
+
+
+def summarize_trace(events: list, listed: float, top: int = 25) -> None:
+    import json
+    from collections import defaultdict
+
+    starts = [
+        e for e in events if e.get("name") == "navigationStart" and "/portal/" in json.dumps(e.get("args"))
+    ]
+    if not starts:
+        print("  (no navigationStart in the trace)")
+        return
+    nav = starts[-1]
+    pid = nav["pid"]
+    main = {
+        e["tid"]
+        for e in events
+        if e.get("ph") == "M" and e.get("pid") == pid and e.get("args", {}).get("name") == "CrRendererMain"
+    }
+    t0 = nav["ts"]
+    end = t0 + (listed + 300) * 1000
+
+    def ms(ts: float) -> float:
+        return (ts - t0) / 1000
+
+    def label(e: dict) -> str:
+        data = e.get("args", {}).get("data", {}) or {}
+        url = (data.get("url") or "").rsplit("/", 1)[-1]
+        if e["name"] == "FunctionCall":
+            return (
+                f"FunctionCall {data.get('functionName') or '(anonymous)'} {url}:{data.get('lineNumber', '')}"
+            )
+        if e["name"] in ("EvaluateScript", "v8.compile", "v8.compileModule", "v8.evaluateModule"):
+            return f"{e['name']} {url or data.get('fileName', '')}"
+        if e["name"] == "EventDispatch":
+            return f"EventDispatch {data.get('type', '')}"
+        return e["name"]
+
+    on_main = [
+        e
+        for e in events
+        if e.get("ph") == "X" and e.get("pid") == pid and e.get("tid") in main and t0 <= e["ts"] <= end
+    ]
+    # a task is one RunTask (older Chromiums: ThreadControllerImpl::RunTask, nested in it otherwise)
+    task_name = "RunTask" if any(e["name"] == "RunTask" for e in on_main) else "ThreadControllerImpl::RunTask"
+    tasks = [e for e in on_main if e["name"] == task_name and e.get("dur", 0) >= 50_000]
+    print(
+        f"\n== one cold load under the tracer: listed at {listed:.0f} ms; main-thread long tasks (>= 50 ms) =="
+    )
+    busy = sum(e.get("dur", 0) for e in on_main if e["name"] == task_name) / 1000
+    print(f"  main thread busy {busy:.0f} ms of {listed:.0f} ms")
+    for task in tasks:
+        inside = [
+            e
+            for e in on_main
+            if e is not task
+            and e["name"] not in ("RunTask", "ThreadControllerImpl::RunTask")
+            and task["ts"] <= e["ts"]
+            and e["ts"] + e.get("dur", 0) <= task["ts"] + task["dur"]
+        ]
+        by = defaultdict(float)
+        for e in inside:
+            # only the outermost events (not nested in another event of this task)
+            if not any(
+                o is not e
+                and o["ts"] <= e["ts"]
+                and e["ts"] + e.get("dur", 0) <= o["ts"] + o.get("dur", 0)
+                and o.get("dur", 0) > e.get("dur", 0)
+                for o in inside
+            ):
+                by[label(e)] += e.get("dur", 0) / 1000
+        parts = ", ".join(f"{name} {dur:.0f}" for name, dur in sorted(by.items(), key=lambda kv: -kv[1])[:6])
+        print(f"  {ms(task['ts']):6.0f} ms  {task['dur'] / 1000:5.0f} ms  {parts}")
+
+    # the V8 sampling profiler: self time per function and per script
+    nodes: dict = {}
+    self_ms: dict = defaultdict(float)
+    for e in events:
+        if e.get("name") != "ProfileChunk" or e.get("pid") != pid:
+            continue
+        profile = e["args"]["data"].get("cpuProfile", {})
+        for node in profile.get("nodes", []):
+            frame = node["callFrame"]
+            nodes[(e["id"], node["id"])] = (
+                f"{frame.get('functionName') or '(anonymous)'} {frame.get('url', '').rsplit('/', 1)[-1]}:{frame.get('lineNumber', -1) + 1}"
+            )
+        for sample, delta in zip(
+            profile.get("samples", []), e["args"]["data"].get("timeDeltas", []), strict=False
+        ):
+            self_ms[nodes.get((e["id"], sample), "?")] += delta / 1000
+    if self_ms:
+        per_script = defaultdict(float)
+        for name, value in self_ms.items():
+            per_script[name.split(" ", 1)[1].rsplit(":", 1)[0] or name.split(" ", 1)[0]] += value
+        print(
+            "  JS self time by script (ms): "
+            + ", ".join(
+                f"{k or '?'} {v:.0f}" for k, v in sorted(per_script.items(), key=lambda kv: -kv[1])[:12]
+            )
+        )
+        print(f"  top {top} functions by self time:")
+        for name, value in sorted(self_ms.items(), key=lambda kv: -kv[1])[:top]:
+            print(f"    {value:7.1f} ms  {name}")
+
+
 def file_portal_requests(api_base: str, host: str, email: str, count: int) -> None:
     """`count` requests filed by the key user over the API (the seeded ones may be anyone's)."""
     import requests
@@ -190,15 +348,21 @@ def file_portal_requests(api_base: str, host: str, email: str, count: int) -> No
 
 
 def portal_only(
-    browser, base: str, key_user: tuple, loads: int, api_base: str = "", host: str = "", trace: bool = False
+    browser,
+    base: str,
+    key_user: tuple,
+    loads: int,
+    api_base: str = "",
+    host: str = "",
+    trace: bool = False,
+    profile: bool = False,
 ) -> None:
     if api_base:
         file_portal_requests(api_base, host, key_user[0], 30)
-    portal_js = measure_initial_js(browser, base, "/portal/", *key_user, "[data-portal-ready]")
-    total, rows = gzipped_kb(portal_js)
-    print(f"\ninitial JS, portal (/portal/): {total:.1f} KB gzipped (budget 120 KB)")
-    for name, kb in rows:
-        print(f"    {kb:6.1f} KB  {name}")
+    if profile:
+        portal_profile(browser, base, *key_user)
+    portal_js, later = measure_initial_js(browser, base, "/portal/", *key_user, "[data-portal-ready]")
+    print_js("portal (/portal/)", portal_js, later, 120)
     print(f"\n== portal: my requests on a phone (390x844), CPU throttled 4x, {loads} cold loads ==")
     print(
         stats(
@@ -341,6 +505,11 @@ def main() -> None:
     parser.add_argument("--scans", type=int, default=20)
     parser.add_argument("--only", choices=["all", "gate", "portal"], default="all")
     parser.add_argument("--trace", action="store_true", help="portal: print each load's fetches")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="portal: first one load under Chromium's tracer (long tasks, JS self time)",
+    )
     args = parser.parse_args()
     if args.only == "portal" and "--tickets" not in sys.argv:
         args.tickets = 200  # a small account; the key user also files 30 of their own
@@ -383,21 +552,17 @@ def main() -> None:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             if args.only == "portal":
                 key_user = (directory["key_user_email"], PASSWORD)
-                portal_only(browser, base, key_user, args.loads, api_base, made.host, args.trace)
+                portal_only(
+                    browser, base, key_user, args.loads, api_base, made.host, args.trace, args.profile
+                )
                 browser.close()
                 return
             app_js = measure_initial_js(browser, base, queue, *dispatcher, ROW_SELECTOR)
             portal_js = measure_initial_js(
                 browser, base, "/portal/", directory["key_user_email"], PASSWORD, "[data-portal-ready]"
             )
-            for label, scripts, budget in (
-                ("app (/app/queues)", app_js, 250),
-                ("portal (/portal/)", portal_js, 120),
-            ):
-                total, rows = gzipped_kb(scripts)
-                print(f"\ninitial JS, {label}: {total:.1f} KB gzipped (budget {budget} KB)")
-                for name, kb in rows:
-                    print(f"    {kb:6.1f} KB  {name}")
+            print_js("app (/app/queues)", *app_js, 250)
+            print_js("portal (/portal/)", *portal_js, 120)
             print(f"\n== first {ROWS} rows, account with {args.tickets:,} tickets, cold context each ==")
             plain = first_rows(browser, base, queue, *dispatcher, args.loads, 1)
             print(stats("navigation -> 50 rows", plain, 1000), flush=True)
