@@ -275,3 +275,54 @@ def test_a_non_admin_agent_gets_no_admin_navigation_and_403_from_the_api(web, ma
     assert dispatcher("PUT", "/workflows/1/?dry_run=1", json={"code": "x", "statuses": []}).status_code == 403
     assert dispatcher("POST", "/checklist-templates/", json={}).status_code == 403
     assert dispatcher("POST", "/approval-policies/", json={}).status_code == 403
+
+
+def test_a_dispatcher_plans_maintenance_and_sees_it_in_the_plan(web, mall):
+    """Issue #19: a schedule made in the editor (a leak-type template with its form field, at a
+    location, weekly) shows its next four weeks in the plan, grouped under its location."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    dispatcher = Api(web.server, mall, "dispatcher")
+    zone = ZoneInfo(dispatcher("GET", "/me/").json()["account"]["time_zone"])
+    first = (datetime.now(zone) + timedelta(days=2)).replace(hour=10, minute=0, second=0, microsecond=0)
+
+    page = web.signed_in(mall.host, mall.people["dispatcher"].email, path="/app/maintenance")
+    page.set_viewport_size({"width": 1440, "height": 900})
+    expect(page.get_by_role("heading", name="Maintenance plan", level=1)).to_be_visible()
+    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Maintenance").click()
+    page.get_by_role("link", name="New schedule").first.click()
+    expect(page.get_by_role("heading", name="New schedule", level=1)).to_be_visible()
+    page.get_by_label("Name", exact=True).fill("Escalator drip check")
+    page.get_by_label("Ticket type", exact=True).select_option(label="Leak")
+    page.get_by_label("Ticket title", exact=True).fill("Check the escalator pit for water")
+    page.get_by_role("combobox", name=re.compile("^How bad")).select_option("drip")
+    location = page.get_by_role("combobox", name="Location", exact=True)
+    location.fill("Building B")
+    page.get_by_role("option", name=re.compile("^Building B")).click()
+    page.get_by_label("First occurrence", exact=True).fill(first.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Repeat", exact=True).select_option("weeks")
+    page.get_by_label("Every", exact=True).fill("1")
+    assert_accessible(page)
+    shoot(page, "schedule-edit")
+    page.get_by_role("button", name="Save").first.click()
+    expect(page).to_have_url(re.compile(r"/app/maintenance/schedules/\d+$"))
+    saved = next(
+        s for s in dispatcher("GET", "/schedules/").json()["results"] if s["name"] == "Escalator drip check"
+    )
+    assert (saved["period_unit"], saved["interval"], saved["fields"]) == ("weeks", 1, {"severity": "drip"})
+    assert saved["location"] == mall.building_b.pk
+    assert datetime.fromisoformat(saved["first_at"]) == first
+
+    page.goto(web.url(mall.host, "/app/maintenance"))
+    group = page.get_by_role("region", name="Building B")
+    occurrences = group.get_by_role("link", name="Escalator drip check")
+    expect(occurrences).to_have_count(4)  # weekly, within the four weeks shown
+    expect(group.get_by_text("Planned")).to_have_count(4)
+    page.get_by_role("radio", name="Week", exact=True).check()
+    expect(occurrences).to_have_count(1 if first.weekday() >= datetime.now(zone).weekday() else 0)
+    page.get_by_role("radio", name="4 weeks", exact=True).check()
+    expect(occurrences).to_have_count(4)
+    assert_accessible(page)
+    shoot(page, "maintenance-plan")
+    assert page.errors == []

@@ -74,6 +74,9 @@ describe("PlanPage", () => {
     // no location comes last
     const headings = screen.getAllByRole("heading", { level: 2 }).map((h) => h.textContent);
     expect(headings).toEqual(["Boiler room", "No location"]);
+    const nowhere = screen.getByRole("region", { name: "No location" });
+    expect(within(nowhere).queryByRole("heading", { level: 3 })).toBeNull();
+    expect(within(nowhere).getByRole("link", { name: "Roof check" })).toBeInTheDocument();
   });
 
   it("switches to a week (Monday to Monday) and a month, and pages through them", async () => {

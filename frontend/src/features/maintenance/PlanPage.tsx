@@ -162,7 +162,7 @@ export default function PlanPage() {
             <h2 id={`mnt-loc-${loc.key}`}>{loc.name ?? t("plan.noLocation")}</h2>
             {loc.equipment.map((eq) => (
               <div key={eq.key} className="mnt-equipment">
-                <h3>{eq.name ?? t("plan.wholeLocation")}</h3>
+                {(eq.name !== null || loc.name !== null) && <h3>{eq.name ?? t("plan.wholeLocation")}</h3>}
                 <ol className="mnt-agenda">
                   {eq.days.map(({ day, items }) => (
                     <li key={day} className={`mnt-day${day === today ? " is-today" : ""}`}>

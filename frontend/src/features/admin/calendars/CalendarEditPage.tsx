@@ -458,7 +458,16 @@ function MonthView({ id }: { id: number }) {
                   cell ? (
                     <td key={k} className={`cal-day ${cell.working ? "is-working" : "is-off"} cal-day--${cell.source}`} aria-label={fmt(cell.day, { dateStyle: "full" })}>
                       <span className="cal-day__n">{Number(cell.day.slice(8))}</span>
-                      <span className="cal-day__hours">{cell.working ? cell.intervals.map((i) => `${i.start}–${i.end}`).join(", ") : t("week.dayOff")}</span>
+                      <span className="cal-day__hours">
+                        {cell.working
+                          ? cell.intervals.map((i, n) => (
+                              <span key={n} className="cal-day__interval">
+                                {`${i.start}–${i.end}`}
+                                {n < cell.intervals.length - 1 && <span className="a-visually-hidden">, </span>}
+                              </span>
+                            ))
+                          : t("week.dayOff")}
+                      </span>
                       {cell.source !== "week" && <span className="cal-day__source">{t(`month.source.${cell.source}`)}</span>}
                       {cell.note && <span className="cal-day__note">{cell.note}</span>}
                     </td>
