@@ -86,6 +86,11 @@ registry.stays(
     EventKind.FEDERATION,
     why="federation's own events: the link's messages say it already",
 )
+registry.stays(
+    EventKind.SLA_WARNING,
+    EventKind.SLA_BREACHED,
+    why="SLA timers are this account's own service levels (each side keeps its own)",
+)
 
 
 @registry.crosses(EventKind.COMMENTED)

@@ -481,3 +481,14 @@ def can_view_links(user, ticket) -> bool:
 
 def can_handle_parked_messages(user) -> bool:
     return is_account_admin(user)
+
+
+# ---------------------------------------------------------------------------- service levels
+def can_configure_sla(user) -> bool:
+    """SLA policies, their targets and escalations are the account admin's to change."""
+    return is_account_admin(user)
+
+
+def can_view_sla(user) -> bool:
+    """Agents read the SLA policies (the ticket payload's `sla` is shown to whoever sees the ticket)."""
+    return is_agent(user)

@@ -75,6 +75,7 @@ app.autodiscover_tasks(
         "tenant_apps.notices",
         "tenant_apps.notifications",
         "tenant_apps.schedules",
+        "tenant_apps.sla",
         "billing",
         "federation",
     ]
@@ -138,6 +139,12 @@ app.conf.beat_schedule = {
         "task": "atrium.fan_out_to_accounts",
         "schedule": 300.0,
         "kwargs": {"task_name": "schedules.materialize_due_occurrences", "spread_seconds": 60},
+    },
+    # SLA clocks: warnings and breaches due now, each fired once (tenant_apps/sla, docs/sla.md)
+    "sla-check-due": {
+        "task": "atrium.fan_out_to_accounts",
+        "schedule": 60.0,
+        "kwargs": {"task_name": "sla.check_due", "spread_seconds": 20},
     },
     "drop-closed-accounts": {"task": "accounts.drop_closed_accounts", "schedule": 24 * 3600.0},
     # spare schemas for sign-up (accounts/spares.py): topped up, rebuilt after a deploy

@@ -157,6 +157,7 @@ TENANT_APPS = [
     "tenant_apps.notifications",
     "tenant_apps.schedules",
     "tenant_apps.calendars",
+    "tenant_apps.sla",
     "federation",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

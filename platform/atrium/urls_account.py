@@ -21,6 +21,7 @@ from tenant_apps.people.api import directory, tokens
 from tenant_apps.people.api import filing as people_filing
 from tenant_apps.people.api import views as people
 from tenant_apps.schedules.api import views as schedules
+from tenant_apps.sla.api import views as sla
 from tenants_shared.accounts.api import domains as custom_domain
 
 router = SimpleRouter()
@@ -42,6 +43,7 @@ router.register("announcements", notices.AnnouncementViewSet, basename="announce
 router.register("passes", passes.PassViewSet, basename="pass")
 router.register("schedules", schedules.ScheduleViewSet, basename="schedule")
 router.register("schedule-occurrences", schedules.OccurrenceViewSet, basename="schedule-occurrence")
+router.register("sla/policies", sla.PolicyViewSet, basename="sla-policy")
 router.register("calendars", calendars.CalendarViewSet, basename="calendar")
 
 api_v1 = [

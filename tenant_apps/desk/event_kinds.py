@@ -357,3 +357,16 @@ class Rated(Payload):
     partner: bool = ABSENT
     author: str = ABSENT
     process: str = ABSENT
+
+
+@kind("sla_warning", _("SLA warning"))
+class SlaWarning(Payload):
+    target: str  # "response" or "resolution"
+    due_at: str  # ISO 8601
+
+
+@kind("sla_breached", _("SLA breached"))
+class SlaBreached(Payload):
+    target: str  # "response" or "resolution"
+    due_at: str  # ISO 8601
+    late_by_minutes: int

@@ -29,6 +29,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from kernel.errors import InvalidInput
 
+from . import extensions
 from .models import OPEN_CATEGORIES, Category, ConfirmationState, Ticket
 
 
@@ -248,6 +249,8 @@ class TicketQuery:
                 queryset = queryset.filter(confirmation_state__in=value)
             elif name == "awaiting_approval":
                 queryset = selectors.awaiting_approval(queryset, value)
+            elif (extra := extensions.filter_for(name)) is not None:  # another app's (extensions.py)
+                queryset = extra.apply(queryset, value)
             else:  # pragma: no cover - a filter declared above and not applied here
                 raise AssertionError(f"unhandled ticket filter {name}")
         for key, value in self.fields.items():
@@ -404,6 +407,8 @@ def matches(snapshot: Mapping[str, Any], query: TicketQuery) -> bool:
             ok = snapshot["awaiting_approval"] == value
         elif name == "q":
             raise ValueError("full-text search is answered by the database only")
+        elif extensions.filter_for(name) is not None:
+            raise ValueError(f"{name} is answered by the database only")
         else:  # pragma: no cover
             raise AssertionError(f"unhandled ticket filter {name}")
         if not ok:

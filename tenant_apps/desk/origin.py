@@ -27,6 +27,7 @@ SYSTEM_ACTORS: dict[str, str] = {
     "routing": "routing rules applied when a ticket is filed",
     "schedule": "a scheduled job (planned maintenance, SLA clocks)",
     "intake": "an intake channel (e-mail, Telegram, QR code, public form) filing for a visitor",
+    "sla": "the SLA clocks: warnings, breaches and their escalations (tenant_apps/sla)",
     "system": "an event read back whose row names no person and no process",
 }
 

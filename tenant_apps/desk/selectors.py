@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 
 from tenant_apps import permissions as perms
 
+from . import extensions
 from .models import (
     Attachment,
     BulkJob,
@@ -30,8 +31,9 @@ LIST_RELATED = LIST_JOINED + LIST_PREFETCHED  # bench/desk_api.py compares join 
 
 
 def with_relations(queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """What a ticket row shows: type and status joined, the other references prefetched."""
-    return queryset.select_related(*LIST_JOINED).prefetch_related(*LIST_PREFETCHED)
+    """What a ticket row shows: type and status joined (and the one-to-one rows of the apps that
+    add to the payload: extensions.py), the other references prefetched."""
+    return queryset.select_related(*LIST_JOINED, *extensions.joins()).prefetch_related(*LIST_PREFETCHED)
 
 
 def tickets_for(user) -> QuerySet[Ticket]:

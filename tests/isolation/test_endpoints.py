@@ -61,6 +61,7 @@ from tenant_apps.passes.models import GateCheck, Pass
 from tenant_apps.people.models import Company, Contact, ResponsibilityGroup, User
 from tenant_apps.people.tokens import invitation_tokens, password_reset_tokens
 from tenant_apps.schedules.models import Occurrence, Schedule
+from tenant_apps.sla.models import SlaPolicy
 from tests.support.worlds import PASSWORD, Mall, make_mall
 
 pytestmark = pytest.mark.django_db
@@ -489,6 +490,18 @@ def _build_world() -> World:
             recipient=b.people["admin"], kind="notices.announcement", title=f"{MARK} notification"
         ).pk
     connection.set_schema_to_public()
+    ids["b_sla_policy"] = _ok(
+        b_admin,
+        b.host,
+        "post",
+        "/sla/policies/",
+        {
+            "name": f"{MARK} SLA",
+            "ticket_types": [types["leak"]],
+            "targets": [{"priority": 3, "response_minutes": 60, "resolution_minutes": 480}],
+        },
+        status=201,
+    )["id"]
     ids["b_upload"] = _ok(
         b_key,
         b.host,
@@ -550,6 +563,7 @@ def _build_world() -> World:
         "b_calendar": BusinessCalendar,
         "b_calendar_override": CalendarOverride,
         "b_upload": Attachment,
+        "b_sla_policy": SlaPolicy,
     }
     with schema_context(a.schema):
         present = [name for name, model in models.items() if model.objects.filter(pk=ids[name]).exists()]
@@ -641,6 +655,7 @@ def snapshot(mall: Mall) -> dict[str, list]:
         "calendars": BusinessCalendar.objects.all(),
         "calendar_intervals": WorkingInterval.objects.all(),
         "calendar_overrides": CalendarOverride.objects.all(),
+        "sla_policies": SlaPolicy.objects.all(),
     }
     with schema_context(mall.schema):
         rows = {name: list(qs.order_by("pk").values()) for name, qs in tables.items()}
@@ -1135,6 +1150,35 @@ ROUTES: dict[str, list[Req]] = {
     "schedule-occurrence-list": [Req("get", local="200")],
     "schedule-occurrence-detail": [Req("get", _pk("b_occurrence"))],
     "schedule-occurrence-complete": [Req("post", _pk("b_occurrence"), lambda w: {"note": "done"})],
+    "schedule-occurrence-retry": [Req("post", _pk("b_occurrence"))],
+    # ------------------------------------------------------------------ service levels
+    "sla-policy-list": [
+        Req("get", local="200"),
+        Req(
+            "post",
+            body=lambda w: {
+                "name": "A policy",
+                "ticket_types": [w.ids["b_ticket_type"]],
+                "companies": [w.ids["b_company"]],
+                "locations": [w.ids["b_location"]],
+                "escalations": [
+                    {
+                        "threshold": "breach",
+                        "target": "response",
+                        "action": "reassign",
+                        "group": w.ids["b_group"],
+                    }
+                ],
+            },
+            local="400:ticket_types,companies,locations,escalations.0.group",
+        ),
+    ],
+    "sla-policy-detail": [
+        Req("get", _pk("b_sla_policy")),
+        Req("patch", _pk("b_sla_policy"), lambda w: {"name": "x"}),
+        Req("put", _pk("b_sla_policy"), lambda w: {"name": "x"}),
+        Req("delete", _pk("b_sla_policy")),
+    ],
     # ------------------------------------------------------------------ business calendars
     "calendar-list": [
         Req("get", local="200"),

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from tenant_apps import permissions as perms
 
+from .. import extensions
 from ..models import (
     Attachment,
     ChecklistItem,
@@ -149,12 +150,19 @@ class TicketListSerializer(serializers.ModelSerializer):
             "can_rate",
         ]
 
+    def get_fields(self):
+        fields = super().get_fields()
+        for extra in extensions.payload_fields():  # described for the schema; built below
+            if extra.schema is not None:
+                fields[extra.name] = extra.schema()
+        return fields
+
     def to_representation(self, t) -> dict:
         tt, st = t.ticket_type, t.status
         request = self.context.get("request")
         user = request.user if request is not None else None
         answer = perms.can_confirm_resolution(user, t)
-        return {
+        row = {
             "id": t.pk,
             "key": t.key,
             "number": t.number,
@@ -186,6 +194,9 @@ class TicketListSerializer(serializers.ModelSerializer):
             "can_return": answer,
             "can_rate": perms.can_rate(user, t),
         }
+        for extra in extensions.payload_fields():  # fields other apps add (extensions.py)
+            row[extra.name] = extra.value(t, user)
+        return row
 
 
 class AvailableTransition(serializers.Serializer):

@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from tenant_apps import permissions as perms
 
-from .. import checklists, config, configcache, confirmation, routing_preview, selectors, services
+from .. import checklists, config, configcache, confirmation, extensions, routing_preview, selectors, services
 from .. import filters as ticket_filters
 from ..filters import TicketFilter
 from ..models import (
@@ -38,7 +38,22 @@ from . import serializers as s
 
 class TicketOrdering(filters.OrderingFilter):
     ordering_fields = ["created_at", "updated_at", "priority", "number", "planned_finish"]
-    ordering_description = "created_at, updated_at, priority, number, planned_finish; prefix - to reverse"
+    ordering_description = (
+        "created_at, updated_at, priority, number, planned_finish, sla_due (the next SLA due time); "
+        "prefix - to reverse"
+    )
+
+    def get_valid_fields(self, queryset, view, context=None):
+        """The desk's own orderings and those other apps register (desk/extensions.py)."""
+        valid = super().get_valid_fields(queryset, view, context or {})
+        return valid + [(name, name) for name in extensions.ordering_names()]
+
+    def filter_queryset(self, request, queryset, view):
+        for term in self.get_ordering(request, queryset, view) or ():
+            extra = extensions.ordering_for(term.lstrip("-"))
+            if extra is not None:
+                queryset = extra.annotate(queryset)
+        return super().filter_queryset(request, queryset, view)
 
 
 # A ticket's own lists (comments, events, attachments, checklist) are answered whole, in order:

@@ -1,0 +1,34 @@
+"""What the "sla" reaction adds to a ticket change, in queries (the desk's budgets in
+tests/desk/test_query_counts.py hold for accounts without SLA policies: none is added there)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tenant_apps.desk import services as desk
+from tests.sla.conftest import file_leak, make_policy
+from tests.support.context import in_account
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries_of_a_priority_change(mall, ticket, priority) -> list[str]:
+    with in_account(mall), CaptureQueriesContext(connection) as seen:
+        desk.update_ticket(actor=mall.people["dispatcher"], ticket=ticket, changes={"priority": priority})
+    return [q["sql"] for q in seen.captured_queries]
+
+
+def test_no_policy_in_the_account_costs_nothing(mall, calendars):
+    ticket = file_leak(mall)
+    sqls = _queries_of_a_priority_change(mall, ticket, 4)
+    assert not [q for q in sqls if "sla_" in q]
+
+
+def test_a_change_costs_the_history_read_and_one_upsert(mall, calendars):
+    make_policy(mall)
+    ticket = file_leak(mall)
+    sqls = _queries_of_a_priority_change(mall, ticket, 4)
+    sla = [q for q in sqls if "sla_ticketsla" in q or ("desk_ticketevent" in q and q.startswith("SELECT"))]
+    assert len(sla) == 2, sla  # the ticket's history (one SELECT), its timers (one INSERT .. ON CONFLICT)
