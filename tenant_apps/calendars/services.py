@@ -159,8 +159,12 @@ def _override_values(data: dict, errors: dict, *, current: CalendarOverride | No
 
 
 # ---------------------------------------------------------------------------- calendars
-def _make_default(calendar: BusinessCalendar) -> None:
-    BusinessCalendar.objects.filter(is_default=True).exclude(pk=calendar.pk).update(is_default=False)
+def _unset_default(*, keep: int | None = None) -> None:
+    """Before a calendar becomes the default: the old default stops being it. The row lock first
+    (a statement of its own) makes two admins switching at once wait for each other; the UPDATE
+    after it then sees the other's committed default too, so the one-default index never trips."""
+    list(BusinessCalendar.objects.select_for_update().filter(is_default=True).values_list("pk", flat=True))
+    BusinessCalendar.objects.filter(is_default=True).exclude(pk=keep).update(is_default=False)
 
 
 @transaction.atomic
@@ -175,7 +179,7 @@ def create_calendar(*, actor, data: dict) -> BusinessCalendar:
         raise InvalidInput(fields=errors)
     calendar = BusinessCalendar(**values)
     if calendar.is_default:
-        BusinessCalendar.objects.select_for_update().filter(is_default=True).update(is_default=False)
+        _unset_default()
     calendar.save()
     for row in rows:
         row.calendar = calendar
@@ -204,7 +208,7 @@ def update_calendar(*, actor, calendar: BusinessCalendar, data: dict) -> Busines
     for key, value in values.items():
         setattr(calendar, key, value)
     if calendar.is_default and not before.get("is_default", True):
-        _make_default(calendar)
+        _unset_default(keep=calendar.pk)
     calendar.save()
     details = {"changed": {k: [before[k], v] for k, v in values.items() if before[k] != v}}
     if rows is not None:

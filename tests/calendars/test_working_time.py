@@ -194,3 +194,24 @@ def test_schedules_move_to_the_next_working_day_of_the_default_calendar(mall):
         from tenant_apps.schedules.models import Occurrence
 
         assert sorted(o.planned_at for o in Occurrence.objects.all()) == [monday, monday]
+
+
+def test_the_demo_mall_hours_calendar(mall):
+    from tenant_apps.calendars.demo import MALL_HOURS, fill_demo_calendars
+
+    with in_account(mall):
+        fill_demo_calendars()
+        fill_demo_calendars()  # once: a second run adds nothing
+        (calendar,) = BusinessCalendar.objects.filter(name=MALL_HOURS)
+        assert (calendar.is_default, calendar.time_zone, calendar.holidays_country) == (
+            False,
+            "Europe/Moscow",
+            "RU",
+        )
+        assert BusinessCalendar.objects.get(is_default=True).name == "24/7"
+        wt = selectors.working_time(calendar.pk)
+        # Monday 2027-01-11 12:30 MSK + 1 h: 30 min before the lunch hour, 30 min after it
+        assert wt.add(datetime(2027, 1, 11, 12, 30, tzinfo=MSK), H) == datetime(
+            2027, 1, 11, 14, 30, tzinfo=MSK
+        )
+        assert not wt.is_working_day(date(2027, 1, 4))  # a New Year holiday, a Monday
