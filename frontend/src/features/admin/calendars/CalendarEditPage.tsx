@@ -29,13 +29,13 @@ export interface CalendarDraft {
 export function draftOf(calendar: Calendar | undefined): CalendarDraft {
   const week: IntervalDraft[][] = WEEKDAYS.map(() => []);
   if (calendar) {
-    for (const i of calendar.week) week[i.weekday]?.push({ uid: uid(), start: i.start, end: i.end });
+    for (const i of calendar.week ?? []) week[i.weekday]?.push({ uid: uid(), start: i.start, end: i.end });
   } else {
     for (const d of [0, 1, 2, 3, 4]) week[d] = [{ uid: uid(), start: "09:00", end: "13:00" }, { uid: uid(), start: "14:00", end: "18:00" }];
   }
   return {
     name: calendar?.name ?? "",
-    time_zone: calendar && !calendar.zone_from_account ? calendar.time_zone : "",
+    time_zone: calendar && !calendar.zone_from_account ? (calendar.time_zone ?? "") : "",
     is_default: calendar?.is_default ?? false,
     is_24x7: calendar?.is_24x7 ?? false,
     holidays_country: calendar?.holidays_country ?? "RU",
@@ -314,7 +314,7 @@ function Overrides({ id }: { id: number }) {
               <tr key={o.id}>
                 <td>{dayText(o.day)}</td>
                 <td>{t(`kinds.${o.kind}`)}</td>
-                <td>{o.intervals.length ? o.intervals.map((i) => `${i.start}–${i.end}`).join(", ") : "—"}</td>
+                <td>{o.intervals?.length ? o.intervals.map((i) => `${i.start}–${i.end}`).join(", ") : "—"}</td>
                 <td>{o.note}</td>
                 <td className="admin-table__actions">
                   <Button size="sm" variant="ghost" onClick={() => remove.mutate(o.id)} aria-label={t("overrides.removeOf", { day: dayText(o.day) })}>

@@ -10,7 +10,7 @@ export function weeklyHours(calendar: Pick<Calendar, "week">): number {
     const [h, m] = hhmm.split(":").map(Number);
     return (h ?? 0) * 60 + (m ?? 0);
   };
-  return calendar.week.reduce((sum, i) => sum + Math.max(0, minutes(i.end) - minutes(i.start)), 0) / 60;
+  return (calendar.week ?? []).reduce((sum, i) => sum + Math.max(0, minutes(i.end) - minutes(i.start)), 0) / 60;
 }
 
 /** /app/admin/calendars: the business calendars (working hours, holidays), the default marked. */

@@ -4,60 +4,43 @@
  * computed days (`/days/?from=&to=`, both inclusive).
  */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { api, unwrap } from "@/api/client";
+import { api, type Schemas, unwrap } from "@/api/client";
 
-export interface Interval {
-  start: string;
-  end: string;
-}
-export interface WeekInterval extends Interval {
-  weekday: number; // 0 = Monday
-}
+export type Interval = Schemas["Interval"];
+export type WeekInterval = Schemas["WeekInterval"]; // weekday 0 = Monday
 export type HolidaysCountry = "" | "RU";
-export interface Calendar {
-  id: number;
+export type Calendar = Schemas["Calendar"];
+export interface CalendarBody {
   name: string;
   time_zone: string;
-  zone_from_account?: boolean;
   is_default: boolean;
   is_24x7: boolean;
   holidays_country: HolidaysCountry;
   week: WeekInterval[];
 }
-export type CalendarBody = Omit<Calendar, "id" | "zone_from_account">;
-export type OverrideKind = "holiday" | "working" | "shortened";
+export type OverrideKind = Schemas["OverrideKindEnum"];
 export const OVERRIDE_KINDS: OverrideKind[] = ["holiday", "working", "shortened"];
-export interface Override {
-  id: number;
+export type Override = Schemas["Override"];
+export interface OverrideBody {
   day: string;
   kind: OverrideKind;
   intervals: Interval[];
   note: string;
 }
-export type OverrideBody = Omit<Override, "id">;
-export interface CalendarDay {
-  day: string;
-  working: boolean;
-  intervals: Interval[];
-  source: "week" | "holidays" | "override";
-  note: string;
-}
+export type CalendarDay = Schemas["Day"];
 
-// The paths are not in the generated schema yet (the API was being built alongside): the one
-// client, called with the contract's shapes.
-type Call = (path: string, init?: { params?: { path?: Record<string, number>; query?: Record<string, string> }; body?: unknown }) => Promise<{ data?: unknown; response: Response }>;
-const client = api as unknown as { GET: Call; POST: Call; PUT: Call; PATCH: Call; DELETE: Call };
+const path = (id: number) => ({ path: { id: String(id) } });
 
 export const calendarApi = {
-  list: () => unwrap(client.GET("/api/v1/calendars/")) as Promise<Calendar[]>,
-  get: (id: number) => unwrap(client.GET("/api/v1/calendars/{id}/", { params: { path: { id } } })) as Promise<Calendar>,
-  create: (body: CalendarBody) => unwrap(client.POST("/api/v1/calendars/", { body })) as Promise<Calendar>,
-  update: (id: number, body: CalendarBody) => unwrap(client.PUT("/api/v1/calendars/{id}/", { params: { path: { id } }, body })) as Promise<Calendar>,
-  remove: (id: number) => unwrap(client.DELETE("/api/v1/calendars/{id}/", { params: { path: { id } } })) as Promise<void>,
-  overrides: (id: number) => unwrap(client.GET("/api/v1/calendars/{id}/overrides/", { params: { path: { id } } })) as Promise<Override[]>,
-  addOverride: (id: number, body: OverrideBody) => unwrap(client.POST("/api/v1/calendars/{id}/overrides/", { params: { path: { id } }, body })) as Promise<Override>,
-  removeOverride: (id: number, oid: number) => unwrap(client.DELETE("/api/v1/calendars/{id}/overrides/{oid}/", { params: { path: { id, oid } } })) as Promise<void>,
-  days: (id: number, from: string, to: string) => unwrap(client.GET("/api/v1/calendars/{id}/days/", { params: { path: { id }, query: { from, to } } })) as Promise<CalendarDay[]>,
+  list: () => unwrap(api.GET("/api/v1/calendars/")),
+  get: (id: number) => unwrap(api.GET("/api/v1/calendars/{id}/", { params: path(id) })),
+  create: (body: CalendarBody) => unwrap(api.POST("/api/v1/calendars/", { body: body as Calendar })),
+  update: (id: number, body: CalendarBody) => unwrap(api.PUT("/api/v1/calendars/{id}/", { params: path(id), body: body as Calendar })),
+  remove: (id: number) => unwrap(api.DELETE("/api/v1/calendars/{id}/", { params: path(id) })),
+  overrides: (id: number) => unwrap(api.GET("/api/v1/calendars/{id}/overrides/", { params: path(id) })),
+  addOverride: (id: number, body: OverrideBody) => unwrap(api.POST("/api/v1/calendars/{id}/overrides/", { params: path(id), body: body as Override })),
+  removeOverride: (id: number, oid: number) => unwrap(api.DELETE("/api/v1/calendars/{id}/overrides/{oid}/", { params: { path: { id: String(id), oid: String(oid) } } })),
+  days: (id: number, from: string, to: string) => unwrap(api.GET("/api/v1/calendars/{id}/days/", { params: { ...path(id), query: { from, to } } })),
 };
 
 export const calendarKeys = {
