@@ -3,12 +3,16 @@ working time (`between`) on a Monday-Friday 09-13 + 14-18 Moscow calendar with t
 calendar (2026-2028 from the `holidays` package), and on a 24x7 Europe/Berlin calendar (DST).
 Pure Python, no database; prints figures, never asserts a time.
 
-    ./dev bench calendars [--tickets 10000] [--max-days 21]
+    ./dev bench calendars [--tickets 10000] [--max-days 21] [--db]
 
 Each ticket starts at a random moment of 2026-2027 and needs a random 1 minute .. `--max-days`
 days of working time (`add`), then the working time from its start to a random later moment is
 counted (`between`). "cold" is a fresh WorkingTime (no per-day cache), "warm" the same instance
 again (what the SLA recompute gets from `selectors.working_time` within one process).
+
+With --db: one account on a database of its own (atrium_bench_calendars); the cost of
+`selectors.working_time(id)` called once per ticket, outside and inside `configcache.scope()`, and
+of the first call after a change (a rebuild: rows plus the holidays package, three years).
 """
 
 from __future__ import annotations
@@ -69,10 +73,66 @@ def run(name: str, make, tickets: int, max_days: int) -> None:
         )
 
 
+def bench_selector(tickets: int) -> None:
+    from _setup import setup_django
+
+    setup_django("atrium_bench_calendars")
+    from django_tenants.utils import tenant_context
+
+    from tenant_apps.calendars import selectors, services
+    from tenant_apps.desk import configcache
+    from tenants_shared.accounts.services import provision_account
+
+    account = provision_account(
+        name="Bench calendars",
+        slug="bench-calendars",
+        kind="mall_operator",
+        admin_name="Bench Admin",
+        admin_email="admin@bench-calendars.example",
+        admin_password="Bench-password-2026",
+        language="en",
+        time_zone="Europe/Moscow",
+        send_welcome=False,
+    ).account
+    with tenant_context(account):
+        week = [
+            {"weekday": d, "start": a, "end": b}
+            for d in range(5)
+            for a, b in (("09:00", "13:00"), ("14:00", "18:00"))
+        ]
+        calendar = services.create_calendar(
+            actor=None,
+            data={"name": "Mall hours", "time_zone": "Europe/Moscow", "holidays_country": "RU", "week": week},
+        )
+        rebuilds = []
+        for n in range(5):
+            services.update_calendar(actor=None, calendar=calendar, data={"name": f"Mall hours {n}"})
+            t0 = clock.perf_counter()
+            selectors.working_time(calendar.pk)
+            rebuilds.append(clock.perf_counter() - t0)
+        print(
+            f"working_time after a change (rebuild), 5 runs: {', '.join(f'{s * 1000:.1f}' for s in rebuilds)} ms"
+        )
+        t0 = clock.perf_counter()
+        for _ in range(tickets):
+            selectors.working_time(calendar.pk)
+        outside = clock.perf_counter() - t0
+        t0 = clock.perf_counter()
+        with configcache.scope():
+            for _ in range(tickets):
+                selectors.working_time(calendar.pk)
+        inside = clock.perf_counter() - t0
+        print(
+            f"working_time x {tickets}: outside a scope {outside:.3f} s ({outside / tickets * 1e6:.0f} us each: "
+            f"the version token read), inside configcache.scope() {inside:.3f} s ({inside / tickets * 1e6:.1f} us each)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tickets", type=int, default=10_000)
     parser.add_argument("--max-days", type=int, default=21)
+    parser.add_argument("--db", action="store_true", help="also time selectors.working_time on a database")
     args = parser.parse_args()
     t0 = clock.perf_counter()
     mall_hours()
@@ -81,6 +141,8 @@ def main() -> None:
     )
     run("mall hours (RU, MSK)", mall_hours, args.tickets, args.max_days)
     run("24x7 (Europe/Berlin)", lambda: always("Europe/Berlin"), args.tickets, args.max_days)
+    if args.db:
+        bench_selector(args.tickets)
 
 
 if __name__ == "__main__":
