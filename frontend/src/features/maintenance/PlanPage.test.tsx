@@ -120,6 +120,7 @@ describe("PlanPage", () => {
     renderPlan();
     const alert = (await screen.findByText("Not allowed")).closest("[role=status]")!;
     expect(alert).toHaveTextContent("Only account admins and managers plan maintenance.");
+    expect(screen.queryByRole("search", { name: "Plan filters" })).toBeNull();
   });
 });
 

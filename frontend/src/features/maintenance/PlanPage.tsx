@@ -7,7 +7,7 @@ import { useDateFormat } from "@/shared/format/datetime";
 import { Button, PageLoading, usePageTitle } from "@/shared/ui";
 import { type PlanItem, usePlan } from "./api";
 import { addDays, addMonths, dayAsDate, dayOf, isDay, monthStart, todayIn, weekStart } from "./dates";
-import { LoadError } from "./NotAllowed";
+import { isForbidden, LoadError } from "./NotAllowed";
 import "./maintenance.css";
 
 type Span = "week" | "4w" | "month";
@@ -121,35 +121,37 @@ export default function PlanPage() {
         </div>
       </div>
 
-      <div className="a-card mnt-toolbar" role="search" aria-label={t("plan.filters")}>
-        <fieldset className="a-segmented">
-          <legend className="a-field__label">{t("plan.span")}</legend>
-          <div className="a-segmented__options">
-            {SPANS.map((s) => (
-              <label key={s} className="a-segmented__option">
-                <input type="radio" name="mnt-span" value={s} checked={span === s} onChange={() => update({ span: s === "4w" ? undefined : s })} />
-                <span>{t(`plan.spans.${s}`)}</span>
-              </label>
-            ))}
+      {!isForbidden(plan.error) && (
+        <div className="a-card mnt-toolbar" role="search" aria-label={t("plan.filters")}>
+          <fieldset className="a-segmented">
+            <legend className="a-field__label">{t("plan.span")}</legend>
+            <div className="a-segmented__options">
+              {SPANS.map((s) => (
+                <label key={s} className="a-segmented__option">
+                  <input type="radio" name="mnt-span" value={s} checked={span === s} onChange={() => update({ span: s === "4w" ? undefined : s })} />
+                  <span>{t(`plan.spans.${s}`)}</span>
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <div className="mnt-range" role="group" aria-label={t("plan.range")}>
+            <Button size="sm" onClick={() => update({ from: shift(span, range.from, -1) })} aria-label={t("plan.previous")}>
+              ‹
+            </Button>
+            <Button size="sm" onClick={() => update({ from: undefined })}>
+              {t("plan.today")}
+            </Button>
+            <Button size="sm" onClick={() => update({ from: shift(span, range.from, 1) })} aria-label={t("plan.next")}>
+              ›
+            </Button>
+            <span className="mnt-range__label" aria-live="polite">
+              {t("plan.rangeLabel", { from: dayText(range.from), to: dayText(addDays(range.to, -1)) })}
+            </span>
           </div>
-        </fieldset>
-        <div className="mnt-range" role="group" aria-label={t("plan.range")}>
-          <Button size="sm" onClick={() => update({ from: shift(span, range.from, -1) })} aria-label={t("plan.previous")}>
-            ‹
-          </Button>
-          <Button size="sm" onClick={() => update({ from: undefined })}>
-            {t("plan.today")}
-          </Button>
-          <Button size="sm" onClick={() => update({ from: shift(span, range.from, 1) })} aria-label={t("plan.next")}>
-            ›
-          </Button>
-          <span className="mnt-range__label" aria-live="polite">
-            {t("plan.rangeLabel", { from: dayText(range.from), to: dayText(addDays(range.to, -1)) })}
-          </span>
+          <LocationPicker label={t("fields.location")} value={location ?? null} onChange={(id) => update({ location: id, equipment: undefined })} className="mnt-toolbar__picker" />
+          <EquipmentPicker label={t("fields.equipment")} value={equipment ?? null} location={location ?? null} onChange={(id) => update({ equipment: id })} className="mnt-toolbar__picker" />
         </div>
-        <LocationPicker label={t("fields.location")} value={location ?? null} onChange={(id) => update({ location: id, equipment: undefined })} className="mnt-toolbar__picker" />
-        <EquipmentPicker label={t("fields.equipment")} value={equipment ?? null} location={location ?? null} onChange={(id) => update({ equipment: id })} className="mnt-toolbar__picker" />
-      </div>
+      )}
 
       <LoadError error={plan.error} />
       {plan.isPending ? (

@@ -7,7 +7,7 @@ import { useEquipment, useLocations } from "@/features/forms/api";
 import { useDateFormat } from "@/shared/format/datetime";
 import { PageLoading, usePageTitle } from "@/shared/ui";
 import { type Schedule, type ScheduleFilters, useSchedules } from "./api";
-import { LoadError } from "./NotAllowed";
+import { isForbidden, LoadError } from "./NotAllowed";
 import "./maintenance.css";
 
 export function useRecurrenceText() {
@@ -65,33 +65,35 @@ export default function SchedulesPage() {
           {t("schedules.new")}
         </Link>
       </div>
-      <div className="a-card mnt-toolbar" role="search" aria-label={t("schedules.filters")}>
-        <div className="a-field">
-          <label className="a-field__label" htmlFor="mnt-f-active">
-            {t("fields.is_active")}
-          </label>
-          <select id="mnt-f-active" className="a-input" value={active ?? ""} onChange={(e) => update({ active: e.target.value })}>
-            <option value="">{t("schedules.any")}</option>
-            <option value="yes">{t("schedules.activeOnly")}</option>
-            <option value="no">{t("schedules.pausedOnly")}</option>
-          </select>
+      {!isForbidden(schedules.error) && (
+        <div className="a-card mnt-toolbar" role="search" aria-label={t("schedules.filters")}>
+          <div className="a-field">
+            <label className="a-field__label" htmlFor="mnt-f-active">
+              {t("fields.is_active")}
+            </label>
+            <select id="mnt-f-active" className="a-input" value={active ?? ""} onChange={(e) => update({ active: e.target.value })}>
+              <option value="">{t("schedules.any")}</option>
+              <option value="yes">{t("schedules.activeOnly")}</option>
+              <option value="no">{t("schedules.pausedOnly")}</option>
+            </select>
+          </div>
+          <div className="a-field">
+            <label className="a-field__label" htmlFor="mnt-f-type">
+              {t("fields.ticket_type")}
+            </label>
+            <select id="mnt-f-type" className="a-input" value={filters.ticket_type ?? ""} onChange={(e) => update({ type: e.target.value })}>
+              <option value="">{t("schedules.any")}</option>
+              {(types.data ?? []).map((x) => (
+                <option key={x.id} value={x.id}>
+                  {x.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <LocationPicker label={t("fields.location")} value={filters.location ?? null} onChange={(id) => update({ location: id, equipment: undefined })} className="mnt-toolbar__picker" />
+          <EquipmentPicker label={t("fields.equipment")} value={filters.equipment ?? null} location={filters.location ?? null} onChange={(id) => update({ equipment: id })} className="mnt-toolbar__picker" />
         </div>
-        <div className="a-field">
-          <label className="a-field__label" htmlFor="mnt-f-type">
-            {t("fields.ticket_type")}
-          </label>
-          <select id="mnt-f-type" className="a-input" value={filters.ticket_type ?? ""} onChange={(e) => update({ type: e.target.value })}>
-            <option value="">{t("schedules.any")}</option>
-            {(types.data ?? []).map((x) => (
-              <option key={x.id} value={x.id}>
-                {x.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <LocationPicker label={t("fields.location")} value={filters.location ?? null} onChange={(id) => update({ location: id, equipment: undefined })} className="mnt-toolbar__picker" />
-        <EquipmentPicker label={t("fields.equipment")} value={filters.equipment ?? null} location={filters.location ?? null} onChange={(id) => update({ equipment: id })} className="mnt-toolbar__picker" />
-      </div>
+      )}
       <LoadError error={schedules.error} />
       {schedules.isPending ? (
         <PageLoading />
