@@ -9,10 +9,8 @@ class SlaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from tenant_apps.calendars.signals import calendar_changed
+
         from . import extension, services  # noqa: F401 - the spine's "sla" reaction; the ticket payload/filters
 
-        try:
-            from tenant_apps.calendars.signals import calendar_changed
-        except ImportError:  # the calendars app's signal is not there yet
-            return
         calendar_changed.connect(services.on_calendar_changed, dispatch_uid="sla.calendar_changed")

@@ -36,8 +36,15 @@ class SlaPolicy(models.Model):
     name = models.CharField(_("name"), max_length=150)
     order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
-    # null: the account's default calendar (tenant_apps.calendars)
-    calendar_id = models.BigIntegerField(_("calendar"), null=True, blank=True)
+    # null: the account's default calendar (tenant_apps.calendars); a deleted calendar: the default
+    calendar = models.ForeignKey(
+        "calendars.BusinessCalendar",
+        verbose_name=_("calendar"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     warning_percent = models.PositiveSmallIntegerField(_("warning at, % of the target"), default=80)
     ticket_types = models.ManyToManyField("desk.TicketType", blank=True, related_name="+")
     companies = models.ManyToManyField("people.Company", blank=True, related_name="+")
@@ -97,7 +104,10 @@ class TicketSla(models.Model):
 
     ticket = models.OneToOneField("desk.Ticket", on_delete=models.CASCADE, related_name="sla")
     policy = models.ForeignKey(SlaPolicy, on_delete=models.CASCADE, related_name="+")
-    calendar_id = models.BigIntegerField(null=True, blank=True)  # the calendar the times were worked in
+    # the calendar the times were worked in (null: the account's default)
+    calendar = models.ForeignKey(
+        "calendars.BusinessCalendar", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     priority = models.PositiveSmallIntegerField()
     response_due_at = models.DateTimeField(null=True, blank=True)
     response_warning_at = models.DateTimeField(null=True, blank=True)
@@ -130,7 +140,6 @@ class TicketSla(models.Model):
                 name="sla_resolution_running",
             ),
             models.Index(fields=["policy"], name="sla_ticket_policy"),
-            models.Index(fields=["calendar_id"], name="sla_ticket_calendar"),
         ]
 
     def __str__(self) -> str:

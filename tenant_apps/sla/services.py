@@ -24,7 +24,7 @@ from kernel.tasks import enqueue_for_account
 
 from tenant_apps import permissions as perms
 from tenant_apps.audit.services import ensure_allowed, record_change
-from tenant_apps.desk import event_kinds, events
+from tenant_apps.desk import configcache, event_kinds, events
 from tenant_apps.desk import services as desk
 from tenant_apps.desk.models import EventKind, Priority, Ticket, TicketEvent
 from tenant_apps.desk.origin import Origin
@@ -32,7 +32,7 @@ from tenant_apps.notifications.services import notify
 from tenant_apps.people.models import AGENT_ROLES, User
 
 from . import policy as policies
-from . import timer
+from . import timer, working
 from .models import EscalationAction, SlaEscalation, SlaPolicy, SlaTarget, TicketSla
 from .working import working_time
 
@@ -193,7 +193,11 @@ def recompute(
     no policy is active any more). Returns how many rows were written."""
     if not tickets:
         return 0
-    now = now or timezone.now()
+    with configcache.scope():  # the configuration version read once for policies and calendars
+        return _recompute(tickets, now=now or timezone.now(), fresh=fresh, everything=everything)
+
+
+def _recompute(tickets: Sequence[Ticket], *, now: dt.datetime, fresh: bool, everything: bool) -> int:
     active = policies.active_policies()
     if not active and (fresh or not everything):
         # no policy in the account: nothing to write; rows of a policy just switched off are
@@ -267,25 +271,28 @@ def _on_ticket_event(event: TicketEvent) -> None:
 
 
 def recompute_open(*, ticket_ids: Sequence[int] | None = None, calendar_id=None, everything=False) -> int:
-    """Recompute open tickets in chunks: `ticket_ids`, or those whose timers count in
-    `calendar_id` (and those on the account default, which may be that calendar), or every open
-    ticket (`everything`: a policy changed, so any ticket may now match another one)."""
+    """Recompute open tickets in chunks of CHUNK (one query for their rows, one for all their
+    events, one upsert each): `ticket_ids`, or those whose timers count in `calendar_id` (with
+    those on the account default when that calendar is the default; None: the default), or every
+    open ticket (`everything`: a policy changed, so any ticket may now match another one)."""
+    from django.db.models import Q
+
     queryset = Ticket.objects.filter(is_open=True)
     if ticket_ids is not None:
         queryset = queryset.filter(pk__in=ticket_ids)
     elif not everything:
-        from django.db.models import Q
-
         if calendar_id is None:
-            queryset = queryset.filter(sla__calendar_id__isnull=True, sla__isnull=False)
+            on_it = Q(sla__calendar_id__isnull=True)
+        elif working.is_default(calendar_id):
+            on_it = Q(sla__calendar_id=calendar_id) | Q(sla__calendar_id__isnull=True)
         else:
-            queryset = queryset.filter(Q(sla__calendar_id=calendar_id) | Q(sla__calendar_id__isnull=True))
-            queryset = queryset.filter(sla__isnull=False)
+            on_it = Q(sla__calendar_id=calendar_id)
+        queryset = queryset.filter(on_it, sla__isnull=False)
     ids = list(queryset.order_by("pk").values_list("pk", flat=True))
     done = 0
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        with transaction.atomic():
+        with transaction.atomic(), configcache.scope():
             tickets = list(
                 Ticket.objects.filter(pk__in=chunk).only(
                     "pk",

@@ -9,6 +9,8 @@ from datetime import timedelta
 
 import pytest
 
+from tenant_apps.calendars.models import BusinessCalendar
+from tenant_apps.calendars.signals import calendar_changed
 from tenant_apps.desk import services as desk
 from tenant_apps.desk.models import EventKind, Ticket, TicketEvent
 from tenant_apps.notifications.models import Notification
@@ -131,18 +133,41 @@ def test_policy_swapped_by_the_requesters_company_reruns_the_history(mall, calen
 
 
 def test_calendar_edit_recomputes_the_tickets_counting_in_it(mall, calendars):
-    make_policy(mall, calendar_id=7)
+    with in_account(mall):
+        office = BusinessCalendar.objects.create(name="Office")
+        default = BusinessCalendar.objects.get(is_default=True)
+    make_policy(mall, calendar_id=office.pk)
     ticket = file_leak(mall)
     row = replay(mall, ticket, [at(9, 16)])  # Friday 16:00, 24x7: resolution due at midnight
     assert row.resolution_due_at == at(10, 0)
-    assert row.calendar_id == 7
-    calendars[7] = OFFICE  # calendar 7 became office hours
+    assert row.calendar_id == office.pk
+    calendars[office.pk] = OFFICE  # the calendar became office hours
     with in_account(mall):
-        assert services.recompute_open(calendar_id=7) == 1
+        assert services.recompute_open(calendar_id=default.pk) == 0  # not these tickets
+        assert services.recompute_open(calendar_id=office.pk) == 1
     # Friday 16:00-18:00 = 2 h, Monday 09:00 + 6 h = 15:00
     assert sla_of(mall, ticket).resolution_due_at == at(12, 15)
+
+
+def test_default_calendar_edit_recomputes_tickets_on_the_default(mall, calendars):
+    make_policy(mall)  # on the account default
+    ticket = file_leak(mall)
+    replay(mall, ticket, [at(9, 16)])
+    calendars[None] = OFFICE
     with in_account(mall):
-        assert services.recompute_open(calendar_id=8) == 0  # another calendar: not these tickets
+        default = BusinessCalendar.objects.get(is_default=True)
+        assert services.recompute_open(calendar_id=default.pk) == 1
+    assert sla_of(mall, ticket).resolution_due_at == at(12, 15)
+
+
+def test_calendar_changed_queues_the_recompute(mall, monkeypatch):
+    queued = []
+    monkeypatch.setattr(services, "enqueue_for_account", lambda name, **kw: queued.append((name, kw)))
+    with in_account(mall):
+        calendar_changed.send_robust(sender=BusinessCalendar, calendar_id=42)
+    assert queued == [
+        ("sla.recompute_open", {"schema_name": mall.schema, "calendar_id": 42, "everything": False})
+    ]
 
 
 def test_warning_and_breach_fire_once_with_their_events(mall, calendars):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from tenant_apps.calendars.models import BusinessCalendar
 from tenant_apps.desk.models import TicketType
 from tenant_apps.objects.models import Location
 from tenant_apps.people.models import Company, ResponsibilityGroup, User
@@ -31,8 +32,8 @@ class EscalationSerializer(serializers.Serializer):
 
 
 class PolicySerializer(serializers.ModelSerializer):
-    calendar = serializers.IntegerField(
-        source="calendar_id",
+    calendar = serializers.PrimaryKeyRelatedField(
+        queryset=BusinessCalendar.objects.all(),
         allow_null=True,
         required=False,
         help_text="null: the account's default calendar",
@@ -104,7 +105,9 @@ class PolicySerializer(serializers.ModelSerializer):
         """validated_data for sla.services.save_policy (references as instances or ids)."""
         out: dict = {}
         for key, value in self.validated_data.items():
-            if key in ("ticket_types", "companies", "locations"):
+            if key == "calendar":
+                out["calendar_id"] = value.pk if value is not None else None
+            elif key in ("ticket_types", "companies", "locations"):
                 out[key] = [obj.pk for obj in value]
             elif key == "targets":
                 out[key] = [dict(t) for t in value]
