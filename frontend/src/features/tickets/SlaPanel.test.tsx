@@ -40,7 +40,7 @@ describe("SlaPanel", () => {
       policy: { id: 1, name: "Tenants, 8x5" },
       paused: false,
       next_due_at: "2026-12-02T10:30:00Z",
-      response: { due_at: "2026-12-02T09:40:00Z", met_at: "2026-12-02T09:20:00Z", state: "met", remaining_seconds: null },
+      response: { due_at: "2026-12-02T09:40:00Z", met_at: "2026-12-02T09:20:00Z", state: "met", remaining_seconds: 1200 },
       resolution: { due_at: "2026-12-02T12:05:00Z", met_at: null, state: "warning", remaining_seconds: 7500 },
     });
     const panel = screen.getByRole("region", { name: "SLA" });

@@ -91,7 +91,7 @@ export function describeEvent(t: TFunction, event: TicketEvent, ctx: HistoryCont
   const d = (event.data && typeof event.data === "object" ? event.data : {}) as Data;
   const details: string[] = [];
   const comment = typeof d.comment === "string" && d.comment.trim() ? d.comment.trim() : undefined;
-  switch (event.kind as string) {
+  switch (event.kind) {
     case "created":
       return { text: t("history.created"), details };
     case "routed": {
@@ -163,7 +163,7 @@ export function describeEvent(t: TFunction, event: TicketEvent, ctx: HistoryCont
     case "sla_breached": {
       const target = t(`history.sla.target.${String(d.target)}`, { defaultValue: String(d.target ?? "") });
       const due = typeof d.due_at === "string" ? (ctx.dateTime?.(d.due_at) ?? d.due_at) : "—";
-      const breached = (event.kind as string) === "sla_breached";
+      const breached = event.kind === "sla_breached";
       if (breached && typeof d.late_by_minutes === "number" && d.late_by_minutes > 0)
         details.push(t("history.sla.late", { time: formatDuration(t, d.late_by_minutes * 60) }));
       return { text: t(breached ? "history.sla.breached" : "history.sla.warning", { target, due }), details };

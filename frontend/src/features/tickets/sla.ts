@@ -4,28 +4,15 @@
  */
 import type { TFunction } from "i18next";
 import { useEffect, useState } from "react";
+import type { Schemas } from "@/api/client";
 
-export type SlaState = "running" | "paused" | "met" | "warning" | "breached";
+export type SlaState = Schemas["SlaClockStateEnum"];
+export type SlaTarget = Schemas["SlaClock"];
+export type TicketSla = Schemas["TicketSla"];
 
-export interface SlaTarget {
-  due_at: string | null;
-  met_at: string | null;
-  state: SlaState;
-  remaining_seconds: number | null;
-}
-
-export interface TicketSla {
-  policy: { id: number; name: string };
-  paused: boolean;
-  next_due_at: string | null;
-  response: SlaTarget | null;
-  resolution: SlaTarget | null;
-}
-
-/** The `sla` of a ticket payload (null: no policy applies). */
-export function slaOf(ticket: unknown): TicketSla | null {
-  const sla = (ticket as { sla?: TicketSla | null } | null)?.sla;
-  return sla && typeof sla === "object" ? sla : null;
+/** The `sla` of a ticket payload, list row or detail (null: no policy applies). */
+export function slaOf(ticket: { sla?: TicketSla | null } | null | undefined): TicketSla | null {
+  return ticket?.sla ?? null;
 }
 
 /**

@@ -46,8 +46,10 @@ export interface Calendar {
   is_default: boolean;
 }
 
-// The endpoints are not in the generated schema yet: a loosely typed view of the same client
-// (same fetch, CSRF, language and ApiError handling).
+// The generated schema describes /sla/policies/ with the approval policies' `Policy` component
+// (tenant_apps/sla's PolicySerializer has the same component name as approvals', and spectacular
+// kept one): until it is renamed, a loosely typed view of the same client (same fetch, CSRF,
+// language and ApiError handling) with the shapes above, which are the endpoint's.
 type Call = (path: string, init?: { params?: { path?: Record<string, number> }; body?: unknown }) => Promise<{ data?: unknown; response: Response }>;
 const loose = api as unknown as Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE", Call>;
 const one = (id: number) => ({ params: { path: { id } } });
