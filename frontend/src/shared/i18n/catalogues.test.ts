@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { allCatalogues } from "@/shared/test/i18n";
-import { type Catalogue, LANGUAGES, parseCataloguePath } from "./catalogues";
+import { type Catalogue, hasCatalogue, LANGUAGES, PORTAL_NAMESPACES, parseCataloguePath } from "./catalogues";
 import { pickLanguage } from "./index";
 
 function flatten(catalogue: Catalogue, prefix = ""): Map<string, string> {
@@ -61,5 +61,34 @@ describe("pickLanguage", () => {
     expect(pickLanguage({ person: "de", account: "en", browser: "ru" })).toBe("en");
     expect(pickLanguage({ browser: "en" })).toBe("en");
     expect(pickLanguage({})).toBe("ru");
+  });
+});
+
+describe("the portal's catalogues", () => {
+  // the portal's code and every feature it imports (as source text)
+  const sources = import.meta.glob<string>(
+    ["/src/portal/**/*.{ts,tsx}", "/src/shared/**/*.{ts,tsx}", "/src/features/{auth,forms,filing,notifications}/**/*.{ts,tsx}", "!**/*.test.{ts,tsx}", "!/src/shared/test/**"],
+    { query: "?raw", import: "default", eager: true },
+  );
+  const catalogues = import.meta.glob<string>("./catalogues.ts", { query: "?raw", import: "default", eager: true })["./catalogues.ts"]!;
+
+  it("list every namespace the portal's code uses, and its build's glob names each", () => {
+    const used = new Set<string>();
+    for (const [path, text] of Object.entries(sources)) {
+      for (const m of text.matchAll(/useTranslation\(\s*["`]([a-z-]+)["`]/g)) used.add(m[1]!);
+      for (const m of text.matchAll(/\bt\(\s*["`]([a-z-]+):/g)) used.add(m[1]!);
+      for (const m of text.matchAll(/@\/features\/([a-z-]+)/g)) {
+        if (!path.startsWith("/src/features/") && !["auth", "forms", "filing", "notifications"].includes(m[1]!)) {
+          throw new Error(`${path} imports @/features/${m[1]}: add it to this test's sources and, with its catalogues, to PORTAL_NAMESPACES`);
+        }
+      }
+    }
+    expect(used.size).toBeGreaterThan(3);
+    for (const namespace of used) expect(PORTAL_NAMESPACES).toContain(namespace);
+    for (const namespace of PORTAL_NAMESPACES) {
+      const folder = namespace === "shared" || namespace === "portal" ? `/src/${namespace}/` : `/src/features/${namespace}/`;
+      expect(catalogues).toContain(`"${folder}locales/*.json"`);
+      expect(hasCatalogue("en", namespace) && hasCatalogue("ru", namespace)).toBe(true);
+    }
   });
 });
