@@ -4,5 +4,5 @@ export { Button, type ButtonProps } from "./Button";
 export { PageLoading, Spinner } from "./Spinner";
 export { TextField, type TextFieldProps } from "./TextField";
 export { Icon, type IconName } from "./Icon";
-export { usePageTitle } from "./usePageTitle";
+export { PageTitleSuffix, usePageTitle } from "./usePageTitle";
 export { LanguageSwitch } from "./LanguageSwitch";
