@@ -6,13 +6,19 @@ import { fullPageNavigate } from "@/shared/navigation";
 import { signOut, useMeQuery } from "@/shared/session/api";
 import { useSessionLanguage } from "@/shared/session/language";
 import { SessionProvider } from "@/shared/session/SessionContext";
-import { Button, ErrorAlert, Icon, type IconName, LanguageSwitch, PageLoading } from "@/shared/ui";
+import { ErrorAlert } from "@/shared/ui/Alert";
+import { Button } from "@/shared/ui/Button";
+import { Icon, type IconName } from "@/shared/ui/Icon";
+import { LanguageSwitch } from "@/shared/ui/LanguageSwitch";
+import { PageLoading } from "@/shared/ui/Spinner";
+import { PageTitleSuffix } from "@/shared/ui/usePageTitle";
 import { applyBranding, useBranding } from "./branding";
+import { useIdle } from "./idle";
 import { portalSignInUrl } from "./links";
-import { forgetOfflineCopies } from "./serviceWorker";
 
-// The bell (and the live client it listens on) loads after the shell: it is not part of the
-// portal's initial JavaScript (budget 120 KB gzipped, bench/web.py).
+// The bell (and the live client it listens on) mounts once the browser is idle after the first
+// screen, its own chunk: not part of the portal's initial JavaScript (budget 120 KB gzipped,
+// bench/web.py) nor of the main thread's work before a page's rows show.
 const NotificationBell = lazy(() => import("@/features/notifications/NotificationBell").then((m) => ({ default: m.NotificationBell })));
 
 interface NavItem {
@@ -51,6 +57,7 @@ export function PortalLayout() {
   const location = useLocation();
   const queryClient = useQueryClient();
   const [leaving, setLeaving] = useState(false);
+  const idle = useIdle();
   useSessionLanguage(me);
   useEffect(() => applyBranding(branding), [branding]);
 
@@ -71,7 +78,7 @@ export function PortalLayout() {
   const onSignOut = async () => {
     setLeaving(true);
     try {
-      await forgetOfflineCopies();
+      await (await import("./serviceWorker")).forgetOfflineCopies();
       await signOut(queryClient);
     } finally {
       fullPageNavigate(portalSignInUrl());
@@ -84,70 +91,74 @@ export function PortalLayout() {
 
   return (
     <SessionProvider me={me}>
-      <a className="portal-skip" href="#main">
-        {t("skip")}
-      </a>
-      <div className="portal-shell">
-        <header className="portal-header">
-          <NavLink to="/" className="portal-brand" aria-label={t("homeOf", { name })}>
-            {branding?.logo_url ? (
-              <img src={branding.logo_url} alt="" className="portal-brand__logo" />
-            ) : (
-              <span className="portal-brand__mark" aria-hidden="true">
-                {name.slice(0, 1)}
-              </span>
-            )}
-            <span className="portal-brand__name">{name}</span>
-          </NavLink>
-          <div className="portal-header__tools">
-            <Suspense fallback={null}>
-              <NotificationBell />
-            </Suspense>
-            <div className="portal-header__lang">
-              <LanguageSwitch compact />
-            </div>
-            <Button size="sm" variant="ghost" busy={leaving} onClick={() => void onSignOut()}>
-              {t("shared:signOut")}
-            </Button>
-          </div>
-        </header>
-        <nav className="portal-sidebar" aria-label={t("nav.label")}>
-          <ul>
-            {nav.map((item) => (
-              <li key={item.to + item.label}>
-                <NavLink to={item.to} end={item.end} className="portal-sidebar__link">
-                  <Icon name={item.icon} />
-                  <span>{t(item.label)}</span>
-                </NavLink>
-                {item.children && (
-                  <ul className="portal-sidebar__sub">
-                    {item.children.map((child) => (
-                      <li key={child.to}>
-                        <NavLink to={child.to} end={child.end} className="portal-sidebar__sublink">
-                          {t(child.label)}
-                        </NavLink>
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <main className="portal-main" id="main" tabIndex={-1}>
-          <Suspense fallback={<PageLoading />}>
-            <Outlet />
-          </Suspense>
-        </main>
-        <nav className="portal-tabbar" aria-label={t("nav.tabs")}>
-          {bottom.map((item) => (
-            <NavLink key={item.to} to={item.to} end={item.end ?? item.to !== "/requests"} className="portal-tabbar__link">
-              <Icon name={item.icon} size={22} />
-              <span>{t(item.label === "nav.myRequests" ? "nav.requestsShort" : item.label)}</span>
+      <PageTitleSuffix value={name}>
+        <a className="portal-skip" href="#main">
+          {t("skip")}
+        </a>
+        <div className="portal-shell">
+          <header className="portal-header">
+            <NavLink to="/" className="portal-brand" aria-label={t("homeOf", { name })}>
+              {branding?.logo_url ? (
+                <img src={branding.logo_url} alt="" className="portal-brand__logo" />
+              ) : (
+                <span className="portal-brand__mark" aria-hidden="true">
+                  {name.slice(0, 1)}
+                </span>
+              )}
+              <span className="portal-brand__name">{name}</span>
             </NavLink>
-          ))}
-        </nav>
-      </div>
+            <div className="portal-header__tools">
+              {idle && (
+                <Suspense fallback={null}>
+                  <NotificationBell />
+                </Suspense>
+              )}
+              <div className="portal-header__lang">
+                <LanguageSwitch compact />
+              </div>
+              <Button size="sm" variant="ghost" busy={leaving} onClick={() => void onSignOut()}>
+                {t("shared:signOut")}
+              </Button>
+            </div>
+          </header>
+          <nav className="portal-sidebar" aria-label={t("nav.label")}>
+            <ul>
+              {nav.map((item) => (
+                <li key={item.to + item.label}>
+                  <NavLink to={item.to} end={item.end} className="portal-sidebar__link">
+                    <Icon name={item.icon} />
+                    <span>{t(item.label)}</span>
+                  </NavLink>
+                  {item.children && (
+                    <ul className="portal-sidebar__sub">
+                      {item.children.map((child) => (
+                        <li key={child.to}>
+                          <NavLink to={child.to} end={child.end} className="portal-sidebar__sublink">
+                            {t(child.label)}
+                          </NavLink>
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <main className="portal-main" id="main" tabIndex={-1}>
+            <Suspense fallback={<PageLoading />}>
+              <Outlet />
+            </Suspense>
+          </main>
+          <nav className="portal-tabbar" aria-label={t("nav.tabs")}>
+            {bottom.map((item) => (
+              <NavLink key={item.to} to={item.to} end={item.end ?? item.to !== "/requests"} className="portal-tabbar__link">
+                <Icon name={item.icon} size={22} />
+                <span>{t(item.label === "nav.myRequests" ? "nav.requestsShort" : item.label)}</span>
+              </NavLink>
+            ))}
+          </nav>
+        </div>
+      </PageTitleSuffix>
     </SessionProvider>
   );
 }

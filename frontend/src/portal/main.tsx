@@ -4,21 +4,27 @@ import "./portal.css";
 import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { setupI18n } from "@/shared/i18n";
+import { i18nReady, setupI18n } from "@/shared/i18n";
 import { createQueryClient } from "@/shared/query";
-import { startBoot } from "./boot";
+import { startBoot, warmUpDateFormat } from "./boot";
 import { PortalRouter } from "./router";
-import { registerServiceWorker } from "./serviceWorker";
 
-setupI18n({ namespaces: ["shared", "portal"] });
+// the catalogues, then /me/, the page's chunk and data, /branding/: all at once, before React mounts
+setupI18n({ namespaces: ["shared", "portal"], eager: true }); // first: it sets the API's Accept-Language
 const queryClient = createQueryClient();
-startBoot(queryClient, window.location.pathname); // /me/, /branding/, the page's chunk and data at once
+const page = startBoot(queryClient, window.location.pathname);
+warmUpDateFormat();
 
-createRoot(document.getElementById("root")!).render(
-  <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <PortalRouter />
-    </QueryClientProvider>
-  </StrictMode>,
-);
-registerServiceWorker();
+// React mounts once the catalogues and the page's chunk are in (or failed: Suspense shows what is
+// missing), so the first render does not suspend on them and re-render when they come; the data
+// is still on its way (the shell shows "Loading…" until /me/ answers).
+void Promise.all([i18nReady(), page]).finally(() => {
+  createRoot(document.getElementById("root")!).render(
+    <StrictMode>
+      <QueryClientProvider client={queryClient}>
+        <PortalRouter />
+      </QueryClientProvider>
+    </StrictMode>,
+  );
+  void import("./serviceWorker").then((worker) => worker.registerServiceWorker(queryClient));
+});

@@ -1,3 +1,5 @@
+import { type ComponentType, createElement, lazy } from "react";
+
 /** The portal's page chunks, one importer each: the router's lazy() and the boot prefetch share them. */
 export const pages = {
   home: () => import("./PortalHome"),
@@ -9,6 +11,7 @@ export const pages = {
   announcements: () => import("./pages/AnnouncementsPage"),
   company: () => import("./pages/CompanyPage"),
   notFound: () => import("./pages/NotFoundPage"),
+  publicLayout: () => import("./PublicLayout").then((m) => ({ default: m.PublicLayout })),
   signIn: () => import("@/features/auth/SignInPage"),
   forgotPassword: () => import("@/features/auth/ForgotPasswordPage"),
   resetPassword: () => import("@/features/auth/ResetPasswordPage"),
@@ -34,4 +37,29 @@ const ROUTES: [RegExp, keyof typeof pages][] = [
 export function pageFor(path: string): (() => Promise<unknown>) | undefined {
   const hit = ROUTES.find(([pattern]) => pattern.test(path));
   return hit ? pages[hit[1]] : undefined;
+}
+
+type PageModule = { default: ComponentType };
+const loaded = new Map<() => Promise<unknown>, PageModule>();
+
+/** Loads a page's chunk and remembers its module (boot.ts calls it before React mounts). */
+export function loadPage(load: () => Promise<unknown>): Promise<PageModule> {
+  return (load() as Promise<PageModule>).then((module) => {
+    loaded.set(load, module);
+    return module;
+  });
+}
+
+/**
+ * The router's element for a page: lazy, except that a page whose chunk has already loaded (the
+ * one boot.ts started) renders at once, without suspending first (a suspended page shows the
+ * fallback and React then holds the content back for a while before revealing it).
+ */
+export function pageComponent(load: () => Promise<unknown>): ComponentType {
+  const Lazy = lazy(() => loadPage(load));
+  function Page() {
+    const module = loaded.get(load);
+    return module ? createElement(module.default) : createElement(Lazy);
+  }
+  return Page;
 }

@@ -4,26 +4,27 @@
  * react-router (<BrowserRouter>) is lighter than the data router the app uses. Every page is
  * its own lazy chunk (pages.ts; boot.ts starts the current page's at once).
  */
-import { lazy, Suspense } from "react";
+import { Suspense } from "react";
 import { BrowserRouter, Route, Routes } from "react-router";
-import { PageLoading } from "@/shared/ui";
+import { PageLoading } from "@/shared/ui/Spinner";
 import { PortalLayout } from "./PortalLayout";
-import { pages } from "./pages";
-import { PublicLayout } from "./PublicLayout";
+import { pageComponent, pages } from "./pages";
 
-const PortalHome = lazy(pages.home);
-const NewRequestPage = lazy(pages.newRequest);
-const RequestsPage = lazy(pages.requests);
-const RequestPage = lazy(pages.request);
-const PassesPage = lazy(pages.passes);
-const PassPage = lazy(pages.pass);
-const AnnouncementsPage = lazy(pages.announcements);
-const CompanyPage = lazy(pages.company);
-const NotFoundPage = lazy(pages.notFound);
-const SignInPage = lazy(pages.signIn);
-const ForgotPasswordPage = lazy(pages.forgotPassword);
-const ResetPasswordPage = lazy(pages.resetPassword);
-const AcceptInvitationPage = lazy(pages.acceptInvitation);
+// the signed-out pages' layout is theirs alone: not in the entry
+const PublicLayout = pageComponent(pages.publicLayout);
+const PortalHome = pageComponent(pages.home);
+const NewRequestPage = pageComponent(pages.newRequest);
+const RequestsPage = pageComponent(pages.requests);
+const RequestPage = pageComponent(pages.request);
+const PassesPage = pageComponent(pages.passes);
+const PassPage = pageComponent(pages.pass);
+const AnnouncementsPage = pageComponent(pages.announcements);
+const CompanyPage = pageComponent(pages.company);
+const NotFoundPage = pageComponent(pages.notFound);
+const SignInPage = pageComponent(pages.signIn);
+const ForgotPasswordPage = pageComponent(pages.forgotPassword);
+const ResetPasswordPage = pageComponent(pages.resetPassword);
+const AcceptInvitationPage = pageComponent(pages.acceptInvitation);
 
 export function PortalRouter() {
   return (

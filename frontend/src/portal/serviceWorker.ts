@@ -1,15 +1,32 @@
 /**
  * The portal's service worker (frontend/public/portal/sw.js, served at /portal/sw.js with scope
  * /portal/): an offline shell, cache-first hashed assets, network-first reads of requests and
- * passes so the last seen ones open without a connection. Registered after the first screen.
+ * passes so the last seen ones open without a connection. Registered after the first screen:
+ * once the page has loaded, its first queries have answered and the browser is idle (the worker's
+ * install fetches the shell and its assets again, and once it controls the page every fetch goes
+ * through it: neither should compete with the first screen's requests).
  */
+import type { QueryClient } from "@tanstack/react-query";
+import { whenIdle } from "./idle";
+
 export const SW_URL = "/portal/sw.js";
 
-export function registerServiceWorker(): void {
+export function registerServiceWorker(queryClient: QueryClient): void {
   if (typeof navigator === "undefined" || !("serviceWorker" in navigator) || !import.meta.env.PROD) return;
   const register = () => void navigator.serviceWorker.register(SW_URL, { scope: "/portal/" }).catch(() => undefined);
-  if (document.readyState === "complete") register();
-  else window.addEventListener("load", register, { once: true });
+  const afterQueries = () => {
+    if (queryClient.isFetching() === 0) {
+      whenIdle(register, 3000);
+      return;
+    }
+    const stop = queryClient.getQueryCache().subscribe(() => {
+      if (queryClient.isFetching() > 0) return;
+      stop();
+      whenIdle(register, 3000);
+    });
+  };
+  if (document.readyState === "complete") afterQueries();
+  else window.addEventListener("load", afterQueries, { once: true });
 }
 
 /** On sign-out: the offline copies of requests and passes are the person's; drop them. */

@@ -4,14 +4,18 @@
  * topic hears the public events of what this person may see).
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { lazy, Suspense } from "react";
 import { Link, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { useDateFormat } from "@/shared/format/datetime";
-import { useLive } from "@/shared/live";
 import { useSession } from "@/shared/session/SessionContext";
 import { ErrorAlert, Icon, PageLoading, usePageTitle } from "@/shared/ui";
 import { keys, listRequests } from "../api";
+import { useIdle } from "../idle";
 import { StatusBadge } from "./StatusBadge";
+
+// the live client subscribes after the first screen (its own chunk; not on the way to the rows)
+const LiveRefresh = lazy(() => import("./LiveRefresh"));
 
 export default function RequestsPage() {
   const { t } = useTranslation("portal");
@@ -26,11 +30,16 @@ export default function RequestsPage() {
   usePageTitle(t("requests.title"));
   const list = useQuery({ queryKey: keys.requests(scope), queryFn: () => listRequests(query) });
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ["portal", "requests"] });
-  useLive({ topic: "queue", filters: query }, { onEvent: refresh, onRefetch: refresh });
+  const idle = useIdle();
 
   const rows = list.data?.results ?? [];
   return (
     <div className="portal-page" data-requests-ready={list.isSuccess ? "" : undefined}>
+      {idle && list.isSuccess && (
+        <Suspense fallback={null}>
+          <LiveRefresh topic={{ topic: "queue", filters: query }} onChange={refresh} />
+        </Suspense>
+      )}
       <div className="portal-page__head">
         <h1>{scope === "company" ? t("requests.companyTitle") : t("requests.title")}</h1>
         <Link to="/new" className="a-btn a-btn--primary">

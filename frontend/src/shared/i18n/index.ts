@@ -81,11 +81,22 @@ export function applyDocumentLanguage(language: string): void {
   if (typeof document !== "undefined") document.documentElement.lang = language;
 }
 
-/** Initialise the shared i18next instance (entries call this once before rendering). */
-export function setupI18n(options: { namespaces: string[]; language?: Language }): I18n {
+let ready: Promise<unknown> = Promise.resolve();
+
+/** Settles once setupI18n's first catalogues have loaded (or failed: Suspense shows what is missing). */
+export function i18nReady(): Promise<unknown> {
+  return ready;
+}
+
+/**
+ * Initialise the shared i18next instance (entries call this once before rendering). `eager`:
+ * the namespaces' catalogues start loading now, in this task (i18next otherwise defers its
+ * init to a timer, which runs only after every module of the entry has run).
+ */
+export function setupI18n(options: { namespaces: string[]; language?: Language; eager?: boolean }): I18n {
   const language = options.language ?? pickLanguage({ chosen: storedLanguage(), browser: browserLanguage() });
   if (!i18next.isInitialized) {
-    void i18next
+    ready = i18next
       .use(lazyCatalogues)
       .use(initReactI18next)
       .init({
@@ -98,7 +109,9 @@ export function setupI18n(options: { namespaces: string[]; language?: Language }
         interpolation: { escapeValue: false }, // React escapes
         react: { useSuspense: true },
         returnNull: false,
-      });
+        initAsync: !options.eager,
+      })
+      .catch(() => undefined);
     i18next.on("languageChanged", applyDocumentLanguage);
   }
   applyDocumentLanguage(language);
