@@ -14,6 +14,7 @@ from tenant_apps.notices.demo import fill_demo_notices
 from tenant_apps.passes.demo import fill_demo_passes
 from tenant_apps.people.models import Role, User
 from tenant_apps.people.services import create_person
+from tenant_apps.sla.demo import fill_demo_sla
 
 from .models import Account, AccountKind
 from .services import ensure_public_account, provision_account
@@ -127,6 +128,8 @@ def load_demo() -> list[str]:
                 fill_demo_branding()
             with transaction.atomic():
                 fill_demo_calendars()
+            with transaction.atomic():
+                fill_demo_sla()
         connection.set_schema_to_public()
         lines.append(
             f"{demo.slug:<14} admin {admin_email} / {DEMO_PASSWORD}; also "
