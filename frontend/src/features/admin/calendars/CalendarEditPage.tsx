@@ -260,13 +260,14 @@ function CalendarForm({ id, calendar }: { id: number | null; calendar: Calendar 
 }
 
 interface OverrideDraft {
+  id: number | null; // null: a new exception
   day: string;
   kind: OverrideKind;
   intervals: IntervalDraft[];
   note: string;
 }
 
-const emptyOverride = (): OverrideDraft => ({ day: "", kind: "holiday", intervals: [], note: "" });
+const emptyOverride = (): OverrideDraft => ({ id: null, day: "", kind: "holiday", intervals: [], note: "" });
 
 function Overrides({ id }: { id: number }) {
   const { t, i18n } = useTranslation("calendars");
@@ -275,7 +276,10 @@ function Overrides({ id }: { id: number }) {
   const [d, setD] = useState<OverrideDraft>(emptyOverride);
   const set = (patch: Partial<OverrideDraft>) => setD((x) => ({ ...x, ...patch }));
   const add = useMutation({
-    mutationFn: () => calendarApi.addOverride(id, { day: d.day, kind: d.kind, intervals: d.kind === "holiday" ? [] : d.intervals.map(({ start, end }) => ({ start, end })), note: d.note.trim() }),
+    mutationFn: () => {
+      const body = { day: d.day, kind: d.kind, intervals: d.kind === "holiday" ? [] : d.intervals.map(({ start, end }) => ({ start, end })), note: d.note.trim() };
+      return d.id ? calendarApi.updateOverride(id, d.id, body) : calendarApi.addOverride(id, body);
+    },
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: calendarKeys.all });
       setD(emptyOverride());
@@ -317,6 +321,17 @@ function Overrides({ id }: { id: number }) {
                 <td>{o.intervals?.length ? o.intervals.map((i) => `${i.start}–${i.end}`).join(", ") : "—"}</td>
                 <td>{o.note}</td>
                 <td className="admin-table__actions">
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    onClick={() => {
+                      add.reset();
+                      setD({ id: o.id, day: o.day, kind: o.kind, intervals: (o.intervals ?? []).map((i) => ({ uid: uid(), ...i })), note: o.note ?? "" });
+                    }}
+                    aria-label={t("overrides.editOf", { day: dayText(o.day) })}
+                  >
+                    {t("overrides.edit")}
+                  </Button>
                   <Button size="sm" variant="ghost" onClick={() => remove.mutate(o.id)} aria-label={t("overrides.removeOf", { day: dayText(o.day) })}>
                     {t("overrides.remove")}
                   </Button>
@@ -335,7 +350,7 @@ function Overrides({ id }: { id: number }) {
           add.mutate();
         }}
       >
-        <h3 id="cal-override-new">{t("overrides.add")}</h3>
+        <h3 id="cal-override-new">{d.id ? t("overrides.changing", { day: dayText(d.day) }) : t("overrides.add")}</h3>
         <ErrorAlert error={add.error} shownFields={["day", "kind", "intervals", "note", ...d.intervals.flatMap((_, n) => [`intervals.${n}`, `intervals.${n}.start`, `intervals.${n}.end`])]} />
         <div className="admin-grid">
           <TextField type="date" label={t("overrides.day")} value={d.day} onChange={(e) => set({ day: e.target.value })} errors={err("day")} />
@@ -381,9 +396,21 @@ function Overrides({ id }: { id: number }) {
             </Button>
           </fieldset>
         )}
-        <Button type="submit" busy={add.isPending}>
-          {t("overrides.addButton")}
-        </Button>
+        <div className="admin-actions">
+          <Button type="submit" busy={add.isPending}>
+            {d.id ? t("overrides.saveButton") : t("overrides.addButton")}
+          </Button>
+          {d.id && (
+            <Button
+              onClick={() => {
+                add.reset();
+                setD(emptyOverride());
+              }}
+            >
+              {t("shared:actions.cancel")}
+            </Button>
+          )}
+        </div>
       </form>
     </section>
   );

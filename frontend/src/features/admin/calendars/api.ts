@@ -39,6 +39,8 @@ export const calendarApi = {
   remove: (id: number) => unwrap(api.DELETE("/api/v1/calendars/{id}/", { params: path(id) })),
   overrides: (id: number) => unwrap(api.GET("/api/v1/calendars/{id}/overrides/", { params: path(id) })),
   addOverride: (id: number, body: OverrideBody) => unwrap(api.POST("/api/v1/calendars/{id}/overrides/", { params: path(id), body: body as Override })),
+  updateOverride: (id: number, oid: number, body: OverrideBody) =>
+    unwrap(api.PATCH("/api/v1/calendars/{id}/overrides/{oid}/", { params: { path: { id: String(id), oid: String(oid) } }, body: body as Override })),
   removeOverride: (id: number, oid: number) => unwrap(api.DELETE("/api/v1/calendars/{id}/overrides/{oid}/", { params: { path: { id: String(id), oid: String(oid) } } })),
   days: (id: number, from: string, to: string) => unwrap(api.GET("/api/v1/calendars/{id}/days/", { params: { ...path(id), query: { from, to } } })),
 };

@@ -116,6 +116,11 @@ describe("CalendarEditPage", () => {
           overrides = [...overrides, { id: 2, ...body }];
           return jsonResponse(201, { id: 2, ...body });
         },
+        "PATCH /api/v1/calendars/4/overrides/1/": async (request) => {
+          const body = await request.json();
+          overrides = overrides.map((o) => (o.id === 1 ? { ...o, ...body } : o));
+          return jsonResponse(200, overrides[0]);
+        },
         "GET /api/v1/calendars/4/days/": (request) => {
           const from = new URL(request.url).searchParams.get("from")!;
           const days = Array.from({ length: 31 }, (_, n) => {
@@ -167,6 +172,17 @@ describe("CalendarEditPage", () => {
       expect(await within(exceptions).findByText("Pre-holiday")).toBeInTheDocument();
       const added = await calls.filter((c) => c.method === "POST").at(-1)!.json();
       expect(added).toEqual({ day: "2026-12-30", kind: "shortened", intervals: [{ start: "09:00", end: "16:00" }], note: "Pre-holiday" });
+
+      // an exception changed in place (PATCH): New Year's Eve becomes a working day
+      await user.click(within(exceptions).getByRole("button", { name: "Change the exception of Dec 31, 2026" }));
+      const changing = within(exceptions).getByRole("form", { name: "The exception of Dec 31, 2026" });
+      expect(within(changing).getByLabelText("Day")).toHaveValue("2026-12-31");
+      await user.selectOptions(within(changing).getByRole("combobox", { name: "Kind" }), "working");
+      await user.click(within(changing).getByRole("button", { name: "Save exception" }));
+      expect(await within(exceptions).findByRole("form", { name: "Add an exception" })).toBeInTheDocument();
+      const patched = await calls.find((c) => c.method === "PATCH")!.json();
+      expect(patched).toEqual({ day: "2026-12-31", kind: "working", intervals: [{ start: "09:00", end: "18:00" }], note: "New Year's Eve" });
+      expect(within(exceptions).getAllByRole("row")[1]).toHaveTextContent("Working day");
     });
   });
 });
