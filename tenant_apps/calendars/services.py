@@ -158,6 +158,15 @@ def _override_values(data: dict, errors: dict, *, current: CalendarOverride | No
     return values
 
 
+def _check_some_work(is_24x7: bool, rows, errors: dict) -> None:
+    """A calendar that is not 24x7 needs some working time in its week: the SLA counts in it, and a
+    week without any would have no due moment at all."""
+    if not is_24x7 and not rows and "week" not in errors and not any(k.startswith("week.") for k in errors):
+        errors["week"] = [
+            _("Give at least one working interval, or make the calendar work around the clock.")
+        ]
+
+
 # ---------------------------------------------------------------------------- calendars
 def _unset_default(*, keep: int | None = None) -> None:
     """Before a calendar becomes the default: the old default stops being it. The row lock first
@@ -175,6 +184,7 @@ def create_calendar(*, actor, data: dict) -> BusinessCalendar:
     errors: dict[str, list[str]] = {}
     _check_calendar(values, errors)
     rows = _week(data.get("week", []), errors)
+    _check_some_work(values.get("is_24x7") is True, rows, errors)
     if errors:
         raise InvalidInput(fields=errors)
     calendar = BusinessCalendar(**values)
@@ -202,6 +212,8 @@ def update_calendar(*, actor, calendar: BusinessCalendar, data: dict) -> Busines
     if calendar.is_default and values.get("is_default") is False:
         errors["is_default"] = [_("Make another calendar the default instead.")]
     rows = _week(data["week"], errors) if "week" in data else None
+    is_24x7 = values["is_24x7"] if isinstance(values.get("is_24x7"), bool) else calendar.is_24x7
+    _check_some_work(is_24x7, rows if rows is not None else list(calendar.intervals.all()), errors)
     if errors:
         raise InvalidInput(fields=errors)
     before = {k: getattr(calendar, k) for k in values}
@@ -245,6 +257,7 @@ def set_week(*, actor, calendar: BusinessCalendar, week: list) -> BusinessCalend
     calendar = BusinessCalendar.objects.select_for_update().get(pk=calendar.pk)
     errors: dict[str, list[str]] = {}
     rows = _week(week, errors)
+    _check_some_work(calendar.is_24x7, rows, errors)
     if errors:
         raise InvalidInput(fields=errors)
     _replace_week(calendar, rows)

@@ -99,6 +99,7 @@ def test_agents_read_but_cannot_write_and_requesters_cannot_read(mall):
         ({"time_zone": "Mars/Olympus"}, "time_zone"),
         ({"holidays_country": "XX"}, "holidays_country"),
         ({"name": ""}, "name"),
+        ({"week": []}, "week"),  # neither 24x7 nor any working time
     ],
 )
 def test_bad_input_is_a_400_naming_the_field_and_writes_nothing(mall, change, field):

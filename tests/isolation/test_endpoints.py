@@ -513,7 +513,7 @@ def _build_world() -> World:
     )["id"]
 
     # B: business calendars (two, so that B's second one has an id A's calendars do not) and a day
-    _ok(b_admin, b.host, "post", "/calendars/", {"name": f"{MARK} hours"}, status=201)
+    _ok(b_admin, b.host, "post", "/calendars/", {"name": f"{MARK} hours", "is_24x7": True}, status=201)
     ids["b_calendar"] = _ok(
         b_admin,
         b.host,
@@ -1182,7 +1182,7 @@ ROUTES: dict[str, list[Req]] = {
     # ------------------------------------------------------------------ business calendars
     "calendar-list": [
         Req("get", local="200"),
-        Req("post", body=lambda w: {"name": "A calendar"}, local="201"),
+        Req("post", body=lambda w: {"name": "A calendar", "is_24x7": True}, local="201"),
     ],
     "calendar-detail": [
         Req("get", _pk("b_calendar")),
