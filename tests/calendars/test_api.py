@@ -25,6 +25,19 @@ def test_every_account_has_a_default_24x7_calendar_in_its_zone(mall):
     assert default["is_default"] and default["is_24x7"]
     assert default["time_zone"] == mall.made.account.time_zone and default["zone_from_account"]
     assert default["week"] == []
+    days = mall.api(
+        "engineer", "get", f"/calendars/{default['id']}/days/?from=2027-01-01&to=2027-01-02"
+    ).json()
+    assert days == [
+        {
+            "day": d,
+            "working": True,
+            "intervals": [{"start": "00:00", "end": "24:00"}],
+            "source": "week",
+            "note": "",
+        }
+        for d in ("2027-01-01", "2027-01-02")
+    ]  # no holidays country: New Year's Day is worked around the clock
 
 
 def test_admin_crud_round_trip(mall):
