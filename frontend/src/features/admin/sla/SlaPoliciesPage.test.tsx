@@ -55,7 +55,7 @@ describe("SlaPoliciesPage", () => {
     expect(items.map((li) => within(li).getAllByRole("button")[1]!.textContent)).toEqual(["Policy 2", "Policy 1", "Policy 3"]);
     expect(within(items[0]!).getByText("Off")).toBeInTheDocument();
     expect(items[2]).toHaveTextContent("Office 9-18 · Urgent: response 30 min, resolution 4 h");
-    expect(items[1]).toHaveTextContent("The account's default calendar");
+    expect(items[1]).toHaveTextContent("Default calendar (24x7)"); // calendar null: whichever is the default
 
     await user.click(screen.getByRole("button", { name: "Move Policy 3 up" }));
     await waitFor(() => expect(calls.filter((c) => c.method === "PATCH")).toHaveLength(2));
@@ -79,6 +79,8 @@ describe("SlaPoliciesPage", () => {
     const calendar = within(form).getByRole("combobox", { name: "Working-time calendar" });
     await waitFor(() => expect(within(calendar).getByRole("option", { name: "Office 9-18" })).toBeInTheDocument());
     expect(within(calendar).getByRole("option", { name: "24x7 (default)" })).toBeInTheDocument();
+    expect(calendar).toHaveValue(""); // a new policy follows the account's default calendar
+    expect(within(calendar).getByRole("option", { name: "Default calendar (24x7)" })).toBeInTheDocument();
     await user.selectOptions(calendar, "2");
     const percent = within(form).getByRole("spinbutton", { name: /Warn at/ });
     await user.clear(percent);

@@ -69,7 +69,9 @@ export default function SlaPoliciesPage() {
       void queryClient.invalidateQueries({ queryKey: slaKeys.policies });
     },
   });
-  const calendarName = (id: number | null) => (id == null ? t("calendarDefault") : (calendars.data?.find((c) => c.id === id)?.name ?? `#${id}`));
+  const defaultCalendar = calendars.data?.find((c) => c.is_default);
+  const calendarName = (id: number | null) =>
+    id == null ? (defaultCalendar ? t("calendarDefaultNamed", { name: defaultCalendar.name }) : t("calendarDefault")) : (calendars.data?.find((c) => c.id === id)?.name ?? `#${id}`);
   const nextOrder = (list.at(-1)?.order ?? 0) + 10;
   return (
     <div className="a-page admin-page">
@@ -197,6 +199,7 @@ function PolicyEditor({ draft, onDone, onDelete, deleting }: { draft: PolicyDraf
     set({ targets: d.targets.map((x) => (x.priority === priority ? { ...x, [kind]: value } : x)) });
   const setEscalation = (i: number, patch: Partial<Escalation>) => set({ escalations: d.escalations.map((e, k) => (k === i ? { ...e, ...patch } : e)) });
   const calendarId = useId();
+  const defaultCalendar = calendars.data?.find((c) => c.is_default);
   return (
     <form className="a-card admin-section sla-editor" onSubmit={onSubmit} noValidate aria-labelledby="sla-editor">
       <h2 id="sla-editor">{d.id ? t("edit", { name: draft.name }) : t("new")}</h2>
@@ -208,7 +211,7 @@ function PolicyEditor({ draft, onDone, onDelete, deleting }: { draft: PolicyDraf
             {t("calendar")}
           </label>
           <select id={calendarId} className="a-input" value={d.calendar ?? ""} onChange={(e) => set({ calendar: e.target.value ? Number(e.target.value) : null })}>
-            <option value="">{t("calendarDefault")}</option>
+            <option value="">{defaultCalendar ? t("calendarDefaultNamed", { name: defaultCalendar.name }) : t("calendarDefault")}</option>
             {(calendars.data ?? []).map((c) => (
               <option key={c.id} value={c.id}>
                 {c.is_default ? t("calendarIsDefault", { name: c.name }) : c.name}
