@@ -12,13 +12,13 @@ from tenant_apps.people.models import Company, ResponsibilityGroup, User
 from ..models import EscalationAction, SlaPolicy, TargetKind, Threshold
 
 
-class TargetSerializer(serializers.Serializer):
+class SlaTargetSerializer(serializers.Serializer):
     priority = serializers.IntegerField(help_text="1 low, 2 normal, 3 high, 4 urgent")
     response_minutes = serializers.IntegerField(allow_null=True, required=False, default=None)
     resolution_minutes = serializers.IntegerField(allow_null=True, required=False, default=None)
 
 
-class EscalationSerializer(serializers.Serializer):
+class SlaEscalationSerializer(serializers.Serializer):
     id = serializers.IntegerField(required=False, allow_null=True, help_text="Given: that escalation changes")
     threshold = serializers.ChoiceField(choices=Threshold.choices)
     target = serializers.ChoiceField(choices=TargetKind.choices)
@@ -31,7 +31,7 @@ class EscalationSerializer(serializers.Serializer):
     )
 
 
-class PolicySerializer(serializers.ModelSerializer):
+class SlaPolicySerializer(serializers.ModelSerializer):
     calendar = serializers.PrimaryKeyRelatedField(
         queryset=BusinessCalendar.objects.all(),
         allow_null=True,
@@ -50,8 +50,8 @@ class PolicySerializer(serializers.ModelSerializer):
         required=False,
         help_text="Empty: anywhere; else a ticket at one of them or under it",
     )
-    targets = TargetSerializer(many=True, required=False)
-    escalations = EscalationSerializer(many=True, required=False)
+    targets = SlaTargetSerializer(many=True, required=False)
+    escalations = SlaEscalationSerializer(many=True, required=False)
 
     class Meta:
         model = SlaPolicy

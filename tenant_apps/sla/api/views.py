@@ -14,7 +14,7 @@ from . import serializers as s
 class PolicyViewSet(viewsets.ModelViewSet):
     """SLA policies in precedence order (the lowest `order` that matches a ticket applies)."""
 
-    serializer_class = s.PolicySerializer
+    serializer_class = s.SlaPolicySerializer
     permission_classes = [Predicates]
     predicates = {"read": perms.can_view_sla, "write": perms.can_configure_sla}
     pagination_class = None
