@@ -12,9 +12,17 @@ from django.utils import timezone
 from billing.licensing import LicenceState, licence_for
 from billing.models import Plan, Subscription, SubscriptionStatus
 from tenants_shared.accounts.models import AccountStatus
+from tests.support.fixtures import module_mall  # noqa: F401  (the file's one mall, below)
 from tests.support.worlds import PASSWORD
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mall(module_mall):  # noqa: F811 - the module's one mall under the name the tests use
+    """One mall for the whole file (tests/support/fixtures.py `module_mall`): each test runs in a
+    savepoint, so its writes are rolled back before the next test starts."""
+    return module_mall
 
 
 def set_subscription(mall, **fields):

@@ -14,8 +14,17 @@ from tenant_apps.desk.models import Status, Ticket, TicketEvent
 from tenant_apps.passes.gate import check_code
 from tenant_apps.passes.models import GateCheck, Pass
 from tests.passes.conftest import complete_approval, day, file_request, set_time_zone
+from tests.support.fixtures import module_mall  # noqa: F401  (the file's one mall, below)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mall(module_mall):  # noqa: F811 - the module's one mall under the name the tests use
+    """One mall for the whole file (tests/support/fixtures.py `module_mall`): each test runs in a
+    savepoint, so its writes are rolled back before the next test starts."""
+    return module_mall
+
 
 VLADIVOSTOK = ZoneInfo("Asia/Vladivostok")  # UTC+10 all year: local dates differ from UTC ones
 

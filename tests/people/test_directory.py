@@ -14,9 +14,17 @@ from django_tenants.utils import schema_context, tenant_context
 
 from tenant_apps.objects.models import Location
 from tenant_apps.people.models import User
+from tests.support.fixtures import module_mall  # noqa: F401  (the file's one mall, below)
 from tests.support.worlds import PASSWORD
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mall(module_mall):  # noqa: F811 - the module's one mall under the name the tests use
+    """One mall for the whole file (tests/support/fixtures.py `module_mall`): each test runs in a
+    savepoint, so its writes are rolled back before the next test starts."""
+    return module_mall
 
 
 def test_invited_key_user_sets_a_password_once_and_signs_in(mall, django_capture_on_commit_callbacks):
