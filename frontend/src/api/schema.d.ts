@@ -2531,6 +2531,13 @@ export interface components {
             time_zone: string;
         };
         /**
+         * @description * `notify` - Notify
+         *     * `reassign` - Reassign
+         *     * `raise_priority` - Raise priority
+         * @enum {string}
+         */
+        ActionEnum: "notify" | "reassign" | "raise_priority";
+        /**
          * @description * `operator` - Platform operator
          *     * `person` - Person of this account
          * @enum {string}
@@ -4340,6 +4347,29 @@ export interface components {
             /** Format: date-time */
             readonly updated_at?: string;
         };
+        PatchedSlaPolicy: {
+            /** Format: int64 */
+            readonly id?: number;
+            name?: string;
+            order?: number;
+            /** Active */
+            is_active?: boolean;
+            /**
+             * Format: int64
+             * @description null: the account's default calendar
+             */
+            calendar?: number | null;
+            /** Warning at, % of the target */
+            warning_percent?: number;
+            /** @description Empty: any type */
+            ticket_types?: number[];
+            /** @description Empty: any requester's company */
+            companies?: number[];
+            /** @description Empty: anywhere; else a ticket at one of them or under it */
+            locations?: number[];
+            targets?: components["schemas"]["SlaTarget"][];
+            escalations?: components["schemas"]["SlaEscalation"][];
+        };
         PatchedTicketType: {
             /** Format: int64 */
             readonly id?: number;
@@ -4904,10 +4934,58 @@ export interface components {
          * @enum {string}
          */
         SlaClockStateEnum: "running" | "paused" | "met" | "warning" | "breached";
+        SlaEscalation: {
+            /**
+             * Format: int64
+             * @description Given: that escalation changes
+             */
+            id?: number | null;
+            threshold: components["schemas"]["ThresholdEnum"];
+            target: components["schemas"]["TargetEnum"];
+            action: components["schemas"]["ActionEnum"];
+            /** Format: int64 */
+            group?: number | null;
+            /** Format: int64 */
+            assignee?: number | null;
+        };
+        SlaPolicy: {
+            /** Format: int64 */
+            readonly id: number;
+            name: string;
+            order?: number;
+            /** Active */
+            is_active?: boolean;
+            /**
+             * Format: int64
+             * @description null: the account's default calendar
+             */
+            calendar?: number | null;
+            /** Warning at, % of the target */
+            warning_percent?: number;
+            /** @description Empty: any type */
+            ticket_types?: number[];
+            /** @description Empty: any requester's company */
+            companies?: number[];
+            /** @description Empty: anywhere; else a ticket at one of them or under it */
+            locations?: number[];
+            targets?: components["schemas"]["SlaTarget"][];
+            escalations?: components["schemas"]["SlaEscalation"][];
+        };
         SlaPolicyRef: {
             /** Format: int64 */
             id: number;
             name: string;
+        };
+        SlaTarget: {
+            /**
+             * Format: int64
+             * @description 1 low, 2 normal, 3 high, 4 urgent
+             */
+            priority: number;
+            /** Format: int64 */
+            response_minutes?: number | null;
+            /** Format: int64 */
+            resolution_minutes?: number | null;
         };
         /**
          * @description * `week` - week
@@ -4965,6 +5043,12 @@ export interface components {
             id: number;
             key: string;
         };
+        /**
+         * @description * `response` - First response
+         *     * `resolution` - Resolution
+         * @enum {string}
+         */
+        TargetEnum: "response" | "resolution";
         TeamInvite: {
             /** Format: email */
             email: string;
@@ -5022,6 +5106,12 @@ export interface components {
             invited_at?: string | null;
             readonly invitation_accepted: boolean;
         };
+        /**
+         * @description * `warning` - Warning
+         *     * `breach` - Breach
+         * @enum {string}
+         */
+        ThresholdEnum: "warning" | "breach";
         /** @description A ticket's approval record and what the asking person may do now. */
         TicketApproval: {
             rounds: components["schemas"]["Round"][];
@@ -19620,7 +19710,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Policy"][];
+                    "application/json": components["schemas"]["SlaPolicy"][];
                 };
             };
             /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
@@ -19679,9 +19769,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Policy"];
-                "application/x-www-form-urlencoded": components["schemas"]["Policy"];
-                "multipart/form-data": components["schemas"]["Policy"];
+                "application/json": components["schemas"]["SlaPolicy"];
+                "application/x-www-form-urlencoded": components["schemas"]["SlaPolicy"];
+                "multipart/form-data": components["schemas"]["SlaPolicy"];
             };
         };
         responses: {
@@ -19690,7 +19780,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Policy"];
+                    "application/json": components["schemas"]["SlaPolicy"];
                 };
             };
             /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
@@ -19793,7 +19883,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Policy"];
+                    "application/json": components["schemas"]["SlaPolicy"];
                 };
             };
             /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
@@ -19855,9 +19945,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Policy"];
-                "application/x-www-form-urlencoded": components["schemas"]["Policy"];
-                "multipart/form-data": components["schemas"]["Policy"];
+                "application/json": components["schemas"]["SlaPolicy"];
+                "application/x-www-form-urlencoded": components["schemas"]["SlaPolicy"];
+                "multipart/form-data": components["schemas"]["SlaPolicy"];
             };
         };
         responses: {
@@ -19866,7 +19956,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Policy"];
+                    "application/json": components["schemas"]["SlaPolicy"];
                 };
             };
             /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
@@ -20048,9 +20138,9 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["PatchedPolicy"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedPolicy"];
-                "multipart/form-data": components["schemas"]["PatchedPolicy"];
+                "application/json": components["schemas"]["PatchedSlaPolicy"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedSlaPolicy"];
+                "multipart/form-data": components["schemas"]["PatchedSlaPolicy"];
             };
         };
         responses: {
@@ -20059,7 +20149,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Policy"];
+                    "application/json": components["schemas"]["SlaPolicy"];
                 };
             };
             /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
