@@ -9,6 +9,7 @@ from django.conf import settings
 from django.test import Client, override_settings
 
 from tenants_shared.accounts.models import Domain
+from tests.support.fixtures import module_mall  # noqa: F401  (the file's one mall, below)
 from tests.support.worlds import PASSWORD, make_mall
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +30,10 @@ def fake_dns():
 
 
 @pytest.fixture
-def mall(db):
-    return make_mall()
+def mall(module_mall):  # noqa: F811
+    """One mall for the whole file (tests/support/fixtures.py `module_mall`): each test runs in a
+    savepoint, so its writes are rolled back before the next test starts."""
+    return module_mall
 
 
 def test_a_domain_is_added_once_its_cname_points_at_the_account(mall, fake_dns):

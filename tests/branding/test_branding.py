@@ -12,6 +12,7 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 from PIL import Image
 
+from tests.support.fixtures import module_mall  # noqa: F401  (the file's one mall, below)
 from tests.support.worlds import make_mall
 
 pytestmark = pytest.mark.django_db
@@ -30,9 +31,11 @@ PUBLIC_FIELDS = {
 
 
 @pytest.fixture
-def mall(db, settings, tmp_path):
+def mall(module_mall, settings, tmp_path):  # noqa: F811
+    """One mall for the whole file (tests/support/fixtures.py `module_mall`): each test runs in a
+    savepoint, so its writes are rolled back before the next test starts."""
     settings.MEDIA_ROOT = str(tmp_path)
-    return make_mall()
+    return module_mall
 
 
 def png(size=(300, 120), colour=(200, 30, 30), fmt="PNG", **save) -> io.BytesIO:

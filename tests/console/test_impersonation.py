@@ -13,11 +13,19 @@ from django_tenants.utils import schema_context
 from tenant_apps.audit.models import AuditEntry as AccountAuditEntry
 from tenants_shared.console.models import AuditEntry, Impersonation
 from tests.support.clients import redeem_handoff
+from tests.support.fixtures import module_mall  # noqa: F401  (the file's one mall, below)
 from tests.support.worlds import PASSWORD, make_mall, start_handoff
 
 from .conftest import PUBLIC_HOST, make_operator
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mall(module_mall):  # noqa: F811 - the module's one mall under the name the tests use
+    """One mall for the whole file (tests/support/fixtures.py `module_mall`): each test runs in a
+    savepoint, so its writes are rolled back before the next test starts."""
+    return module_mall
 
 
 def test_the_console_hands_off_to_the_account_host(operator, mall):

@@ -8,14 +8,17 @@ import pytest
 from tenant_apps.desk import services as desk
 from tenant_apps.desk.models import BulkJob, EventKind, Ticket, TicketEvent
 from tests.support.context import in_account
-from tests.support.worlds import file_leak, make_mall
+from tests.support.fixtures import module_mall  # noqa: F401  (the file's one mall, below)
+from tests.support.worlds import file_leak
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def mall(db):
-    return make_mall()
+def mall(module_mall):  # noqa: F811
+    """One mall for the whole file (tests/support/fixtures.py `module_mall`): each test runs in a
+    savepoint, so its writes are rolled back before the next test starts."""
+    return module_mall
 
 
 def test_a_bulk_job_applies_each_change_once_even_when_the_task_runs_again(

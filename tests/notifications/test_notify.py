@@ -14,9 +14,17 @@ from tenant_apps.people.models import User
 from tenants_shared.accounts.models import Account
 from tests.notifications import backends
 from tests.support.context import in_account
+from tests.support.fixtures import module_mall  # noqa: F401  (the file's one mall, below)
 from tests.support.worlds import file_leak, make_mall
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mall(module_mall):  # noqa: F811 - the module's one mall under the name the tests use
+    """One mall for the whole file (tests/support/fixtures.py `module_mall`): each test runs in a
+    savepoint, so its writes are rolled back before the next test starts."""
+    return module_mall
 
 
 def _set_language(mall, person_language: str, account_language: str):

@@ -9,8 +9,16 @@ from django_tenants.utils import schema_context
 from tenant_apps.desk.models import Ticket, TicketEvent
 from tenant_apps.passes.models import Pass
 from tests.passes.conftest import complete_approval, day, file_request, request_body
+from tests.support.fixtures import module_mall  # noqa: F401  (the file's one mall, below)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mall(module_mall):  # noqa: F811 - the module's one mall under the name the tests use
+    """One mall for the whole file (tests/support/fixtures.py `module_mall`): each test runs in a
+    savepoint, so its writes are rolled back before the next test starts."""
+    return module_mall
 
 
 def _events(mall, ticket_id: int, kind: str) -> list[dict]:

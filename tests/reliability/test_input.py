@@ -9,14 +9,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 
 from tenant_apps.desk.models import SavedView, Ticket, TicketType
-from tests.support.worlds import make_mall
+from tests.support.fixtures import module_mall  # noqa: F401  (the file's one mall, below)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def mall():
-    return make_mall()
+def mall(module_mall):  # noqa: F811
+    """One mall for the whole file (tests/support/fixtures.py `module_mall`): each test runs in a
+    savepoint, so its writes are rolled back before the next test starts."""
+    return module_mall
 
 
 def fields_of(response, status: int = 400) -> dict:

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django_tenants.utils import schema_context
 
+from tests.support.fixtures import module_mall  # noqa: F401  (the file's one mall, below)
 from tests.support.worlds import complete_approval, file_request, make_mall
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +19,10 @@ ERROR_REF = "#/components/schemas/Error"
 
 
 @pytest.fixture
-def mall():
-    return make_mall()
+def mall(module_mall):  # noqa: F811
+    """One mall for the whole file (tests/support/fixtures.py `module_mall`): each test runs in a
+    savepoint, so its writes are rolled back before the next test starts."""
+    return module_mall
 
 
 @pytest.fixture
