@@ -172,3 +172,67 @@ def test_attachment_upload_with_preview(web, mall, leak):
     toggle.click()
     expect(page.get_by_label("Priority")).to_be_visible()
     assert_accessible(page)
+
+
+def test_an_admin_sets_an_sla_policy_and_a_new_ticket_shows_its_clock(web, mall, requester):
+    """Issue #19: an SLA policy made on /app/admin/sla (the default calendar, a target for every
+    priority, an escalation) applies to a ticket filed after it; its page shows both clocks as the
+    API counts them, and the queue's SLA column the time to the nearest."""
+    from tests.support.browser import ARTIFACTS
+
+    def shoot(page, name):
+        page.evaluate("window.scrollTo(0, 0)")  # the shell's sticky bars stay at the top of the shot
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    admin = Api(web.server, mall, "admin")
+    page = web.signed_in(mall.host, mall.people["admin"].email, path="/app/admin/sla", viewport="laptop")
+    expect(page.get_by_role("heading", name="SLA policies", level=1)).to_be_visible()
+    page.get_by_role("button", name="New SLA policy").click()
+    form = page.get_by_role("form", name="New SLA policy")
+    form.get_by_label("Name", exact=True).fill("Leaks, 24x7")
+    form.get_by_role("group", name="Ticket types").get_by_role("checkbox", name="Leak", exact=True).check()
+    for priority in ("Low", "Normal", "High", "Urgent"):
+        form.get_by_label(f"Response time, {priority}", exact=True).fill("2")  # hours
+        form.get_by_label(f"Resolution time, {priority}", exact=True).fill("3")
+        form.get_by_label(f"Unit of Resolution time, {priority}").select_option("d")
+    form.get_by_role("button", name="Add an escalation").click()
+    form.get_by_label("Group of escalation 1").select_option(label="Engineering")
+    assert_accessible(page)
+    shoot(page, "sla-policy-edit")
+    form.get_by_role("button", name="Save").click()
+    listed = page.get_by_role("region", name="Policies in order")
+    expect(listed.get_by_role("button", name="Leaks, 24x7", exact=True)).to_be_visible()
+    expect(listed).to_contain_text("Urgent: response 2 h, resolution 3 d")
+    saved = next(p for p in admin("GET", "/sla/policies/").json() if p["name"] == "Leaks, 24x7")
+    assert saved["calendar"] is None and saved["is_active"] is True
+    assert sorted(
+        (t["priority"], t["response_minutes"], t["resolution_minutes"]) for t in saved["targets"]
+    ) == [(p, 120, 4320) for p in (1, 2, 3, 4)]
+    assert [(e["threshold"], e["target"], e["action"]) for e in saved["escalations"]] == [
+        ("breach", "resolution", "notify")
+    ]
+
+    filed = requester.file("leak", "A drip by the escalator", {"severity": "drip"})
+    sla = admin("GET", f"/tickets/{filed['id']}/").json()["sla"]
+    assert sla["policy"]["name"] == "Leaks, 24x7", sla
+    assert sla["response"]["state"] == "running" and sla["resolution"]["state"] == "running"
+
+    page.goto(web.url(mall.host, f"/app/tickets/{filed['id']}"))
+    panel = page.get_by_role("region", name="SLA")
+    expect(panel).to_contain_text("Policy: Leaks, 24x7")
+    response, resolution = panel.get_by_test_id("sla-response"), panel.get_by_test_id("sla-resolution")
+    expect(response).to_contain_text("On track")
+    expect(response.locator("time")).to_have_attribute("datetime", sla["response"]["due_at"])
+    # the countdown from the API's due time (24x7: two hours, less the seconds since filing)
+    expect(response).to_contain_text(re.compile(r"(1 h 5\d min|2 h) left"))
+    expect(resolution.locator("time")).to_have_attribute("datetime", sla["resolution"]["due_at"])
+    expect(resolution).to_contain_text(re.compile(r"(2 d 23 h|3 d) left"))
+    assert_accessible(page)
+    shoot(page, "sla-ticket-panel")
+
+    page.goto(web.url(mall.host, "/app/queues/open?ordering=sla_due"))
+    row = page.locator("tr", has=page.get_by_role("link", name=filed["key"], exact=True))
+    expect(row.locator(".queues-table__c--sla")).to_have_text(re.compile(r"^On track: (1 h 5\d min|2 h)$"))
+    shoot(page, "sla-queue")
+    assert page.errors == []
