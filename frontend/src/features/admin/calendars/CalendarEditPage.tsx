@@ -221,7 +221,8 @@ function CalendarForm({ id, calendar }: { id: number | null; calendar: Calendar 
                         const label = t("week.interval", { day: dayName(n), n: k + 1 });
                         const change = (patch: Partial<Interval>) => setDay(n, intervals.map((x) => (x.uid === i.uid ? { ...x, ...patch } : x)));
                         return (
-                          <li key={i.uid} className="cal-interval" role="group" aria-label={label}>
+                          <li key={i.uid}>
+<div className="cal-interval" role="group" aria-label={label}>
                             <input type="text" inputMode="numeric" placeholder="09:00" className="a-input cal-time" aria-label={t("week.start", { label })} value={i.start} disabled={d.is_24x7} onChange={(e) => change({ start: e.target.value })} aria-invalid={messages.length ? true : undefined} />
                             <span aria-hidden="true">–</span>
                             <input
@@ -239,6 +240,7 @@ function CalendarForm({ id, calendar }: { id: number | null; calendar: Calendar 
                               ×
                             </Button>
                             <Errors messages={messages.length ? messages : undefined} />
+                            </div>
                           </li>
                         );
                       })}
@@ -379,7 +381,8 @@ function Overrides({ id }: { id: number }) {
                 const messages = [...(err(`intervals.${n}`) ?? []), ...(err(`intervals.${n}.start`) ?? []), ...(err(`intervals.${n}.end`) ?? [])];
                 const change = (patch: Partial<Interval>) => set({ intervals: d.intervals.map((x) => (x.uid === i.uid ? { ...x, ...patch } : x)) });
                 return (
-                  <li key={i.uid} className="cal-interval" role="group" aria-label={label}>
+                  <li key={i.uid}>
+<div className="cal-interval" role="group" aria-label={label}>
                     <input type="text" inputMode="numeric" placeholder="09:00" className="a-input cal-time" aria-label={t("week.start", { label })} value={i.start} onChange={(e) => change({ start: e.target.value })} />
                     <span aria-hidden="true">–</span>
                     <input type="text" inputMode="numeric" placeholder="18:00" className="a-input cal-time" aria-label={t("week.end", { label })} value={i.end} onChange={(e) => change({ end: e.target.value })} />
@@ -387,6 +390,7 @@ function Overrides({ id }: { id: number }) {
                       ×
                     </Button>
                     <Errors messages={messages.length ? messages : undefined} />
+                    </div>
                   </li>
                 );
               })}
