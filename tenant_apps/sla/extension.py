@@ -37,7 +37,7 @@ class TicketSlaSerializer(serializers.Serializer):
 extensions.payload_field(
     extensions.PayloadField(
         name="sla",
-        joins=("sla",),
+        joins=("sla", "sla__policy"),
         value=selectors.of_ticket,
         schema=lambda: TicketSlaSerializer(allow_null=True, read_only=True),
     )

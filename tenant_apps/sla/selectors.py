@@ -70,14 +70,14 @@ def payload(
 
 
 def _policy_name(row: TicketSla) -> str:
+    cached = row._state.fields_cache.get("policy")  # joined by the list's query (extension.py)
+    if cached is not None:
+        return cached.name
     from .policy import by_id
 
     found = by_id().get(row.policy_id)
     if found is not None:
         return found.name
-    cached = row._state.fields_cache.get("policy")
-    if cached is not None:
-        return cached.name
     return SlaPolicy.objects.filter(pk=row.policy_id).values_list("name", flat=True).first() or ""
 
 

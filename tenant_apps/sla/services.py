@@ -247,9 +247,10 @@ def _recompute(tickets: Sequence[Ticket], *, now: dt.datetime, fresh: bool, ever
     for t in tickets:  # the row as written, for the answer that follows the change (no re-read)
         if t.pk in written:
             pk, next_due, fired = written[t.pk]
-            t._state.fields_cache["sla"] = TicketSla(
-                id=pk, next_due_at=next_due, fired=list(fired or []), **by_ticket[t.pk]
-            )
+            row = TicketSla(id=pk, next_due_at=next_due, fired=list(fired or []), **by_ticket[t.pk])
+            chosen_policy = chosen[t.pk]
+            row._state.fields_cache["policy"] = SlaPolicy(id=chosen_policy.id, name=chosen_policy.name)
+            t._state.fields_cache["sla"] = row
     return len(rows)
 
 

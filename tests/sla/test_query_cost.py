@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tenant_apps.desk import services as desk
 from tests.sla.conftest import file_leak, make_policy
+from tests.support.clients import api_call
 from tests.support.context import in_account
 
 pytestmark = pytest.mark.django_db
@@ -32,3 +33,21 @@ def test_a_change_costs_the_history_read_and_one_upsert(mall, calendars):
     sqls = _queries_of_a_priority_change(mall, ticket, 4)
     sla = [q for q in sqls if "sla_ticketsla" in q or ("desk_ticketevent" in q and q.startswith("SELECT"))]
     assert len(sla) == 2, sla  # the ticket's history (one SELECT), its timers (one INSERT .. ON CONFLICT)
+
+
+def test_the_list_reads_the_sla_in_its_rows_query(mall, calendars):
+    make_policy(mall)
+    for i in range(3):
+        file_leak(mall, title=f"leak {i}")
+    client = mall.client("dispatcher")
+    api_call(client, mall.host, "get", "/tickets/")  # warm: the person, the configuration
+    with CaptureQueriesContext(connection) as seen:
+        answer = api_call(client, mall.host, "get", "/tickets/?page_size=50")
+    rows = answer.json()["results"]
+    assert len(rows) >= 3 and all(r["sla"]["policy"]["name"] == "Standard" for r in rows)
+    sla_reads = [
+        q["sql"] for q in seen.captured_queries if "sla_" in q["sql"] and "desk_ticket" not in q["sql"]
+    ]
+    assert sla_reads == []  # joined into the rows' query: no query per row, none on its own
+    tokens = [q["sql"] for q in seen.captured_queries if "desk_configversion" in q["sql"]]
+    assert len(tokens) <= 1
