@@ -194,6 +194,36 @@ describe("TicketPage", () => {
     expect(await screen.findByText("Waiting")).toBeInTheDocument();
   });
 
+  it("shows the SLA the API reports and a breach that arrives live, in the panel and the history", async () => {
+    const soon = new Date(Date.now() + 20 * 60_000).toISOString();
+    const sla = (state: "warning" | "breached") => ({
+      policy: { id: 1, name: "Leaks 24x7" },
+      paused: false,
+      next_due_at: soon,
+      response: { due_at: soon, met_at: null, state, remaining_seconds: 1200 },
+      resolution: null,
+    });
+    let state: "warning" | "breached" = "warning";
+    let events: unknown[] = [];
+    api(makeTicket(), {
+      "GET /api/v1/tickets/42/": () => jsonResponse(200, makeTicket({ sla: sla(state) })),
+      "GET /api/v1/tickets/42/events/": () => jsonResponse(200, events),
+    });
+    renderTicket();
+    const panel = await screen.findByRole("region", { name: "SLA" });
+    expect(within(panel).getByText("Due soon")).toBeInTheDocument();
+    expect(within(panel).getByText(/^(19|20) min left$/)).toBeInTheDocument();
+    // the beat records the breach: the event refetches the ticket and its history
+    state = "breached";
+    events = [{ id: 9, kind: "sla_breached", public: false, actor_name: "", at: soon, data: { target: "response", due_at: soon, late_by_minutes: 3 } }];
+    const sub = subscriptions.find((s) => s.topic.topic === "ticket")!;
+    act(() => sub.handlers.onEvent?.({ id: 9, kind: "sla_breached", ticket: { id: 42 } } as LiveEvent));
+    expect(await within(panel).findByText("Breached")).toBeInTheDocument();
+    expect(screen.getByTestId("sla-response")).toHaveClass("tk-sla__target--breached");
+    expect(await screen.findByText(/^SLA breached: Response was due /)).toBeInTheDocument();
+    expect(screen.getByText("Late by 3 min")).toBeInTheDocument();
+  });
+
   it("says when the ticket does not exist", async () => {
     mockApi({ "GET /api/v1/tickets/42/": jsonResponse(404, { code: "not_found", detail: "Not found." }) });
     renderTicket();
