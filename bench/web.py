@@ -131,12 +131,19 @@ def measure_initial_js(
     page.goto(base + path, wait_until="commit")
     shown = page.evaluate(READY_AT.replace("SELECTOR", ready.replace("'", "\\'")))
     page.wait_for_timeout(1000)
+    timeline = page.evaluate(TIMELINE)
     fetched = [
-        (name, start)
-        for name, start, _end in page.evaluate(TIMELINE)
-        if name.endswith(".js") and "/static/web/" in name
+        (name, start) for name, start, _end in timeline if name.endswith(".js") and "/static/web/" in name
     ]
+    data = {
+        n for n, start, _end in timeline if n.endswith(".json") and "/static/web/" in n and start <= shown
+    }
     context.close()
+    if data:  # the portal's translation catalogues are JSON files: data, printed apart
+        total, _rows = gzipped_kb(data)
+        print(
+            f"  ({path}: {len(data)} JSON files before the first screen, {total:.1f} KB gzipped: translations)"
+        )
     return {n for n, start in fetched if start <= shown}, {n for n, start in fetched if start > shown}
 
 

@@ -2,7 +2,9 @@ import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
 import { useSession } from "@/shared/session/SessionContext";
-import { Icon, type IconName, LanguageSwitch, usePageTitle } from "@/shared/ui";
+import { Icon, type IconName } from "@/shared/ui/Icon";
+import { LanguageSwitch } from "@/shared/ui/LanguageSwitch";
+import { usePageTitle } from "@/shared/ui/usePageTitle";
 import { useBranding } from "./branding";
 import { keys, listAnnouncements } from "./api";
 

@@ -1,3 +1,4 @@
+import type { QueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 
 /**
@@ -19,4 +20,24 @@ export function whenIdle(callback: () => void, timeout = 2000): () => void {
   }
   const handle = setTimeout(callback, Math.min(timeout, 200));
   return () => clearTimeout(handle);
+}
+
+/**
+ * Run `callback` after the first screen: once the page has loaded, no query is fetching any more
+ * and the browser is idle (or `timeout` ms after that).
+ */
+export function afterFirstScreen(queryClient: QueryClient, callback: () => void, timeout = 3000): void {
+  const afterQueries = () => {
+    if (queryClient.isFetching() === 0) {
+      whenIdle(callback, timeout);
+      return;
+    }
+    const stop = queryClient.getQueryCache().subscribe(() => {
+      if (queryClient.isFetching() > 0) return;
+      stop();
+      whenIdle(callback, timeout);
+    });
+  };
+  if (document.readyState === "complete") afterQueries();
+  else window.addEventListener("load", afterQueries, { once: true });
 }

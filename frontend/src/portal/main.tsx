@@ -7,6 +7,7 @@ import { createRoot } from "react-dom/client";
 import { i18nReady, setupI18n } from "@/shared/i18n";
 import { createQueryClient } from "@/shared/query";
 import { startBoot, warmUpDateFormat } from "./boot";
+import { afterFirstScreen } from "./idle";
 import { PortalRouter } from "./router";
 
 // the catalogues, then /me/, the page's chunk and data, /branding/: all at once, before React mounts
@@ -26,5 +27,5 @@ void Promise.all([i18nReady(), page]).finally(() => {
       </QueryClientProvider>
     </StrictMode>,
   );
-  void import("./serviceWorker").then((worker) => worker.registerServiceWorker(queryClient));
+  afterFirstScreen(queryClient, () => void import("./serviceWorker").then((worker) => worker.registerServiceWorker()));
 });

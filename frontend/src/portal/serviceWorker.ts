@@ -1,32 +1,16 @@
 /**
  * The portal's service worker (frontend/public/portal/sw.js, served at /portal/sw.js with scope
  * /portal/): an offline shell, cache-first hashed assets, network-first reads of requests and
- * passes so the last seen ones open without a connection. Registered after the first screen:
- * once the page has loaded, its first queries have answered and the browser is idle (the worker's
- * install fetches the shell and its assets again, and once it controls the page every fetch goes
- * through it: neither should compete with the first screen's requests).
+ * passes so the last seen ones open without a connection. This module loads and registers the
+ * worker after the first screen (main.tsx: idle.ts's afterFirstScreen): the worker's install
+ * fetches the shell and its assets again, and once it controls the page every fetch goes through
+ * it; neither should compete with the first screen's requests.
  */
-import type { QueryClient } from "@tanstack/react-query";
-import { whenIdle } from "./idle";
-
 export const SW_URL = "/portal/sw.js";
 
-export function registerServiceWorker(queryClient: QueryClient): void {
+export function registerServiceWorker(): void {
   if (typeof navigator === "undefined" || !("serviceWorker" in navigator) || !import.meta.env.PROD) return;
-  const register = () => void navigator.serviceWorker.register(SW_URL, { scope: "/portal/" }).catch(() => undefined);
-  const afterQueries = () => {
-    if (queryClient.isFetching() === 0) {
-      whenIdle(register, 3000);
-      return;
-    }
-    const stop = queryClient.getQueryCache().subscribe(() => {
-      if (queryClient.isFetching() > 0) return;
-      stop();
-      whenIdle(register, 3000);
-    });
-  };
-  if (document.readyState === "complete") afterQueries();
-  else window.addEventListener("load", afterQueries, { once: true });
+  void navigator.serviceWorker.register(SW_URL, { scope: "/portal/" }).catch(() => undefined);
 }
 
 /** On sign-out: the offline copies of requests and passes are the person's; drop them. */

@@ -6,8 +6,8 @@
  *   src/app/locales/en.json             → namespace "app"
  *   src/shared/locales/en.json          → namespace "shared" (buttons, generic errors)
  *
- * Catalogues load lazily (one small chunk each) the first time a component uses the namespace,
- * so the portal never downloads the workspace's strings.
+ * Catalogues load lazily (one small chunk each; in the portal one JSON file each) the first time
+ * a component uses the namespace, so the portal never downloads the workspace's strings.
  */
 export type Catalogue = { [key: string]: string | Catalogue };
 type Loader = () => Promise<{ default: Catalogue }>;
@@ -23,15 +23,30 @@ export type Language = (typeof LANGUAGES)[number];
  */
 export const PORTAL_NAMESPACES = ["shared", "portal", "auth", "forms", "notifications"] as const;
 
-const loaders =
+// The portal fetches its catalogues as JSON files (hashed assets, like i18next's HTTP backend
+// does): data, not modules to compile and run; JSON.parse is the cheapest way to read them.
+const fetchJson = (url: string) => async () => {
+  const response = await fetch(url, { credentials: "same-origin" });
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return { default: (await response.json()) as Catalogue };
+};
+
+const loaders: Record<string, Loader> =
   import.meta.env.MODE === "portal"
-    ? import.meta.glob<{ default: Catalogue }>([
-        "/src/shared/locales/*.json",
-        "/src/portal/locales/*.json",
-        "/src/features/auth/locales/*.json",
-        "/src/features/forms/locales/*.json",
-        "/src/features/notifications/locales/*.json",
-      ])
+    ? Object.fromEntries(
+        Object.entries(
+          import.meta.glob<string>(
+            [
+              "/src/shared/locales/*.json",
+              "/src/portal/locales/*.json",
+              "/src/features/auth/locales/*.json",
+              "/src/features/forms/locales/*.json",
+              "/src/features/notifications/locales/*.json",
+            ],
+            { query: "?url&no-inline", import: "default", eager: true },
+          ),
+        ).map(([path, url]) => [path, fetchJson(url)]),
+      )
     : import.meta.glob<{ default: Catalogue }>("/src/**/locales/*.json");
 
 /** "/src/features/auth/locales/ru.json" → ["auth", "ru"] */
