@@ -41,7 +41,7 @@ CHECKS = ",".join(
         "response_headers_conformance",
     ]
 )
-EXAMPLES_PER_OPERATION = int(os.environ.get("ATRIUM_SCHEMATHESIS_EXAMPLES", "5"))
+EXAMPLES_PER_OPERATION = int(os.environ.get("ATRIUM_SCHEMATHESIS_EXAMPLES", "3"))
 STATEFUL_EXAMPLES = int(os.environ.get("ATRIUM_SCHEMATHESIS_STATEFUL_EXAMPLES", "40"))
 # Operations left out, each with its reason. Everything else in the schema is exercised.
 EXCLUDED = {
@@ -151,10 +151,21 @@ def _links(output: str) -> tuple[int, int]:
     return (int(found.group(1)), int(found.group(2))) if found else (0, 0)
 
 
+def _served_schema(server, host: str) -> dict:
+    return requests.get(f"{server.base}/api/schema/?format=json", headers={"Host": host}, timeout=30).json()
+
+
 def _run(
-    server, host: str, token: str, workdir: Path, role: str, phases: str = "examples,fuzzing,stateful"
+    server,
+    host: str,
+    token: str,
+    workdir: Path,
+    role: str,
+    phases: str = "examples,fuzzing,stateful",
+    served: dict | None = None,
 ) -> dict:
-    schema = requests.get(f"{server.base}/api/schema/?format=json", headers={"Host": host}, timeout=30).json()
+    # the schema as the server serves it to this account (fetched once per role: a copy per run)
+    schema = json.loads(json.dumps(served)) if served is not None else _served_schema(server, host)
     for method, path in EXCLUDED:
         schema["paths"].get(path, {}).pop(method.lower(), None)
     stateful_only = phases == "stateful"
@@ -163,8 +174,15 @@ def _run(
     schema_path = workdir / f"schema-{role}.json"
     schema_path.write_text(json.dumps(schema))
     report = workdir / f"report-{role}.json"
+    # no cache: schemathesis would otherwise keep the requests it found in the project's
+    # .schemathesis/ and replay them in the next run (another account's ids and tokens), so a run
+    # would depend on the runs before it; each run starts fresh, as in CI's new clone
+    config = workdir / f"schemathesis-{role}.toml"
+    config.write_text("[cache]\nenabled = false\n")
     command = [
         str(Path(sys.executable).parent / "schemathesis"),
+        "--config-file",
+        str(config),
         "run",
         str(schema_path),
         "--url",
@@ -214,45 +232,47 @@ def _failure_details(output: str) -> str:
     return output[start : end if end > 0 else None][:12000]
 
 
-def test_the_account_api_keeps_to_its_schema(atrium_server, tmp_path):
+@pytest.mark.parametrize("role", ["admin", "agent", "key_user"])
+def test_the_account_api_keeps_to_its_schema(atrium_server, tmp_path, role):
+    """One role per test (its own account), so that xdist spreads the three runs over its workers."""
     # ATRIUM_SCHEMATHESIS_DIR keeps the schemas, logs and reports of the run for a closer look
     workdir = Path(os.environ.get("ATRIUM_SCHEMATHESIS_DIR") or tmp_path)
     workdir.mkdir(parents=True, exist_ok=True)
-    cases, tested, problems, links = 0, set(), [], {}
-    for role in ("admin", "agent", "key_user"):
-        made, email = _account(role)
-        host = f"{made.account.slug}.atrium.localhost"
-        token = _token(atrium_server, host, email)
-        # for the roles that file tickets from the desk, sequences along the links from tickets they
-        # create (first, while the account's ticket types are as provisioned: the admin's run
-        # below deletes and changes them); then every operation, generated valid and invalid
-        runs = [("stateful", f"{role}, stateful")] if role in ("admin", "agent") else []
-        runs.append(("examples,fuzzing,stateful", role))
-        for phases, label in runs:
-            result = _run(atrium_server, host, token, workdir, role, phases)
-            report = result["report"]
-            cases += report["test_cases"]["generated"]
-            covered, total = _links(result["output"])
-            if phases == "stateful":
-                links[role] = covered
-            else:
-                tested.add(report["operations"]["tested"])
-            print(
-                f"schemathesis as {label}: {report['test_cases']['generated']} cases over "
-                f"{report['operations']['tested']} of {report['operations']['total']} operations, "
-                f"links {covered} covered of {total}, "
-                f"{len(report['failures'])} kinds of failure, {len(report['errors'])} errors"
+    cases, tested, problems, links = 0, None, [], None
+    made, email = _account(role)
+    host = f"{made.account.slug}.atrium.localhost"
+    token = _token(atrium_server, host, email)
+    served = _served_schema(atrium_server, host)
+    # for the roles that file tickets from the desk, sequences along the links from tickets they
+    # create (first, while the account's ticket types are as provisioned: the admin's run
+    # below deletes and changes them); then every operation, generated valid and invalid
+    runs = [("stateful", f"{role}, stateful")] if role in ("admin", "agent") else []
+    runs.append(("examples,fuzzing,stateful", role))
+    for phases, label in runs:
+        result = _run(atrium_server, host, token, workdir, role, phases, served)
+        report = result["report"]
+        cases += report["test_cases"]["generated"]
+        covered, total = _links(result["output"])
+        if phases == "stateful":
+            links = covered
+        else:
+            tested = report["operations"]["tested"]
+        print(
+            f"schemathesis as {label}: {report['test_cases']['generated']} cases over "
+            f"{report['operations']['tested']} of {report['operations']['total']} operations, "
+            f"links {covered} covered of {total}, "
+            f"{len(report['failures'])} kinds of failure, {len(report['errors'])} errors"
+        )
+        if report["failures"] or report["errors"] or result["exit"] != 0:
+            found = [f"{f['code']} {f['title']} x{f['count']}: {f['operations']}" for f in report["failures"]]
+            found += [f"error: {e['title']} x{e['count']}" for e in report["errors"]]
+            problems.append(
+                f"--- as {label}\n" + "\n".join(found) + "\n" + _failure_details(result["output"])
             )
-            if report["failures"] or report["errors"] or result["exit"] != 0:
-                found = [
-                    f"{f['code']} {f['title']} x{f['count']}: {f['operations']}" for f in report["failures"]
-                ]
-                found += [f"error: {e['title']} x{e['count']}" for e in report["errors"]]
-                problems.append(
-                    f"--- as {label}\n" + "\n".join(found) + "\n" + _failure_details(result["output"])
-                )
     assert not problems, "\n".join(problems)
-    assert cases >= 1000, cases
-    assert min(tested) >= 100, tested  # every role reached (nearly) every operation
-    # the stateful runs went past their first step: links from created tickets were followed
-    assert all(covered >= 10 for covered in links.values()), links
+    # at least a third of the 1000 cases the three roles were held to together, for each role
+    assert cases >= 334, cases
+    assert tested >= 100, tested  # the role reached (nearly) every operation
+    if role in ("admin", "agent"):
+        # the stateful run went past its first step: links from created tickets were followed
+        assert links >= 10, links
