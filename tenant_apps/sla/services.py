@@ -290,6 +290,11 @@ def recompute_open(*, ticket_ids: Sequence[int] | None = None, calendar_id=None,
             on_it = Q(sla__calendar_id=calendar_id)
         queryset = queryset.filter(on_it, sla__isnull=False)
     ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    return recompute_chunks(ids, everything=everything)
+
+
+def recompute_chunks(ids: Sequence[int], *, everything: bool = False) -> int:
+    """Recompute the tickets `ids` in chunks of CHUNK, each chunk in its own transaction."""
     done = 0
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
