@@ -11,9 +11,18 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver
 
 from billing.models import Subscription, SubscriptionStatus
+from tests.support.fixtures import module_mall  # noqa: F401  (the file's one mall, below)
 from tests.support.worlds import PASSWORD
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mall(module_mall):  # noqa: F811 - the module's one mall under the name the tests use
+    """One mall for the whole file (tests/support/fixtures.py `module_mall`): each test runs in a
+    savepoint, so its writes are rolled back before the next test starts."""
+    return module_mall
+
 
 UNSAFE = {"post", "put", "patch", "delete"}
 OPEN_ON_A_PAUSED_DESK = {

@@ -8,9 +8,24 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from tests.notices.conftest import PNG, announce
+from tests.notices.conftest import PNG, announce, make_notices_mall
+from tests.support.fixtures import rolled_back_world
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def notices_mall(django_db_setup, django_db_blocker):
+    """The notices world made once for the file (tests/support/fixtures.py `rolled_back_world`):
+    each test runs in a savepoint, so its writes are rolled back before the next test starts."""
+    yield from rolled_back_world(django_db_blocker, make_notices_mall)
+
+
+@pytest.fixture
+def mall(notices_mall, settings, tmp_path):
+    """As tests/notices/conftest.py's `mall`, uploads in the test's own folder, on the file's world."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    return notices_mall
 
 
 def upload(mall, who, aid, name, content):
