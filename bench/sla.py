@@ -200,6 +200,12 @@ def main() -> None:
 
     from desk_api import get_token, run_client, start_daphne, stop_daphne
 
+    queries = (
+        ("breaching ?sla_breaching_within=60", {"sla_breaching_within": 60, "page_size": 50}),
+        ("sla_due ?is_open&ordering=sla_due", {"is_open": "true", "ordering": "sla_due", "page_size": 50}),
+        ("breached ?sla_state=breached", {"sla_state": "breached", "page_size": 50}),
+    )
+
     log = Path(tempfile.gettempdir()) / "bench-sla-daphne.log"
     proc, base = start_daphne(log)
     try:
@@ -216,14 +222,7 @@ def main() -> None:
                 "count": args.requests,
                 "expect": 200,
             }
-            for label, params in (
-                ("breaching ?sla_breaching_within=60", {"sla_breaching_within": 60, "page_size": 50}),
-                (
-                    "sla_due ?is_open&ordering=sla_due",
-                    {"is_open": "true", "ordering": "sla_due", "page_size": 50},
-                ),
-                ("breached ?sla_state=breached", {"sla_state": "breached", "page_size": 50}),
-            )
+            for label, params in queries
         ]
         ctx = multiprocessing.get_context("spawn")
         with ctx.Pool(1) as pool:
@@ -239,7 +238,38 @@ def main() -> None:
             print(f"    errors: {len(result['errors'])}, first: {result['errors'][0]}")
         if label.startswith("breaching"):
             print(f"    p95 {percentile(times, 95) * 1000:.1f} ms")
+    in_process(made, directory, queries, args.requests // 2)
     recompute_after_calendar_edit(schema, args.recompute)
+
+
+def in_process(made, directory: dict, queries, count: int) -> None:
+    """The same lists through Django's test client in this process: the view's own cost, without
+    the HTTP server and the socket (what HTTP adds is the difference)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from tenant_apps.people.models import User
+
+    client = Client()
+    with __import__("django_tenants.utils", fromlist=["schema_context"]).schema_context(
+        made.account.schema_name
+    ):
+        client.force_login(User.objects.get(email=directory["dispatcher_email"]))
+    connection.set_schema_to_public()
+    for label, params in queries:
+        times = []
+        for i in range(count + 10):
+            t0 = time.perf_counter()
+            if i == 10:
+                with CaptureQueriesContext(connection) as seen:
+                    client.get("/api/v1/tickets/", params, HTTP_HOST=made.host)
+                n = len(seen.captured_queries)
+            else:
+                client.get("/api/v1/tickets/", params, HTTP_HOST=made.host)
+            if i >= 10:
+                times.append(time.perf_counter() - t0)
+        print(f"{summary('in-process ' + label, times)}; {n} queries")
 
 
 if __name__ == "__main__":

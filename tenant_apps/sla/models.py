@@ -85,11 +85,12 @@ class SlaEscalation(models.Model):
     threshold = models.CharField(_("when"), max_length=10, choices=Threshold.choices)
     target = models.CharField(_("timer"), max_length=12, choices=TargetKind.choices)
     action = models.CharField(_("action"), max_length=20, choices=EscalationAction.choices)
+    # a group or person that goes away leaves the escalation without it (never blocks the deletion)
     group = models.ForeignKey(
-        "people.ResponsibilityGroup", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "people.ResponsibilityGroup", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from kernel.errors import InvalidInput
+from kernel.errors import DomainError, InvalidInput
 from kernel.tasks import enqueue_for_account
 
 from tenant_apps import permissions as perms
@@ -426,7 +426,11 @@ def _fire(ticket: Ticket, chosen, threshold: str, which: str, due: dt.datetime, 
         return
     for escalation in chosen.escalations:
         if escalation.threshold == threshold and escalation.target == which:
-            escalate(ticket, escalation, due=due, event_id=event.pk)
+            try:
+                with transaction.atomic():  # a savepoint: one refused escalation spoils nothing else
+                    escalate(ticket, escalation, due=due, event_id=event.pk)
+            except DomainError as refused:  # e.g. a reassignment the desk refuses: the event stays
+                log.warning("SLA escalation %s on ticket %s refused: %r", escalation.id, ticket.pk, refused)
 
 
 def escalate(ticket: Ticket, escalation, *, due: dt.datetime, event_id: int | None = None) -> None:

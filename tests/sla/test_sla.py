@@ -16,7 +16,7 @@ from tenant_apps.desk.models import EventKind, Ticket, TicketEvent
 from tenant_apps.notifications.models import Notification
 from tenant_apps.people.models import ResponsibilityGroup
 from tenant_apps.sla import services
-from tenant_apps.sla.models import SlaFired, SlaPolicy
+from tenant_apps.sla.models import SlaEscalation, SlaFired, SlaPolicy
 from tests.sla.conftest import OFFICE, at, file_leak, make_policy, replay, sla_of
 from tests.support.context import in_account
 
@@ -290,3 +290,39 @@ def test_deleting_the_policy_drops_the_timers_on_recompute(mall, calendars):
     with in_account(mall):
         services.delete_policy(actor=mall.people["admin"], policy=SlaPolicy.objects.get(pk=policy.pk))
     assert sla_of(mall, ticket) is None  # cascaded with its policy
+
+
+def test_a_refused_escalation_leaves_the_breach_and_the_other_escalations(mall, calendars):
+    policy = make_policy(
+        mall, escalations=[{"threshold": "breach", "target": "response", "action": "raise_priority"}]
+    )
+    with in_account(mall):
+        # an assignee the desk refuses (not an agent: the role changed after the policy was saved)
+        SlaEscalation.objects.create(
+            policy_id=policy.pk,
+            threshold="breach",
+            target="response",
+            action="reassign",
+            assignee=mall.people["key_user"],
+        )
+    ticket = file_leak(mall)
+    row = sla_of(mall, ticket)
+    with in_account(mall):
+        assert services.check_due(now=row.response_due_at) == 1
+        after = Ticket.objects.get(pk=ticket.pk)
+        assert TicketEvent.objects.filter(ticket_id=ticket.pk, kind=EventKind.SLA_BREACHED).count() == 1
+    assert after.assignee_id == ticket.assignee_id  # refused
+    assert after.priority == 4  # the other escalation ran
+
+
+def test_deleting_a_group_an_escalation_names_leaves_the_escalation_without_it(mall, calendars):
+    with in_account(mall):
+        group = ResponsibilityGroup.objects.create(code="night", name="Night shift")
+    policy = make_policy(
+        mall, escalations=[{"threshold": "breach", "target": "response", "action": "notify", "group": group}]
+    )
+    with in_account(mall):
+        group.delete()
+        assert list(SlaEscalation.objects.filter(policy_id=policy.pk).values_list("group_id", flat=True)) == [
+            None
+        ]
