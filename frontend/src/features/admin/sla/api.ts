@@ -3,11 +3,11 @@
  * (`/api/v1/calendars/`): exactly the API's documents; precedence is `order` (lowest first).
  */
 import { useQuery } from "@tanstack/react-query";
-import { api, unwrap } from "@/api/client";
+import { api, type Schemas, unwrap } from "@/api/client";
 
-export type Threshold = "warning" | "breach";
-export type TargetKind = "response" | "resolution";
-export type EscalationAction = "notify" | "reassign" | "raise_priority";
+export type Threshold = Schemas["ThresholdEnum"];
+export type TargetKind = Schemas["TargetEnum"];
+export type EscalationAction = Schemas["ActionEnum"];
 
 export interface SlaTargetRow {
   priority: number;
@@ -40,18 +40,8 @@ export interface SlaPolicy {
 
 export type SlaPolicyBody = Omit<SlaPolicy, "id">;
 
-export interface Calendar {
-  id: number;
-  name: string;
-  is_default: boolean;
-}
+export type Calendar = Schemas["Calendar"];
 
-// The generated schema describes /sla/policies/ with the approval policies' `Policy` component
-// (tenant_apps/sla's PolicySerializer has the same component name as approvals', and spectacular
-// kept one): until it is renamed, a loosely typed view of the same client (same fetch, CSRF,
-// language and ApiError handling) with the shapes above, which are the endpoint's.
-type Call = (path: string, init?: { params?: { path?: Record<string, number> }; body?: unknown }) => Promise<{ data?: unknown; response: Response }>;
-const loose = api as unknown as Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE", Call>;
 const one = (id: number) => ({ params: { path: { id } } });
 
 export const slaKeys = {
@@ -59,25 +49,24 @@ export const slaKeys = {
   calendars: ["admin", "calendars"] as const,
 };
 
-export const listPolicies = () => unwrap(loose.GET("/api/v1/sla/policies/")) as Promise<SlaPolicy[]>;
-export const createPolicy = (body: SlaPolicyBody) => unwrap(loose.POST("/api/v1/sla/policies/", { body })) as Promise<SlaPolicy>;
-export const updatePolicy = (id: number, body: SlaPolicyBody) => unwrap(loose.PUT("/api/v1/sla/policies/{id}/", { ...one(id), body })) as Promise<SlaPolicy>;
-export const patchPolicy = (id: number, body: Partial<SlaPolicyBody>) => unwrap(loose.PATCH("/api/v1/sla/policies/{id}/", { ...one(id), body })) as Promise<SlaPolicy>;
-export const deletePolicy = (id: number) => unwrap(loose.DELETE("/api/v1/sla/policies/{id}/", one(id))) as Promise<void>;
-export const listCalendars = () => unwrap(loose.GET("/api/v1/calendars/")) as Promise<Calendar[]>;
-
-/** A list endpoint may answer a plain list or a page of `results`. */
-function rows<T>(data: T[] | { results: T[] }): T[] {
-  return Array.isArray(data) ? data : (data?.results ?? []);
-}
+// The API answers every field (its to_representation); the schema marks the writable ones optional.
+type Wire = Schemas["SlaPolicy"];
+export const listPolicies = () => unwrap(api.GET("/api/v1/sla/policies/")) as Promise<SlaPolicy[]>;
+export const createPolicy = (body: SlaPolicyBody) => unwrap(api.POST("/api/v1/sla/policies/", { body: body as Wire })) as Promise<SlaPolicy>;
+export const updatePolicy = (id: number, body: SlaPolicyBody) =>
+  unwrap(api.PUT("/api/v1/sla/policies/{id}/", { ...one(id), body: body as Wire })) as Promise<SlaPolicy>;
+export const patchPolicy = (id: number, body: Partial<SlaPolicyBody>) =>
+  unwrap(api.PATCH("/api/v1/sla/policies/{id}/", { ...one(id), body })) as Promise<SlaPolicy>;
+export const deletePolicy = (id: number) => unwrap(api.DELETE("/api/v1/sla/policies/{id}/", one(id)));
+export const listCalendars = (): Promise<Calendar[]> => unwrap(api.GET("/api/v1/calendars/"));
 
 export function useSlaPolicies() {
   return useQuery({
     queryKey: slaKeys.policies,
-    queryFn: async () => [...rows(await listPolicies())].sort((a, b) => a.order - b.order || a.id - b.id),
+    queryFn: async () => [...(await listPolicies())].sort((a, b) => a.order - b.order || a.id - b.id),
   });
 }
 
 export function useCalendars() {
-  return useQuery({ queryKey: slaKeys.calendars, queryFn: async () => rows(await listCalendars()), staleTime: 60_000 });
+  return useQuery({ queryKey: slaKeys.calendars, queryFn: listCalendars, staleTime: 60_000 });
 }
