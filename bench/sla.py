@@ -11,6 +11,7 @@ client process (keep-alive, Token auth, the dispatcher) times:
   breaching  GET /api/v1/tickets/?sla_breaching_within=60&page_size=50   (target p95 <= 60 ms)
   sla_due    GET /api/v1/tickets/?is_open=true&ordering=sla_due&page_size=50
   breached   GET /api/v1/tickets/?sla_state=breached&page_size=50
+  baseline   GET /api/v1/tickets/?is_open=true&page_size=50              (the same page, no SLA filter)
 
 Then the policy's calendar is edited (office hours instead of 24x7, through the calendars
 service) and --recompute open tickets are recomputed from their histories with the task's code
@@ -201,6 +202,7 @@ def main() -> None:
     from desk_api import get_token, run_client, start_daphne, stop_daphne
 
     queries = (
+        ("baseline ?is_open=true (no SLA filter)", {"is_open": "true", "page_size": 50}),
         ("breaching ?sla_breaching_within=60", {"sla_breaching_within": 60, "page_size": 50}),
         ("sla_due ?is_open&ordering=sla_due", {"is_open": "true", "ordering": "sla_due", "page_size": 50}),
         ("breached ?sla_state=breached", {"sla_state": "breached", "page_size": 50}),

@@ -51,3 +51,34 @@ def test_the_list_reads_the_sla_in_its_rows_query(mall, calendars):
     assert sla_reads == []  # joined into the rows' query: no query per row, none on its own
     tokens = [q["sql"] for q in seen.captured_queries if "desk_configversion" in q["sql"]]
     assert len(tokens) <= 1
+
+
+def _without_the_reaction(monkeypatch):
+    from tenant_apps.desk import events
+
+    real = events._reactions["sla"]
+    monkeypatch.setitem(events._reactions, "sla", events.Reaction("sla", real.kinds, lambda event: None))
+    events._by_kind.clear()
+    return real
+
+
+def test_what_the_reaction_adds_to_a_change_in_queries(mall, calendars, monkeypatch):
+    """The figure the desk's query budgets would grow by: with a policy, the version read of the
+    configuration (none inside a configcache.scope()), the history and the upsert; without any
+    policy, the version read only."""
+    from tenant_apps.desk import events
+
+    ticket = file_leak(mall)
+    with_none = len(_queries_of_a_priority_change(mall, ticket, 4))
+    make_policy(mall)
+    ticket = file_leak(mall)
+    with_policy = len(_queries_of_a_priority_change(mall, ticket, 4))
+    _without_the_reaction(monkeypatch)
+    try:
+        ticket = file_leak(mall)
+        bare = len(_queries_of_a_priority_change(mall, ticket, 4))
+    finally:
+        monkeypatch.undo()
+        events._by_kind.clear()
+    assert with_policy - bare == 3
+    assert with_none - bare <= 1
