@@ -4,8 +4,11 @@ and, for `live` tests, a real daphne process and a real Celery worker against th
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -41,6 +44,11 @@ def django_db_setup(django_test_environment, django_db_modify_db_settings, djang
     development database. So the test database is set up here for every run, and dropped after.
     `django_db_modify_db_settings` gives each xdist worker a database of its own (`test_atrium_gw0`,
     ...; tests/workers.py isolates the rest).
+
+    Under xdist the first worker migrates its database and copies it to `<name>_base` (the
+    migrations and the template are the same for every worker); the others make theirs from that
+    copy (`CREATE DATABASE ... TEMPLATE`) instead of migrating again. The controlling process drops
+    the copy before and after the run (`pytest_sessionstart`, `pytest_sessionfinish`).
     """
     from django.test.utils import setup_databases, teardown_databases
 
@@ -48,11 +56,16 @@ def django_db_setup(django_test_environment, django_db_modify_db_settings, djang
     from tenants_shared.accounts.template import ensure_template
 
     with django_db_blocker.unblock():
-        config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
-        assert connection.settings_dict["NAME"].startswith("test_"), connection.settings_dict["NAME"]
-        ensure_public_account()
-        ensure_template()
-        connection.set_schema_to_public()
+        with _worker_database_lock() as base:
+            cloned = base is not None and _clone_database(base, connection.settings_dict["TEST"]["NAME"])
+            # keepdb: a cloned database is kept and only checked for migrations to apply (none)
+            config = setup_databases(verbosity=0, interactive=False, keepdb=cloned, aliases={"default"})
+            assert connection.settings_dict["NAME"].startswith("test_"), connection.settings_dict["NAME"]
+            ensure_public_account()
+            ensure_template()
+            connection.set_schema_to_public()
+            if base is not None and not cloned:
+                _copy_database(connection.settings_dict["NAME"], base)
     yield
     with django_db_blocker.unblock():
         from django.db import connections
@@ -62,14 +75,95 @@ def django_db_setup(django_test_environment, django_db_modify_db_settings, djang
         teardown_databases(config, verbosity=0)
 
 
+def _base_database() -> str:
+    """The copy of a migrated test database the xdist workers of one run start from."""
+    from django.conf import settings
+
+    name = settings.DATABASES["default"]["TEST"]["NAME"]  # `_gw<N>` appended in a worker
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return f"{name.removesuffix(f'_{worker}') if worker else name}_base"
+
+
+def _admin_connection():
+    import psycopg
+
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True)
+
+
+def _database_exists(admin, name: str) -> bool:
+    return admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+
+
+@contextlib.contextmanager
+def _worker_database_lock():
+    """In an xdist worker: the base database's name, held under a file lock so that one worker at a
+    time builds or copies it. Elsewhere: None (the database is migrated as before)."""
+    from tests.workers import worker_index
+
+    if worker_index() is None:
+        yield None
+        return
+    base = _base_database()
+    with open(Path(tempfile.gettempdir()) / f"atrium-{base}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield base
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _clone_database(base: str, name: str) -> bool:
+    """Make `name` a copy of `base` when a worker before this one has made `base`."""
+    with _admin_connection() as admin:
+        if not _database_exists(admin, base):
+            return False
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{base}"')
+    return True
+
+
+def _copy_database(name: str, base: str) -> None:
+    """Copy the freshly migrated `name` to `base` (a template database may have no sessions: the
+    pool's too are closed, so that none of them is handed out afterwards)."""
+    from django.db import connections
+
+    connections.close_all()
+    for each in connections.all(initialized_only=True):
+        if hasattr(each, "close_pool"):
+            each.close_pool()
+    _end_other_sessions(name)
+    with _admin_connection() as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{base}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{base}" TEMPLATE "{name}"')
+
+
+def _drop_base_database(session) -> None:
+    """In the controlling process of an xdist run: no base database of an earlier (broken-off) run
+    is copied, and none is left behind."""
+    from tests.workers import worker_index
+
+    if worker_index() is not None or not getattr(session.config.option, "numprocesses", None):
+        return
+    if "DATABASE_URL" not in os.environ:  # `./dev test` sets it; no run of ours without it
+        return
+    with _admin_connection() as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{_base_database()}" WITH (FORCE)')
+
+
+def pytest_sessionstart(session):
+    _drop_base_database(session)
+
+
+def pytest_sessionfinish(session):
+    _drop_base_database(session)
+
+
 def _end_other_sessions(database: str) -> None:
     """Sessions some thread or context of this process still holds (Playwright's sync API runs an
     event loop, under which Django keeps connections per context) must not keep the test database
     from being dropped."""
-    import psycopg
-
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as admin:
+    with _admin_connection() as admin:
         admin.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
             [database],
