@@ -38,7 +38,7 @@ describe("the signed-in portal", () => {
     await waitFor(() => expect(document.title).toBe("My requests · Zelenopark"));
   });
 
-  it("mounts the bell only after the first render, when idle", async () => {
+  it("mounts the bell only after the first screen (its queries answered), when idle", async () => {
     render(null);
     expect(await screen.findByRole("heading", { level: 1, name: "My requests" })).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: /^Notifications/ })).not.toBeInTheDocument();

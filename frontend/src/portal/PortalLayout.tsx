@@ -13,11 +13,11 @@ import { LanguageSwitch } from "@/shared/ui/LanguageSwitch";
 import { PageLoading } from "@/shared/ui/Spinner";
 import { PageTitleSuffix } from "@/shared/ui/usePageTitle";
 import { applyBranding, useBranding } from "./branding";
-import { useIdle } from "./idle";
+import { useAfterFirstScreen } from "./idle";
 import { portalSignInUrl } from "./links";
 
-// The bell (and the live client it listens on) mounts once the browser is idle after the first
-// screen, its own chunk: not part of the portal's initial JavaScript (budget 120 KB gzipped,
+// The bell (and the live client it listens on) mounts after the first screen (its queries
+// answered, the browser idle), its own chunk: not part of the portal's initial JavaScript (budget 120 KB gzipped,
 // bench/web.py) nor of the main thread's work before a page's rows show.
 const NotificationBell = lazy(() => import("@/features/notifications/NotificationBell").then((m) => ({ default: m.NotificationBell })));
 
@@ -57,7 +57,7 @@ export function PortalLayout() {
   const location = useLocation();
   const queryClient = useQueryClient();
   const [leaving, setLeaving] = useState(false);
-  const idle = useIdle();
+  const afterFirstScreen = useAfterFirstScreen();
   useSessionLanguage(me);
   useEffect(() => applyBranding(branding), [branding]);
 
@@ -108,7 +108,7 @@ export function PortalLayout() {
               <span className="portal-brand__name">{name}</span>
             </NavLink>
             <div className="portal-header__tools">
-              {idle && (
+              {afterFirstScreen && (
                 <Suspense fallback={null}>
                   <NotificationBell />
                 </Suspense>

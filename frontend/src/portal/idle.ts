@@ -1,4 +1,5 @@
 import type { QueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 
 /**
@@ -22,22 +23,38 @@ export function whenIdle(callback: () => void, timeout = 2000): () => void {
   return () => clearTimeout(handle);
 }
 
+/** `false` until the first screen is in (afterFirstScreen), then `true`. */
+export function useAfterFirstScreen(timeout = 3000): boolean {
+  const queryClient = useQueryClient();
+  const [done, setDone] = useState(false);
+  useEffect(() => afterFirstScreen(queryClient, () => setDone(true), timeout), [queryClient, timeout]);
+  return done;
+}
+
 /**
  * Run `callback` after the first screen: once the page has loaded, no query is fetching any more
  * and the browser is idle (or `timeout` ms after that).
  */
-export function afterFirstScreen(queryClient: QueryClient, callback: () => void, timeout = 3000): void {
+export function afterFirstScreen(queryClient: QueryClient, callback: () => void, timeout = 3000): () => void {
+  let cancel = () => {};
+  let cancelled = false;
+  const idle = () => {
+    if (!cancelled) cancel = whenIdle(callback, timeout);
+  };
   const afterQueries = () => {
-    if (queryClient.isFetching() === 0) {
-      whenIdle(callback, timeout);
-      return;
-    }
+    if (queryClient.isFetching() === 0) return idle();
     const stop = queryClient.getQueryCache().subscribe(() => {
       if (queryClient.isFetching() > 0) return;
       stop();
-      whenIdle(callback, timeout);
+      idle();
     });
+    cancel = stop;
   };
   if (document.readyState === "complete") afterQueries();
   else window.addEventListener("load", afterQueries, { once: true });
+  return () => {
+    cancelled = true;
+    window.removeEventListener("load", afterQueries);
+    cancel();
+  };
 }
