@@ -6,8 +6,8 @@ or missing field raises `InvalidEventPayload` here. Who made the change (a perso
 system actor: origin.py) is passed as `actor` and travels into the event.
 
 Then, in the change's transaction, the event's *reactions* run in the one declared order
-(`REACTIONS`); after commit its *readers* get the account's schema and the event id
-(`READERS`). Both are registered with `reaction(...)` / `reader(...)`: docs/spine.md. If the
+(`REACTIONS`); after commit its *readers* get the account's schema and the ids of the change's
+events (`READERS`). Both are registered with `reaction(...)` / `reader(...)`: docs/spine.md. If the
 transaction rolls back, no reader hears of it. No other path publishes ticket changes.
 """
 
@@ -51,6 +51,7 @@ REACTIONS: tuple[str, ...] = (
     "checklists",  # tenant_apps.desk.checklists: the items of the stage a ticket enters
     "approvals",  # tenant_apps.approvals.services: start a round on filing, cancel one left behind
     "passes",  # tenant_apps.passes.listeners: passes follow their request ticket
+    "schedules",  # tenant_apps.schedules.reactions: an occurrence's ticket done completes it
     "federation.outbox",  # federation: a linked ticket's change becomes outbox messages
     "sla",  # tenant_apps.sla: the ticket's SLA timers recomputed from its history
 )

@@ -7,3 +7,6 @@ class SchedulesConfig(AppConfig):
     label = "schedules"
     verbose_name = _("Planned maintenance")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import reactions  # noqa: F401 - registers the spine reaction

@@ -96,6 +96,10 @@ class Occurrence(models.Model):
         "desk.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="schedule_occurrence"
     )
     error = models.TextField(blank=True, default="")
+    # a filing that failed for a reason other than the desk's refusal (a fault: a bug, a timeout)
+    # is tried again after a growing pause, at most MAX_ATTEMPTS times (services.py)
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    retry_after = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     filed_at = models.DateTimeField(null=True, blank=True)
     # the completion record ("work done here")

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +28,11 @@ log = logging.getLogger(__name__)
 # years of past maintenance for a schedule created with an old first date)
 CATCH_UP = timedelta(days=31)
 MAX_INSERT_PER_SCHEDULE = 500
+# a filing that faults (not the desk's refusal) is tried again this many times in all, after
+# RETRY_BASE * 2**(attempts - 1), at most RETRY_MAX; then the occurrence is failed with the fault
+MAX_ATTEMPTS = 5
+RETRY_BASE = timedelta(minutes=5)
+RETRY_MAX = timedelta(hours=2)
 EDITABLE = (
     "name is_active ticket_type title description fields priority location equipment checklist group "
     "requester first_at period_unit interval rrule ends_on lead_days holidays mode"
@@ -141,6 +146,38 @@ def complete_occurrence(
     return occurrence
 
 
+@transaction.atomic
+def retry_occurrence(*, actor, occurrence: Occurrence) -> Occurrence:
+    """A failed occurrence filed again on the next tick (once its schedule or the ticket type's
+    form is fixed): pending again, its error and attempts cleared. Only a failed one."""
+    if not perms.is_manager(actor):
+        raise _denied()
+    occurrence = Occurrence.objects.select_for_update().filter(pk=occurrence.pk).first()
+    if occurrence is None:
+        raise NotFound()
+    if occurrence.state != OccurrenceState.FAILED:
+        raise InvalidInput(
+            fields={"state": [_("Only an occurrence that could not be filed is tried again.")]}
+        )
+    occurrence.state, occurrence.error, occurrence.attempts, occurrence.retry_after = (
+        OccurrenceState.PENDING,
+        "",
+        0,
+        None,
+    )
+    occurrence.save(update_fields=["state", "error", "attempts", "retry_after"])
+    return occurrence
+
+
+def complete_by_ticket(*, ticket_id: int, at: datetime, actor_id: int | None) -> int:
+    """The ticket of an occurrence was resolved or closed: that is its completion record, unless
+    one was written already (the "schedules" reaction of the spine; `from_completion` schedules
+    count their next date from it). Returns the rows completed (0 or 1)."""
+    return Occurrence.objects.filter(ticket_id=ticket_id, completed_at__isnull=True).update(
+        completed_at=at, completed_by_id=actor_id
+    )
+
+
 # ---------------------------------------------------------------------------- materialising
 def _due_slots(schedule: Schedule, tz: ZoneInfo, now: datetime, working_day) -> list[recurrence.Slot]:
     """Occurrences of a schedule whose ticket should exist by `now` and may not yet."""
@@ -204,9 +241,12 @@ def insert_due_occurrences(*, now: datetime | None = None) -> int:
 
 
 # what the desk raises when it refuses a filing (a form the template no longer fills, a place
-# gone): the occurrence is marked failed with the reason; anything else is a fault and the tick
-# fails with the occurrence still pending (retried on the next tick)
+# gone): the occurrence is marked failed with the reason (an admin retries it once fixed). Any
+# other exception is a fault of that one filing: the occurrence stays pending with the error and
+# is tried again later (MAX_ATTEMPTS), and the tick goes on with the others. A database that went
+# away fails the whole tick (the next tick starts over; nothing was half-written).
 FILING_REFUSALS = (DomainError, PermissionDenied, ObjectDoesNotExist, ValidationError)
+INFRASTRUCTURE_FAULTS = (OperationalError, InterfaceError)
 
 
 def _file(occurrence: Occurrence):
@@ -239,10 +279,12 @@ def file_pending_occurrences(*, limit: int = 10_000) -> int:
     filed = 0
     for _n in range(limit):
         with transaction.atomic():
+            now = timezone.now()
             occurrence = (
                 Occurrence.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("schedule", "schedule__ticket_type")
                 .filter(state=OccurrenceState.PENDING)
+                .filter(Q(retry_after__isnull=True) | Q(retry_after__lte=now))
                 .order_by("planned_at", "id")
                 .first()
             )
@@ -258,14 +300,50 @@ def file_pending_occurrences(*, limit: int = 10_000) -> int:
                 occurrence.state, occurrence.error = OccurrenceState.FAILED, _error_text(error)
                 occurrence.save(update_fields=["state", "error"])
                 continue
-            occurrence.state, occurrence.ticket, occurrence.filed_at = (
+            except INFRASTRUCTURE_FAULTS:
+                raise
+            except Exception as error:  # noqa: BLE001 - one filing's fault, not the tick's
+                _note_fault(occurrence, error, now)
+                continue
+            occurrence.state, occurrence.ticket, occurrence.filed_at, occurrence.error = (
                 OccurrenceState.CREATED,
                 ticket,
                 timezone.now(),
+                "",
             )
-            occurrence.save(update_fields=["state", "ticket", "filed_at"])
+            occurrence.save(update_fields=["state", "ticket", "filed_at", "error"])
             filed += 1
     return filed
+
+
+def _note_fault(occurrence: Occurrence, error: Exception, now: datetime) -> None:
+    """A filing that faulted: the error kept on the row, tried again after a growing pause, failed
+    for good after MAX_ATTEMPTS (the plan shows it; an admin retries it once fixed)."""
+    occurrence.attempts += 1
+    # the plan shows what happened; the exception itself (which may name internals) goes to the log
+    occurrence.error = _("The filing failed unexpectedly (%(fault)s), attempt %(n)d of %(max)d.") % {
+        "fault": type(error).__name__,
+        "n": occurrence.attempts,
+        "max": MAX_ATTEMPTS,
+    }
+    if occurrence.attempts >= MAX_ATTEMPTS:
+        occurrence.state, occurrence.retry_after = OccurrenceState.FAILED, None
+        log.exception(
+            "schedule %s: occurrence %s failed after %d attempts",
+            occurrence.schedule_id,
+            occurrence.pk,
+            occurrence.attempts,
+        )
+    else:
+        occurrence.retry_after = now + min(RETRY_MAX, RETRY_BASE * 2 ** (occurrence.attempts - 1))
+        log.exception(
+            "schedule %s: occurrence %s faulted (attempt %d), tried again after %s",
+            occurrence.schedule_id,
+            occurrence.pk,
+            occurrence.attempts,
+            occurrence.retry_after,
+        )
+    occurrence.save(update_fields=["state", "error", "attempts", "retry_after"])
 
 
 def _error_text(error: Exception) -> str:

@@ -59,9 +59,9 @@ def test_a_wrong_or_missing_field_raises_when_recorded_and_nothing_is_written(ma
 def test_an_unknown_kind_and_a_payload_given_twice_are_refused(mall):
     ticket = file_leak(mall)  # (back in the public schema after it)
     with in_account(mall):
-        with pytest.raises(InvalidEventPayload, match="unknown event kind 'sla_breached'"):
+        with pytest.raises(InvalidEventPayload, match="unknown event kind 'meter_read'"):
             with transaction.atomic():
-                events.record(ticket, "sla_breached", None, public=False)
+                events.record(ticket, "meter_read", None, public=False)
         payload = event_kinds.Commented(comment_id=1, internal=False, body="x")
         with pytest.raises(InvalidEventPayload, match="in the payload, not beside it"):
             with transaction.atomic():
@@ -136,7 +136,7 @@ def test_a_comment_made_with_a_transition_is_a_commented_event_shown_once(mall):
 
 # ---------------------------------------------------------------------------- reactions and readers
 def test_reactions_and_readers_run_in_the_one_declared_order():
-    assert events.REACTIONS == ("checklists", "approvals", "passes", "federation.outbox")
+    assert events.REACTIONS == ("checklists", "approvals", "passes", "schedules", "federation.outbox", "sla")
     assert events.READERS == ("live", "notifications", "metrics")
     # every in-transaction reaction of the project is registered, in that order
     assert [r.name for r in events.reactions()] == list(events.REACTIONS)
@@ -148,7 +148,7 @@ def test_reactions_and_readers_run_in_the_one_declared_order():
 
 def test_a_reaction_or_reader_without_a_declared_place_or_with_an_unknown_kind_fails_at_import():
     with pytest.raises(RuntimeError, match="no place in events.REACTIONS"):
-        events.reaction("sla", kinds={EventKind.CREATED})(lambda event: None)
+        events.reaction("audit", kinds={EventKind.CREATED})(lambda event: None)
     with pytest.raises(RuntimeError, match="no place in events.READERS"):
         events.reader("audit")(lambda schema, event_ids: None)
     with pytest.raises(InvalidEventPayload, match="unknown event kind"):

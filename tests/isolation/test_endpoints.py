@@ -59,7 +59,7 @@ from tenant_apps.notifications.models import Notification
 from tenant_apps.objects.models import Equipment, Location
 from tenant_apps.passes.models import GateCheck, Pass
 from tenant_apps.people.models import Company, Contact, ResponsibilityGroup, User
-from tenant_apps.people.tokens import invitation_tokens, password_reset_tokens
+from tenant_apps.people.tokens import invitation_tokens, password_reset_tokens, welcome_tokens
 from tenant_apps.schedules.models import Occurrence, Schedule
 from tenant_apps.sla.models import SlaPolicy
 from tests.support.worlds import PASSWORD, Mall, make_mall
@@ -112,6 +112,12 @@ def _invitation(mall: Mall, pk: int, tokens=invitation_tokens) -> dict[str, str]
             "token": tokens.make_token(user),
             "password": NEW_PASSWORD,
         }
+
+
+def _welcome_link(mall: Mall, pk: int) -> dict[str, str]:
+    """What the sign-up's sign-in link carries (uid and token, no password)."""
+    link = _invitation(mall, pk, welcome_tokens)
+    return {"uid": link["uid"], "token": link["token"]}
 
 
 def _leak(mall: Mall, client: Client, title: str) -> int:
@@ -596,6 +602,9 @@ def _build_world() -> World:
             # password reset links: A's visitor (same id as B's visitor), and B's admin
             "a_reset_same_pk": _invitation(a, a.people["visitor"].pk, password_reset_tokens),
             "b_reset": _invitation(b, b.people["admin"].pk, password_reset_tokens),
+            # the sign-up's sign-in link: A's visitor's (same id as B's visitor), and B's admin's
+            "a_welcome_same_pk": _welcome_link(a, a.people["visitor"].pk),
+            "b_welcome": _welcome_link(b, b.people["admin"].pk),
         },
         a_key_session=a_key,
         markers=(MARK, b.made.account.slug),
@@ -1374,6 +1383,11 @@ ROUTES: dict[str, list[Req]] = {
     "password-reset-confirm": [
         Req("post", body=lambda w: w.invitations["a_reset_same_pk"], local=None, cross="400:token"),
         Req("post", body=lambda w: w.invitations["b_reset"], local="400:token", cross=None, as_="anonymous"),
+    ],
+    "auth-welcome": [
+        # A's token is not B's (401 before the view); A's session cookie does not reach B's host
+        Req("post", body=lambda w: w.invitations["a_welcome_same_pk"], local=None, cross="400:token|refused"),
+        Req("post", body=lambda w: w.invitations["b_welcome"], local="400:token", cross=None, as_="anonymous"),
     ],
     "password-change": [
         Req(

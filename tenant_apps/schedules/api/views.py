@@ -70,6 +70,8 @@ class OccurrenceSerializer(serializers.ModelSerializer):
             "ticket",
             "ticket_number",
             "error",
+            "attempts",
+            "retry_after",
             "filed_at",
             "completed_at",
             "completed_by",
@@ -185,11 +187,12 @@ class ScheduleViewSet(viewsets.ModelViewSet):
 
 
 class OccurrenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """`?schedule=<id>` one schedule's occurrences; `POST .../{id}/complete/` records the work done."""
+    """`?schedule=<id>` one schedule's occurrences; `POST .../{id}/complete/` records the work done;
+    `POST .../{id}/retry/` files a failed one again on the next tick."""
 
     serializer_class = OccurrenceSerializer
     permission_classes = [Predicates]
-    predicates = {"read": perms.is_manager, "complete": perms.is_agent}
+    predicates = {"read": perms.is_manager, "complete": perms.is_agent, "retry": perms.is_manager}
     filterset_fields = ["schedule", "state"]
 
     def get_queryset(self):
@@ -212,3 +215,15 @@ class OccurrenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             note=body.validated_data.get("note", ""),
         )
         return Response(OccurrenceSerializer(occurrence).data)
+
+    @extend_schema(request=None, responses=OccurrenceSerializer)
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        occurrence = Occurrence.objects.filter(pk=_int(pk, "id")).first()
+        if occurrence is None:
+            from kernel.errors import NotFound
+
+            raise NotFound()
+        return Response(
+            OccurrenceSerializer(services.retry_occurrence(actor=request.user, occurrence=occurrence)).data
+        )
