@@ -1387,7 +1387,9 @@ ROUTES: dict[str, list[Req]] = {
     "auth-welcome": [
         # A's token is not B's (401 before the view); A's session cookie does not reach B's host
         Req("post", body=lambda w: w.invitations["a_welcome_same_pk"], local=None, cross="400:token|refused"),
-        Req("post", body=lambda w: w.invitations["b_welcome"], local="400:token", cross=None, as_="anonymous"),
+        Req(
+            "post", body=lambda w: w.invitations["b_welcome"], local="400:token", cross=None, as_="anonymous"
+        ),
     ],
     "password-change": [
         Req(
