@@ -76,6 +76,19 @@ class Reader:
     name: str
     kinds: frozenset[str] | None
     run: Callable[[str, list[int]], None]
+    # a cheap test on the event as recorded (no query): False leaves it out of what the reader gets
+    when: Callable[[TicketEvent], bool] | None = None
+
+    def wants(self, event: TicketEvent) -> bool:
+        if self.kinds is not None and event.kind not in self.kinds:
+            return False
+        if self.when is None:
+            return True
+        try:
+            return bool(self.when(event))
+        except Exception:  # noqa: BLE001 - a faulty filter never refuses the change: hand it over
+            log.exception("ticket event reader %s: its filter failed on a %s event", self.name, event.kind)
+            return True
 
 
 _reactions: dict[str, Reaction] = {}
@@ -106,17 +119,24 @@ def reaction(name: str, *, kinds: Iterable[str] | None):
     return register
 
 
-def reader(name: str, *, kinds: Iterable[str] | None = None):
+def reader(
+    name: str,
+    *,
+    kinds: Iterable[str] | None = None,
+    when: Callable[[TicketEvent], bool] | None = None,
+):
     """Declare `run(schema_name, event_ids)` as the after-commit reader `name` (one of READERS).
 
     A reader gets the ids of the events of its kinds that one `record_all` wrote (one change: a
     ticket filed with its routing, a run of comments), in recording order, once they committed:
-    a reader queues one task for them, not one per event."""
+    a reader queues one task for them, not one per event. `when(event)`, if given, is asked in the
+    change's transaction with the event as recorded (its ticket in memory; it must not query): an
+    event it answers False for is not handed over, and a change with none queues nothing."""
 
     def register(run: Callable[[str, list[int]], None]) -> Callable[[str, list[int]], None]:
         if name not in READERS:
             raise RuntimeError(f"reader {name!r} has no place in events.READERS: add it there")
-        _readers[name] = Reader(name, _kinds(kinds), run)
+        _readers[name] = Reader(name, _kinds(kinds), run, when)
         return run
 
     return register
@@ -141,11 +161,8 @@ def _reactions_to(kind: str) -> list[Reaction]:
 
 
 # ---------------------------------------------------------------------------- dispatch
-def _dispatch(schema_name: str, recorded: list[tuple[int, str]]) -> None:
-    for r in readers():
-        event_ids = [pk for pk, kind in recorded if r.kinds is None or kind in r.kinds]
-        if not event_ids:
-            continue
+def _dispatch(schema_name: str, handed: list[tuple[Reader, list[int]]]) -> None:
+    for r, event_ids in handed:
         try:
             r.run(schema_name, event_ids)
         except Exception:  # a reader never undoes the change, nor silences the others
@@ -219,7 +236,10 @@ def record_all(entries: list[TicketEvent]) -> list[TicketEvent]:
                 r.run(event)
     finally:
         _batch.reset(token)
-    transaction.on_commit(partial(_dispatch, schema, [(event.pk, event.kind) for event in entries]))
+    handed = [(r, [event.pk for event in entries if r.wants(event)]) for r in readers()]
+    handed = [(r, event_ids) for r, event_ids in handed if event_ids]
+    if handed:
+        transaction.on_commit(partial(_dispatch, schema, handed))
     return entries
 
 

@@ -39,8 +39,25 @@ def register() -> None:
         return
     from tenant_apps.desk import events
 
-    events.reader("notifications", kinds=KINDS)(queue_events)
+    events.reader("notifications", kinds=KINDS, when=might_tell)(queue_events)
     _registered = True
+
+
+def might_tell(event) -> bool:
+    """In the change's transaction, with no query: could this event tell anyone (the rules below)?
+    A superset of what the worker decides, so nothing is lost; it keeps the worker from a task for
+    every change nobody hears of (the requester's own comment, a partner's comments applied as
+    the partner's stand-in, a self-assignment)."""
+    ticket, actor_id, data = event.ticket, event.actor_id, event.data or {}
+    if event.kind == "created":
+        return True  # the group's members: the worker reads them
+    if event.kind == "assigned":
+        return "assignee" in (data.get("changes") or {}) and ticket.assignee_id not in (None, actor_id)
+    if event.kind == "commented":
+        return bool(event.public) and ticket.requester_id not in (None, actor_id)
+    if event.kind == "status_changed":
+        return data.get("category") == "resolved" and ticket.requester_id not in (None, actor_id)
+    return False
 
 
 def queue_events(schema_name: str, event_ids: list[int]) -> None:

@@ -208,6 +208,32 @@ def test_a_reader_gets_the_events_of_one_change_in_one_call_and_only_its_kinds(
         assert calls == [(mall.schema, commented)]  # a `changed` event is not a kind it reads
 
 
+def test_a_reader_gets_only_the_events_its_filter_wants_and_a_change_with_none_queues_nothing(
+    mall, monkeypatch, django_capture_on_commit_callbacks
+):
+    calls: list[list[int]] = []
+    monkeypatch.setitem(
+        events._readers,
+        "metrics",
+        events.Reader(
+            "metrics",
+            frozenset({EventKind.COMMENTED}),
+            lambda schema, pks: calls.append(pks),
+            when=lambda event: "urgent" in event.data["body"],
+        ),
+    )
+    ticket = file_leak(mall)
+    with in_account(mall):
+        dispatcher = mall.people["dispatcher"]
+        with django_capture_on_commit_callbacks(execute=True):
+            desk.add_comments(actor=dispatcher, ticket=ticket, bodies=["calm", "urgent: water", "calm again"])
+        urgent = TicketEvent.objects.get(ticket=ticket, kind=EventKind.COMMENTED, data__body="urgent: water")
+        assert calls == [[urgent.pk]]
+        with django_capture_on_commit_callbacks(execute=True):
+            desk.add_comments(actor=dispatcher, ticket=ticket, bodies=["nothing to see"])
+        assert calls == [[urgent.pk]]  # a change with nothing it wants: not called at all
+
+
 def test_a_reaction_refusing_rolls_the_whole_change_back(mall, monkeypatch):
     from kernel.errors import InvalidInput
 

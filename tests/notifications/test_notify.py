@@ -208,6 +208,16 @@ def test_the_spine_reader_tells_the_assignee_and_the_requester(
     assert reply.link.endswith(f"/portal/requests/{ticket['id']}")
     assert _told(mall, dispatcher) == []
 
+    # the requester's own comment and an internal note queue no notifications task at all
+    queued_tasks.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        for who, internal in (("key_user", False), ("dispatcher", True)):
+            answer = mall.api(
+                who, "post", f"/tickets/{ticket['id']}/comments/", {"body": "x", "internal": internal}
+            )
+            assert answer.status_code == 201, answer.content
+    assert [t for t in queued_tasks if t[0] == "notifications.ticket_events"] == []
+
     # someone assigning a ticket to themselves is not told about it
     with in_account(mall):
         Notification.objects.all().delete()
