@@ -38,6 +38,11 @@ def is_manager(user) -> bool:
     return _active(user) and user.role in MANAGERS
 
 
+def can_plan_maintenance(user) -> bool:
+    """Planned maintenance: schedules, the plan, retrying a failed occurrence (tenant_apps/schedules)."""
+    return is_manager(user)
+
+
 def is_account_admin(user) -> bool:
     return _active(user) and user.role == Role.ACCOUNT_ADMIN
 

@@ -150,7 +150,7 @@ def complete_occurrence(
 def retry_occurrence(*, actor, occurrence: Occurrence) -> Occurrence:
     """A failed occurrence filed again on the next tick (once its schedule or the ticket type's
     form is fixed): pending again, its error and attempts cleared. Only a failed one."""
-    if not perms.is_manager(actor):
+    if not perms.can_plan_maintenance(actor):
         raise _denied()
     occurrence = Occurrence.objects.select_for_update().filter(pk=occurrence.pk).first()
     if occurrence is None:

@@ -31,13 +31,37 @@ def capabilities(mall, who) -> dict:
 
 
 def test_me_says_who_may_use_the_gate_and_the_approval_queue(mall):
-    assert capabilities(mall, "guard") == {"check_at_gate": True, "decide_approvals": True}  # Security
-    assert capabilities(mall, "approver") == {"check_at_gate": False, "decide_approvals": True}
-    assert capabilities(mall, "engineer") == {"check_at_gate": False, "decide_approvals": True}
-    assert capabilities(mall, "dispatcher") == {"check_at_gate": True, "decide_approvals": True}
+    assert capabilities(mall, "guard") == {
+        "check_at_gate": True,
+        "decide_approvals": True,
+        "plan_maintenance": False,
+    }  # Security
+    assert capabilities(mall, "approver") == {
+        "check_at_gate": False,
+        "decide_approvals": True,
+        "plan_maintenance": False,
+    }
+    assert capabilities(mall, "engineer") == {
+        "check_at_gate": False,
+        "decide_approvals": True,
+        "plan_maintenance": False,
+    }
+    assert capabilities(mall, "dispatcher") == {
+        "check_at_gate": True,
+        "decide_approvals": True,
+        "plan_maintenance": True,
+    }
     # an engineer in Plumbing only: no policy names them, nothing waits for them
-    assert capabilities(mall, "plumber") == {"check_at_gate": False, "decide_approvals": False}
-    assert capabilities(mall, "key_user") == {"check_at_gate": False, "decide_approvals": False}
+    assert capabilities(mall, "plumber") == {
+        "check_at_gate": False,
+        "decide_approvals": False,
+        "plan_maintenance": False,
+    }
+    assert capabilities(mall, "key_user") == {
+        "check_at_gate": False,
+        "decide_approvals": False,
+        "plan_maintenance": False,
+    }
     # and the API behind the screens agrees with the flags
     assert mall.api("plumber", "get", "/approvals/").status_code == 403
     assert mall.api("plumber", "get", "/gate/checks/").status_code == 403

@@ -119,7 +119,11 @@ def test_without_the_capability_no_nav_entry_and_403(web, atrium_server, mall):
     expect(nav.get_by_role("link", name="Gate")).to_have_count(0)
     api = Api(atrium_server, mall, "plumber")
     assert api("GET", "/approvals/").status_code == 403
-    assert api("GET", "/me/").json()["capabilities"] == {"check_at_gate": False, "decide_approvals": False}
+    assert api("GET", "/me/").json()["capabilities"] == {
+        "check_at_gate": False,
+        "decide_approvals": False,
+        "plan_maintenance": False,
+    }
 
     approver = web.signed_in(mall.host, mall.people["approver"].email, path="/app/queues")
     expect(approver.get_by_role("navigation").first.get_by_role("link", name="Approvals")).to_be_visible()

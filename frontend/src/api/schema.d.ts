@@ -1753,7 +1753,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description `?schedule=<id>` one schedule's occurrences; `POST .../{id}/complete/` records the work done. */
+        /**
+         * @description `?schedule=<id>` one schedule's occurrences; `POST .../{id}/complete/` records the work done;
+         *     `POST .../{id}/retry/` files a failed one again on the next tick.
+         */
         get: operations["v1_schedule_occurrences_list"];
         put?: never;
         post?: never;
@@ -1770,7 +1773,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description `?schedule=<id>` one schedule's occurrences; `POST .../{id}/complete/` records the work done. */
+        /**
+         * @description `?schedule=<id>` one schedule's occurrences; `POST .../{id}/complete/` records the work done;
+         *     `POST .../{id}/retry/` files a failed one again on the next tick.
+         */
         get: operations["v1_schedule_occurrences_retrieve"];
         put?: never;
         post?: never;
@@ -1789,8 +1795,31 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description `?schedule=<id>` one schedule's occurrences; `POST .../{id}/complete/` records the work done. */
+        /**
+         * @description `?schedule=<id>` one schedule's occurrences; `POST .../{id}/complete/` records the work done;
+         *     `POST .../{id}/retry/` files a failed one again on the next tick.
+         */
         post: operations["v1_schedule_occurrences_complete_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedule-occurrences/{id}/retry/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description `?schedule=<id>` one schedule's occurrences; `POST .../{id}/complete/` records the work done;
+         *     `POST .../{id}/retry/` files a failed one again on the next tick.
+         */
+        post: operations["v1_schedule_occurrences_retry_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2836,6 +2865,8 @@ export interface components {
             check_at_gate: boolean;
             /** @description The approval queue: GET /approvals/. */
             decide_approvals: boolean;
+            /** @description Planned maintenance: /schedules/, /schedules/plan/, /schedule-occurrences/. */
+            plan_maintenance: boolean;
         };
         /**
          * @description * `web` - Web
@@ -3657,6 +3688,10 @@ export interface components {
             /** Format: int64 */
             readonly ticket_number: number;
             readonly error: string;
+            /** Format: int64 */
+            readonly attempts: number;
+            /** Format: date-time */
+            readonly retry_after: string | null;
             /** Format: date-time */
             readonly filed_at: string | null;
             /**
@@ -18983,6 +19018,109 @@ export interface operations {
                 "multipart/form-data": components["schemas"]["Completion"];
             };
         };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Occurrence"];
+                };
+            };
+            /** @description Invalid input (`invalid`, with field messages) or an unreadable body (`parse_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The desk is read-only: its licence lapsed (`licence_read_only`). */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed (`permission_denied`), or the account is closed or suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or not one you may see), or no account at this host. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it now (a closed ticket, a transition, a seat limit...). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not one the operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the API needs does not answer for a moment (`service_unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_schedule_occurrences_retry_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this occurrence. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             200: {
                 headers: {

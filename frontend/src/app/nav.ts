@@ -32,8 +32,7 @@ export const navSections: NavSection[] = [
       // the field screens: shown to whom /me/ says the API lets use them
       { to: "/approvals", label: "approvals:nav", icon: "check", show: (me) => me.capabilities?.decide_approvals === true },
       { to: "/gate", label: "gate:nav", icon: "scan", show: (me) => me.capabilities?.check_at_gate === true },
-      // /me/ has no capability for planned maintenance yet: shown to every agent; the API's 403 shows as "not allowed"
-      { to: "/maintenance", label: "maintenance:nav", icon: "check" },
+      { to: "/maintenance", label: "maintenance:nav", icon: "calendar", show: (me) => me.capabilities?.plan_maintenance === true },
       // later areas, added by their features when built:
       // { to: "/passes", label: "passes:nav", icon: "badge" },
       // { to: "/announcements", label: "notices:nav", icon: "megaphone" },

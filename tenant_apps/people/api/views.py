@@ -59,6 +59,9 @@ class CapabilitiesSerializer(serializers.Serializer):
 
     check_at_gate = serializers.BooleanField(help_text="The gate: POST /gate/check/, GET /gate/checks/.")
     decide_approvals = serializers.BooleanField(help_text="The approval queue: GET /approvals/.")
+    plan_maintenance = serializers.BooleanField(
+        help_text="Planned maintenance: /schedules/, /schedules/plan/, /schedule-occurrences/."
+    )
 
 
 class MeSerializer(serializers.Serializer):
@@ -135,6 +138,7 @@ class MeView(APIView):
                     "capabilities": {
                         "check_at_gate": perms.can_check_at_gate(request.user),
                         "decide_approvals": perms.can_see_approval_queue(request.user),
+                        "plan_maintenance": perms.can_plan_maintenance(request.user),
                     },
                     "impersonation": impersonation.current(request),
                 }

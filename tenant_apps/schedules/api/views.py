@@ -139,7 +139,7 @@ def _int(raw: str | None, name: str) -> int | None:
 class ScheduleViewSet(viewsets.ModelViewSet):
     serializer_class = ScheduleSerializer
     permission_classes = [Predicates]
-    predicates = {"read": perms.is_manager, "write": perms.is_manager}
+    predicates = {"read": perms.can_plan_maintenance, "write": perms.can_plan_maintenance}
     filterset_fields = ["is_active", "ticket_type", "location", "equipment"]
 
     def get_queryset(self):
@@ -192,7 +192,11 @@ class OccurrenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     serializer_class = OccurrenceSerializer
     permission_classes = [Predicates]
-    predicates = {"read": perms.is_manager, "complete": perms.is_agent, "retry": perms.is_manager}
+    predicates = {
+        "read": perms.can_plan_maintenance,
+        "complete": perms.is_agent,
+        "retry": perms.can_plan_maintenance,
+    }
     filterset_fields = ["schedule", "state"]
 
     def get_queryset(self):

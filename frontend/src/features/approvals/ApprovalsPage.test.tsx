@@ -9,7 +9,7 @@ import ApprovalsPage from "./ApprovalsPage";
 const me = {
   user: { id: 4, email: "a@zelenopark.demo", full_name: "Anna Approver", role: "approver", language: "en" },
   account: { slug: "zelenopark", name: "Zelenopark", kind: "mall", status: "active", language: "en", time_zone: "Europe/Moscow" },
-  capabilities: { check_at_gate: false, decide_approvals: true },
+  capabilities: { check_at_gate: false, decide_approvals: true, plan_maintenance: false },
   impersonation: null,
 } as unknown as Me;
 

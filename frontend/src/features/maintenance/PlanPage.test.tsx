@@ -48,6 +48,24 @@ describe("PlanPage", () => {
   });
   afterEach(() => vi.useRealTimers());
 
+  it("tries a failed occurrence again and reloads the plan", async () => {
+    const { calls } = mockApi({
+      "GET /api/v1/schedules/plan/": jsonResponse(200, PLAN),
+      "GET /api/v1/locations/": jsonResponse(200, page([])),
+      "GET /api/v1/equipment/": jsonResponse(200, page([])),
+      "POST /api/v1/schedule-occurrences/12/retry/": jsonResponse(200, { id: 12, state: "pending", error: "", attempts: 0 }),
+    });
+    renderPlan();
+    const boilerRoom = await screen.findByRole("region", { name: "Boiler room" });
+    const plans = () => calls.filter((c) => c.url.includes("/schedules/plan/")).length;
+    const before = plans();
+    // only the failed occurrence offers it
+    expect(within(boilerRoom).getAllByRole("button", { name: "Try again" })).toHaveLength(1);
+    await userEvent.click(within(boilerRoom).getByRole("button", { name: "Try again" }));
+    await waitFor(() => expect(calls.some((c) => c.method === "POST" && c.url.endsWith("/schedule-occurrences/12/retry/"))).toBe(true));
+    await waitFor(() => expect(plans()).toBeGreaterThan(before));
+  });
+
   it("shows four weeks by location and equipment, each occurrence with its state, ticket or reason", async () => {
     const { calls } = mockApi({
       "GET /api/v1/schedules/plan/": jsonResponse(200, PLAN),

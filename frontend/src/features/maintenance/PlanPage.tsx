@@ -4,8 +4,8 @@ import { Link, useSearchParams } from "react-router";
 import { EquipmentPicker, LocationPicker } from "@/features/forms";
 import { DATE, formatDateTime } from "@/shared/format/datetime";
 import { useDateFormat } from "@/shared/format/datetime";
-import { Button, PageLoading, usePageTitle } from "@/shared/ui";
-import { type PlanItem, usePlan } from "./api";
+import { Button, ErrorAlert, PageLoading, usePageTitle } from "@/shared/ui";
+import { type PlanItem, usePlan, useRetryOccurrence } from "./api";
 import { addDays, addMonths, dayAsDate, dayOf, isDay, monthStart, todayIn, weekStart } from "./dates";
 import { isForbidden, LoadError } from "./NotAllowed";
 import "./maintenance.css";
@@ -192,6 +192,7 @@ export default function PlanPage() {
 function Occurrence({ item }: { item: PlanItem }) {
   const { t } = useTranslation("maintenance");
   const fmt = useDateFormat();
+  const retry = useRetryOccurrence();
   return (
     <li className={`mnt-occ mnt-occ--${item.state}`}>
       <span className="mnt-occ__time">{fmt.time(item.planned_at)}</span>
@@ -207,6 +208,12 @@ function Occurrence({ item }: { item: PlanItem }) {
       {item.moved && <span className="mnt-occ__note">{t("plan.movedFrom", { date: fmt.short(item.due_at) })}</span>}
       {item.completed_at && <span className="mnt-occ__note">{t("plan.completed", { date: fmt.short(item.completed_at) })}</span>}
       {item.state === "failed" && item.error && <span className="mnt-occ__error">{item.error}</span>}
+      {item.state === "failed" && item.occurrence != null && (
+        <Button size="sm" busy={retry.isPending} onClick={() => retry.mutate(item.occurrence as number)}>
+          {t("plan.retry")}
+        </Button>
+      )}
+      {retry.error && <ErrorAlert error={retry.error} />}
     </li>
   );
 }

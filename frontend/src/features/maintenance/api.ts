@@ -1,5 +1,5 @@
 /** Planned maintenance (docs/schedules.md): schedules and the plan, exactly the API's documents. */
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, type Schemas, unwrap } from "@/api/client";
 
 export type Schedule = Schemas["Schedule"];
@@ -71,5 +71,15 @@ export function usePlan(query: PlanQuery) {
     queryKey: keys.plan(query),
     queryFn: () => unwrap(api.GET("/api/v1/schedules/plan/", { params: { query: defined({ ...query }) } })),
     placeholderData: keepPreviousData,
+  });
+}
+
+/** A failed occurrence filed again on the next tick (managers; the API refuses any other state). */
+export function useRetryOccurrence() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) =>
+      unwrap(api.POST("/api/v1/schedule-occurrences/{id}/retry/", { params: { path: { id } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.all }),
   });
 }
