@@ -326,3 +326,28 @@ def test_deleting_a_group_an_escalation_names_leaves_the_escalation_without_it(m
         assert list(SlaEscalation.objects.filter(policy_id=policy.pk).values_list("group_id", flat=True)) == [
             None
         ]
+
+
+def test_a_policy_change_queues_the_recompute_of_open_tickets(mall, calendars, monkeypatch):
+    queued = []
+    monkeypatch.setattr(services, "enqueue_for_account", lambda name, **kw: queued.append((name, kw)))
+    policy = make_policy(mall)
+    with in_account(mall):
+        services.save_policy(actor=mall.people["admin"], policy=policy, data={"is_active": False})
+    assert (
+        queued
+        == [("sla.recompute_open", {"schema_name": mall.schema, "calendar_id": None, "everything": True})] * 2
+    )
+
+
+def test_switching_the_only_policy_off_drops_the_timers_when_recomputed(mall, calendars):
+    policy = make_policy(mall)
+    ticket = file_leak(mall)
+    assert sla_of(mall, ticket) is not None
+    with in_account(mall):
+        services.save_policy(actor=mall.people["admin"], policy=policy, data={"is_active": False})
+        desk.add_comment(actor=mall.people["key_user"], ticket=ticket, body="Any news?")
+    assert sla_of(mall, ticket) is not None  # a change alone does not drop it: the task does
+    with in_account(mall):
+        services.recompute_open(everything=True)  # what the policy change queued
+    assert sla_of(mall, ticket) is None
