@@ -93,6 +93,7 @@ def pytest_collection_modifyitems(config, items):
     result = yield
     if worker_index() is None:  # a serial run keeps the order of old (pytest-django's)
         return result
+    _name_groups(config, items)
     slow = {
         _file_of(item) for item in items if item.get_closest_marker("live") or item.get_closest_marker("e2e")
     }
@@ -104,3 +105,28 @@ def pytest_collection_modifyitems(config, items):
 
     items[:] = sorted(items, key=rank)
     return result
+
+
+def _name_groups(config, items) -> None:
+    """xdist's `--dist loadgroup` keeps a group on one worker by the `@<group>` its worker appends
+    to each test's nodeid; xdist 3.8 appends it by assigning `item._nodeid`, which pytest 9.2 no
+    longer reads (a node's id is `item._id` now), so every test was scheduled alone: a module-scoped
+    fixture was set up again on each worker its file's tests went to. Append it here when xdist's
+    did not take."""
+    from _pytest.nodeid import NodeId
+
+    if not config.getvalue("loadgroup"):
+        return
+    for item in items:
+        names = sorted(
+            {
+                str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                for m in item.iter_markers("xdist_group")
+            }
+        )
+        if not names or "@" in item.nodeid:
+            continue
+        old = item._id
+        named = NodeId(path=old.path, names=old.names, params=old.params)
+        object.__setattr__(named, "_str_cache", f"{old}@{'_'.join(names)}")
+        item._id = named
