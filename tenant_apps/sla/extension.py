@@ -42,6 +42,8 @@ extensions.payload_field(
         schema=lambda: TicketSlaSerializer(allow_null=True, read_only=True),
     )
 )
+MAX_WITHIN_MINUTES = 366 * 24 * 60
+
 extensions.list_filter(
     extensions.ListFilter(
         name="sla_state",
@@ -59,7 +61,9 @@ extensions.list_filter(
         declaration=df.NumberFilter(
             method="by_query",
             min_value=0,
-            help_text="Minutes: a running SLA timer is due within them from now (not breached yet)",
+            max_value=MAX_WITHIN_MINUTES,  # beyond it a due moment leaves the calendar (was a 500)
+            help_text="Minutes (at most a year): a running SLA timer is due within them from now "
+            "(not breached yet)",
         ),
         apply=lambda queryset, value: selectors.breaching_within(queryset, value),
     )

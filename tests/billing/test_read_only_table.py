@@ -31,6 +31,7 @@ OPEN_ON_A_PAUSED_DESK = {
     "auth-token-current",
     "auth-token-detail",  # revoking a (possibly leaked) token is signing out: never held back by the licence
     "auth-impersonation",  # an operator's support sign-in (console)
+    "auth-welcome",  # the sign-up's sign-in link
     "invitation-accept",
     "password-reset",
     "password-reset-confirm",

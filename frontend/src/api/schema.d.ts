@@ -21791,7 +21791,7 @@ export interface operations {
                 q?: string;
                 /** @description Person id or 'me' */
                 requester?: string;
-                /** @description Minutes: a running SLA timer is due within them from now (not breached yet) */
+                /** @description Minutes (at most a year): a running SLA timer is due within them from now (not breached yet) */
                 sla_breaching_within?: number;
                 /**
                  * @description The ticket's SLA as a whole: breached, warning, running, paused or met

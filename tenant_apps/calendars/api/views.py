@@ -118,6 +118,7 @@ class CalendarViewSet(viewsets.ViewSet):
     permission_classes = [Predicates]
     predicates = {"read": perms.can_view_calendars, "write": perms.can_manage_calendars}
     serializer_class = CalendarSerializer
+    lookup_value_regex = "[0-9]+"  # ids are integers (and the schema says so)
 
     @extend_schema(responses=CalendarSerializer(many=True))
     def list(self, request):
@@ -169,7 +170,7 @@ class CalendarViewSet(viewsets.ViewSet):
     @extend_schema(methods=["patch"], request=OverrideSerializer, responses=OverrideSerializer)
     @extend_schema(methods=["delete"], responses={204: None})
     @action(
-        detail=True, methods=["patch", "delete"], url_path=r"overrides/(?P<oid>[^/.]+)", url_name="override"
+        detail=True, methods=["patch", "delete"], url_path=r"overrides/(?P<oid>[0-9]+)", url_name="override"
     )
     def override(self, request, pk=None, oid=None):
         row = selectors.override(selectors.calendar(pk), oid)
