@@ -4,15 +4,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('desk', '0010_attachment_uploaded_before_filing'),
+        ("desk", "0010_attachment_uploaded_before_filing"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='ticketevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Created'), ('routed', 'Routed'), ('changed', 'Changed'), ('status_changed', 'Status changed'), ('assigned', 'Assigned'), ('commented', 'Commented'), ('attachment_added', 'Attachment added'), ('watchers_changed', 'Watchers changed'), ('checklist_changed', 'Checklist changed'), ('approval_requested', 'Approval requested'), ('approval_decided', 'Approval decision'), ('approval_completed', 'Approval completed'), ('pass_issued', 'Pass issued'), ('pass_changed', 'Pass changed'), ('gate_checked', 'Checked at the gate'), ('forwarded', 'Forwarded to a partner'), ('federation', 'Partner account'), ('confirmed', 'Work confirmed'), ('returned', 'Work returned'), ('rated', 'Work rated'), ('sla_warning', 'SLA warning'), ('sla_breached', 'SLA breached')], max_length=30),
+            model_name="ticketevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Created"),
+                    ("routed", "Routed"),
+                    ("changed", "Changed"),
+                    ("status_changed", "Status changed"),
+                    ("assigned", "Assigned"),
+                    ("commented", "Commented"),
+                    ("attachment_added", "Attachment added"),
+                    ("watchers_changed", "Watchers changed"),
+                    ("checklist_changed", "Checklist changed"),
+                    ("approval_requested", "Approval requested"),
+                    ("approval_decided", "Approval decision"),
+                    ("approval_completed", "Approval completed"),
+                    ("pass_issued", "Pass issued"),
+                    ("pass_changed", "Pass changed"),
+                    ("gate_checked", "Checked at the gate"),
+                    ("forwarded", "Forwarded to a partner"),
+                    ("federation", "Partner account"),
+                    ("confirmed", "Work confirmed"),
+                    ("returned", "Work returned"),
+                    ("rated", "Work rated"),
+                    ("sla_warning", "SLA warning"),
+                    ("sla_breached", "SLA breached"),
+                ],
+                max_length=30,
+            ),
         ),
     ]
