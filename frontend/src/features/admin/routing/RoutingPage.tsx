@@ -49,7 +49,7 @@ export default function RoutingPage() {
         </Button>
       </div>
       <ErrorAlert error={rules.error ?? move.error ?? remove.error} />
-      <div className="routing-layout">
+      <div className="ordered-layout">
         <section className="a-card admin-section" aria-labelledby="routing-rules">
           <h2 id="routing-rules">{t("routing.rules")}</h2>
           <p className="admin-hint">{t("routing.rulesHint")}</p>
@@ -68,10 +68,10 @@ export default function RoutingPage() {
                   a.forward != null && t("routing.forwards"),
                 ].filter(Boolean);
                 return (
-                  <div className={`routing-rule${rule.is_active === false ? " is-muted" : ""}${editing?.id === rule.id ? " is-selected" : ""}`}>
+                  <div className={`ordered-item${rule.is_active === false ? " is-muted" : ""}${editing?.id === rule.id ? " is-selected" : ""}`}>
                     {handle}
-                    <span className="routing-rule__n">{index + 1}.</span>
-                    <button type="button" className="routing-rule__name" onClick={() => setEditing(fromRule(rule))}>
+                    <span className="ordered-item__n">{index + 1}.</span>
+                    <button type="button" className="ordered-item__name" onClick={() => setEditing(fromRule(rule))}>
                       {rule.name}
                     </button>
                     <span className="routing-rule__what">{what.join(" · ")}</span>
@@ -132,7 +132,7 @@ function RuleEditor({ draft, onDone, onDelete }: { draft: RuleDraft; onDone: () 
   const active = (partnerships.data ?? []).filter((p) => p.state === "active");
   const shown = ["name", "conditions.types", "conditions.priorities", "conditions.channels", "conditions.fields", "conditions.time", "actions.group", "actions.priority", "actions.assignee", "actions.forward", "actions.watchers"];
   return (
-    <form className="a-card admin-section routing-editor" onSubmit={onSubmit} noValidate aria-labelledby="rule-editor">
+    <form className="a-card admin-section ordered-editor" onSubmit={onSubmit} noValidate aria-labelledby="rule-editor">
       <h2 id="rule-editor">{d.id ? t("routing.edit", { name: draft.name }) : t("routing.new")}</h2>
       <ErrorAlert error={save.error} shownFields={shown} />
       <TextField label={t("routing.name")} value={d.name} onChange={(e) => set({ name: e.target.value })} errors={err("name")} />

@@ -85,7 +85,7 @@ export default function SlaPoliciesPage() {
         </Button>
       </div>
       <ErrorAlert error={policies.error ?? move.error ?? remove.error} />
-      <div className="sla-layout">
+      <div className="ordered-layout sla-layout">
         <section className="a-card admin-section" aria-labelledby="sla-list">
           <h2 id="sla-list">{t("list")}</h2>
           <p className="admin-hint">{t("listHint")}</p>
@@ -98,10 +98,10 @@ export default function SlaPoliciesPage() {
               {(policy, handle, index) => {
                 const urgent = [...policy.targets].sort((a, b) => b.priority - a.priority)[0];
                 return (
-                  <div className={`sla-policy${policy.is_active ? "" : " is-muted"}${editing?.id === policy.id ? " is-selected" : ""}`}>
+                  <div className={`ordered-item${policy.is_active ? "" : " is-muted"}${editing?.id === policy.id ? " is-selected" : ""}`}>
                     {handle}
-                    <span className="sla-policy__n">{index + 1}.</span>
-                    <button type="button" className="sla-policy__name" onClick={() => setEditing(draftOf(policy))}>
+                    <span className="ordered-item__n">{index + 1}.</span>
+                    <button type="button" className="ordered-item__name sla-policy__name" onClick={() => setEditing(draftOf(policy))}>
                       {policy.name}
                     </button>
                     <span className="sla-policy__what">
@@ -201,7 +201,7 @@ function PolicyEditor({ draft, onDone, onDelete, deleting }: { draft: PolicyDraf
   const calendarId = useId();
   const defaultCalendar = calendars.data?.find((c) => c.is_default);
   return (
-    <form className="a-card admin-section sla-editor" onSubmit={onSubmit} noValidate aria-labelledby="sla-editor">
+    <form className="a-card admin-section ordered-editor" onSubmit={onSubmit} noValidate aria-labelledby="sla-editor">
       <h2 id="sla-editor">{d.id ? t("edit", { name: draft.name }) : t("new")}</h2>
       <ErrorAlert error={save.error} shownFields={shownFields} />
       <div className="admin-grid">
