@@ -268,6 +268,12 @@ def _on_ticket_event(event: TicketEvent) -> None:
         actor = event.actor
         if data.get("internal") or actor is None or actor.role not in AGENT_ROLES:
             return  # only an agent's public reply meets the response target
+        memo = events.batch_memo()
+        if memo is not None:  # a run of comments in one change (a partner's, applied at once)
+            seen = memo.setdefault("sla.replied", set())
+            if event.ticket_id in seen:
+                return  # its first reply was recomputed already: a later one of the run meets nothing
+            seen.add(event.ticket_id)
     recompute([event.ticket], now=event.at, fresh=event.kind == EventKind.CREATED)
 
 

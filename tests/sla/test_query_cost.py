@@ -82,3 +82,23 @@ def test_what_the_reaction_adds_to_a_change_in_queries(mall, calendars, monkeypa
         events._by_kind.clear()
     assert with_policy - bare == 3
     assert with_none - bare <= 1
+
+
+def test_a_run_of_agent_replies_in_one_change_recomputes_once(mall, calendars):
+    make_policy(mall)
+    ticket = file_leak(mall)
+
+    def upserts(bodies: list[str]) -> int:
+        with in_account(mall), CaptureQueriesContext(connection) as seen:
+            desk.add_comments(actor=mall.people["dispatcher"], ticket=ticket, bodies=bodies)
+        return len([q for q in seen.captured_queries if "sla_ticketsla" in q["sql"]])
+
+    one = upserts(["On our way"])
+    assert one >= 1
+    # five replies at once (a partner's run, applied as one change): the first one meets the
+    # response target, the other four can meet nothing: the timers are written once, not five times
+    assert upserts([f"update {n}" for n in range(5)]) == one
+    with in_account(mall):
+        from tenant_apps.sla.models import TicketSla
+
+        assert TicketSla.objects.get(ticket=ticket).response_met_at is not None
