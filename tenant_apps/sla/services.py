@@ -24,6 +24,7 @@ from kernel.tasks import enqueue_for_account
 
 from tenant_apps import permissions as perms
 from tenant_apps.audit.services import ensure_allowed, record_change
+from tenant_apps.calendars import selectors as calendar_selectors
 from tenant_apps.desk import configcache, event_kinds, events
 from tenant_apps.desk import services as desk
 from tenant_apps.desk.models import EventKind, Priority, Ticket, TicketEvent
@@ -32,9 +33,8 @@ from tenant_apps.notifications.services import notify
 from tenant_apps.people.models import AGENT_ROLES, User
 
 from . import policy as policies
-from . import timer, working
+from . import timer
 from .models import EscalationAction, SlaEscalation, SlaPolicy, SlaTarget, TicketSla
-from .working import working_time
 
 log = logging.getLogger(__name__)
 
@@ -231,7 +231,7 @@ def _recompute(tickets: Sequence[Ticket], *, now: dt.datetime, fresh: bool, ever
             continue
         wt = calendars.get(p.calendar_id)
         if wt is None:
-            wt = calendars[p.calendar_id] = working_time(p.calendar_id)
+            wt = calendars[p.calendar_id] = calendar_selectors.working_time(calendar_id=p.calendar_id)
         happened = history_of(history.get(t.pk, []), requester_id=t.requester_id, category_now=t.category)
         timers = timer.compute(
             happened, p.targets, wt, warning_percent=p.warning_percent, priority=t.priority
@@ -290,7 +290,7 @@ def recompute_open(*, ticket_ids: Sequence[int] | None = None, calendar_id=None,
     elif not everything:
         if calendar_id is None:
             on_it = Q(sla__calendar_id__isnull=True)
-        elif working.is_default(calendar_id):
+        elif getattr(calendar_selectors.default_calendar(), "pk", None) == calendar_id:
             on_it = Q(sla__calendar_id=calendar_id) | Q(sla__calendar_id__isnull=True)
         else:
             on_it = Q(sla__calendar_id=calendar_id)

@@ -33,7 +33,11 @@ def mall(module_mall):  # noqa: F811 - the module-scoped mall under the name the
 def calendars(monkeypatch):
     """calendar id -> WorkingTime the SLA counts in (None: the account default); 24x7 by default."""
     chosen: dict = {None: always()}
-    monkeypatch.setattr(services, "working_time", lambda calendar_id: chosen.get(calendar_id, chosen[None]))
+    from tenant_apps.calendars import selectors as calendar_selectors
+
+    monkeypatch.setattr(
+        calendar_selectors, "working_time", lambda calendar_id=None: chosen.get(calendar_id, chosen[None])
+    )
     return chosen
 
 
