@@ -24,25 +24,25 @@ def tick(now: datetime) -> int:
     return services.materialize_due_occurrences(now=now)
 
 
-def faulting_for(monkeypatch, schedule_name: str, error: Exception) -> list[int]:
-    """The desk's filing raises `error` for one schedule's occurrences (a bug, a timeout...)."""
-    real, calls = services._file, []
+def faulting_for(monkeypatch, title: str, error: Exception) -> list[str]:
+    """The desk's filing raises `error` for the tickets of that title (a bug, a timeout...)."""
+    real, calls = desk.file_ticket, []
 
-    def file(occurrence):
-        if occurrence.schedule.name == schedule_name:
-            calls.append(occurrence.pk)
+    def file_ticket(**kwargs):
+        if kwargs.get("title") == title:
+            calls.append(title)
             raise error
-        return real(occurrence)
+        return real(**kwargs)
 
-    monkeypatch.setattr(services, "_file", file)
+    monkeypatch.setattr(desk, "file_ticket", file_ticket)
     return calls
 
 
 def test_a_faulting_filing_does_not_block_the_others_and_is_tried_again_then_failed(mall, monkeypatch):
     with in_account(mall):
-        faulty = make_schedule(mall, name="Faulty")
+        faulty = make_schedule(mall, name="Faulty", title="Faulty check")
         fine = make_schedule(mall, name="Fine")
-        calls = faulting_for(monkeypatch, "Faulty", RuntimeError("the desk's search index timed out"))
+        calls = faulting_for(monkeypatch, "Faulty check", RuntimeError("the desk's search index timed out"))
         assert tick(T0) == 1  # the fine one is filed although the faulty one comes first
         assert Occurrence.objects.get(schedule=fine).state == "created"
         stuck = Occurrence.objects.get(schedule=faulty)
@@ -79,8 +79,8 @@ def test_a_faulting_filing_does_not_block_the_others_and_is_tried_again_then_fai
 
 def test_a_database_gone_away_fails_the_tick_and_leaves_the_occurrence_as_it_was(mall, monkeypatch):
     with in_account(mall):
-        schedule = make_schedule(mall, name="Down")
-        faulting_for(monkeypatch, "Down", OperationalError("server closed the connection unexpectedly"))
+        schedule = make_schedule(mall, name="Down", title="Down check")
+        faulting_for(monkeypatch, "Down check", OperationalError("server closed the connection unexpectedly"))
         with pytest.raises(OperationalError):
             tick(T0)
         occurrence = Occurrence.objects.get(schedule=schedule)
