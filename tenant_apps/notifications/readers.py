@@ -47,7 +47,8 @@ def might_tell(event) -> bool:
     """In the change's transaction, with no query: could this event tell anyone (the rules below)?
     A superset of what the worker decides, so nothing is lost; it keeps the worker from a task for
     every change nobody hears of (the requester's own comment, a partner's comments applied as
-    the partner's stand-in, a self-assignment)."""
+    the partner's stand-in, a self-assignment). A rule added to `_notify_for` below is added here
+    too, or its events never reach the worker."""
     ticket, actor_id, data = event.ticket, event.actor_id, event.data or {}
     if event.kind == "created":
         return True  # the group's members: the worker reads them
