@@ -10,9 +10,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.clients import PASSWORD
 from tests.support.processes import ROOT
+
+# One patience for actions and for expect()'s retries (its own default is 5 s): a busy 2-core CI
+# machine can take longer than 5 s to render a screen, and a wait that runs out there is a flake.
+WAIT_MS = 15_000
+expect.set_options(timeout=WAIT_MS)
 
 ARTIFACTS = ROOT / "test-results" / "e2e"
 AXE = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
@@ -61,7 +67,7 @@ class Web:
             has_touch=viewport in ("phone", "tablet", "tablet_portrait"),
             **options,
         )
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(WAIT_MS)
         self.contexts.append(context)
         page = context.new_page()
         page.errors = []
