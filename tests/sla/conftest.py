@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time
 
 import pytest
 
+from tenant_apps.calendars import selectors as calendar_selectors
 from tenant_apps.calendars.engine import WorkingTime, always
 from tenant_apps.desk import services as desk
 from tenant_apps.desk.models import EventKind, Ticket, TicketEvent, TicketType
@@ -33,8 +34,6 @@ def mall(module_mall):  # noqa: F811 - the module-scoped mall under the name the
 def calendars(monkeypatch):
     """calendar id -> WorkingTime the SLA counts in (None: the account default); 24x7 by default."""
     chosen: dict = {None: always()}
-    from tenant_apps.calendars import selectors as calendar_selectors
-
     monkeypatch.setattr(
         calendar_selectors, "working_time", lambda calendar_id=None: chosen.get(calendar_id, chosen[None])
     )

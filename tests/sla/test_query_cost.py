@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tenant_apps.desk import services as desk
+from tenant_apps.sla.models import TicketSla
 from tests.sla.conftest import file_leak, make_policy
 from tests.support.clients import api_call
 from tests.support.context import in_account
@@ -99,6 +100,4 @@ def test_a_run_of_agent_replies_in_one_change_recomputes_once(mall, calendars):
     # response target, the other four can meet nothing: the timers are written once, not five times
     assert upserts([f"update {n}" for n in range(5)]) == one
     with in_account(mall):
-        from tenant_apps.sla.models import TicketSla
-
         assert TicketSla.objects.get(ticket=ticket).response_met_at is not None
